@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib.auth import get_user_model, login
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_http_methods
+
+from accounts.forms import DevLoginForm
+
+
+def login_page(request):
+    return render(request, "accounts/login.html", {"form": DevLoginForm(), "next": _next_url(request)})
+
+
+@require_http_methods(["POST"])
+def dev_login(request):
+    if not settings.PETTUBE_DEV_LOGIN:
+        raise Http404
+    form = DevLoginForm(request.POST)
+    if not form.is_valid():
+        return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=400)
+    user, _ = get_user_model().objects.get_or_create(username=form.cleaned_data["username"])
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    return redirect(_next_url(request))
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or "/"
+    if url_has_allowed_host_and_scheme(candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return candidate
+    return "/"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PetTubeConfig(AppConfig):
+    name = "pettube"
+    verbose_name = "PetTube"

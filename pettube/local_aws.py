@@ -1,0 +1,90 @@
+"""The embedded local AWS: a moto server on loopback with PetTube's bucket, table and an SQS
+queue receiving the bucket's upload events, plus the event pump that plays the role of
+Lambda: each S3 event goes to `videos.events.on_upload`, and `sweep` runs on a schedule."""
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+
+from moto.server import ThreadedMotoServer
+
+from pettube import aws, bootstrap
+
+log = logging.getLogger("pettube.local_aws")
+
+QUEUE_NAME = "pettube-upload-events"
+SWEEP_INTERVAL_SECONDS = 5 * 60
+_LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
+
+
+def free_port() -> int:
+    # A busy port makes ThreadedMotoServer.start() hang, so ask the kernel for a free one.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def start_server() -> tuple[ThreadedMotoServer, str]:
+    """Start moto on a free loopback port and point this process (and its children, such as
+    runserver's reloaded workers) at it through the environment."""
+    port = free_port()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns runserver's
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    os.environ.update(_LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=endpoint, PETTUBE_AWS="local")
+    aws.reset_clients()
+    return server, endpoint
+
+
+def provision() -> str:
+    """Create the bucket, the table and the upload-event queue; return the queue's URL."""
+    bootstrap.ensure_resources()
+    sqs = aws.client("sqs")
+    queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    from videos import storage
+
+    storage.notify_queue(queue_arn)
+    return queue_url
+
+
+def queue_url() -> str:
+    return aws.client("sqs").get_queue_url(QueueName=QUEUE_NAME)["QueueUrl"]
+
+
+class EventPump(threading.Thread):
+    """Hands each S3 event from the queue to `on_upload`, and runs `sweep` every interval."""
+
+    def __init__(self, queue_url: str, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS):
+        super().__init__(name="pettube-event-pump", daemon=True)
+        self.queue_url = queue_url
+        self.sweep_interval = sweep_interval
+        self._stopping = threading.Event()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self.join(timeout=10)
+
+    def run(self) -> None:
+        from videos import events
+
+        sqs = aws.client("sqs")
+        next_sweep = 0.0
+        while not self._stopping.is_set():
+            try:
+                if (now := time.monotonic()) >= next_sweep:
+                    next_sweep = now + self.sweep_interval
+                    events.sweep({"source": "local.schedule"}, None)
+                answer = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+                for message in answer.get("Messages", []):
+                    events.on_upload(json.loads(message["Body"]), None)
+                    sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            except Exception:
+                if self._stopping.is_set():
+                    return
+                log.exception("event pump error")
+                self._stopping.wait(1)

@@ -1,0 +1,184 @@
+"""PetTube settings: one module, driven by environment variables (all listed in README.md).
+
+PETTUBE_AWS chooses the world the app lives in:
+- ``local``: the embedded AWS (moto) started by ``runserver``; SQLite; dev login.
+- ``aws``: real AWS (or any endpoint in AWS_ENDPOINT_URL); production settings fail fast.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+
+from pettube.csp import MEDIA_ORIGIN
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+env = os.environ.get
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _aws_configured() -> bool:
+    return any(env(name) for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_LAMBDA_FUNCTION_NAME"))
+
+
+PETTUBE_AWS = env("PETTUBE_AWS") or ("aws" if _aws_configured() else "local")
+if PETTUBE_AWS not in {"local", "aws"}:
+    raise ImproperlyConfigured(f"PETTUBE_AWS must be 'local' or 'aws', not {PETTUBE_AWS!r}")
+LOCAL_AWS = PETTUBE_AWS == "local"
+
+DEBUG = _flag("DJANGO_DEBUG", default=LOCAL_AWS)
+PRODUCTION = not LOCAL_AWS and not DEBUG
+
+
+def _required(name: str) -> str:
+    value = env(name, "")
+    if not value:
+        raise ImproperlyConfigured(f"{name} must be set when PETTUBE_AWS=aws and DJANGO_DEBUG is off")
+    return value
+
+
+if PRODUCTION:
+    SECRET_KEY = _required("DJANGO_SECRET_KEY")
+    ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
+else:
+    SECRET_KEY = env("DJANGO_SECRET_KEY") or "django-insecure-local-development-only-key-4f1c9a7e2b"
+    ALLOWED_HOSTS = (env("DJANGO_ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(",")
+
+INSTALLED_APPS = [
+    "pettube",  # before staticfiles: its runserver starts the embedded AWS
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "social_django",
+    "accounts",
+    "videos",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "pettube.csp.ContentSecurityPolicyMiddleware",
+    "social_django.middleware.SocialAuthExceptionMiddleware",
+]
+
+ROOT_URLCONF = "pettube.urls"
+WSGI_APPLICATION = "pettube.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "pettube.context_processors.site",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL") or (_required("DATABASE_URL") if PRODUCTION else f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=60,
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "accounts.User"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = False
+USE_TZ = True
+
+# --- AWS resources -------------------------------------------------------------------------
+AWS_REGION = env("AWS_REGION") or env("AWS_DEFAULT_REGION") or "us-east-1"
+PETTUBE_BUCKET = env("PETTUBE_BUCKET") or "pettube-media"
+PETTUBE_TABLE = env("PETTUBE_TABLE") or "pettube-videos"
+# The site's own origin, allowed by the bucket's CORS rule for browser uploads.
+PETTUBE_SITE_ORIGINS = (env("PETTUBE_SITE_ORIGINS") or "http://127.0.0.1:8000,http://localhost:8000").split(",")
+
+# --- Video limits --------------------------------------------------------------------------
+PETTUBE_MAX_UPLOAD_BYTES = int(env("PETTUBE_MAX_UPLOAD_BYTES") or 2 * 1024**3)
+PETTUBE_MAX_DURATION_SECONDS = int(env("PETTUBE_MAX_DURATION_SECONDS") or 15 * 60)
+PETTUBE_MAX_SOURCE_PIXELS = int(env("PETTUBE_MAX_SOURCE_PIXELS") or 4096 * 2304)
+PETTUBE_PROCESSING_TIMEOUT_SECONDS = int(env("PETTUBE_PROCESSING_TIMEOUT_SECONDS") or 20 * 60)
+PETTUBE_UPLOAD_EXPIRY_HOURS = 24
+
+# --- Static files --------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = BASE_DIR / "staticfiles"
+
+# --- Sign in -------------------------------------------------------------------------------
+SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = env("GOOGLE_OAUTH2_KEY", "")
+SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = env("GOOGLE_OAUTH2_SECRET", "")
+SOCIAL_AUTH_JSONFIELD_ENABLED = True
+SOCIAL_AUTH_URL_NAMESPACE = "social"
+SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
+SOCIAL_AUTH_REDIRECT_IS_HTTPS = PRODUCTION
+AUTHENTICATION_BACKENDS = [
+    "social_core.backends.google.GoogleOAuth2",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+# A newcomer on the embedded AWS signs in with a username; never on AWS (see accounts/checks.py).
+PETTUBE_DEV_LOGIN = LOCAL_AWS and not SOCIAL_AUTH_GOOGLE_OAUTH2_KEY
+
+# --- Security ------------------------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = _flag("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    CSRF_TRUSTED_ORIGINS = [f"https://{host}" for host in ALLOWED_HOSTS if host and not host.startswith(".")]
+
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, MEDIA_ORIGIN],
+    "media-src": [CSP.SELF, MEDIA_ORIGIN],
+    "connect-src": [CSP.SELF, MEDIA_ORIGIN],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF, "https://accounts.google.com"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"json": {"()": "pettube.logging.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+    "loggers": {"pettube": {"handlers": ["console"], "level": env("PETTUBE_LOG_LEVEL") or "INFO"}},
+}
+CSRF_FAILURE_VIEW = "videos.api.csrf_failure"

@@ -1,0 +1,34 @@
+// Small helpers shared by the page scripts: the CSRF token and JSON requests to /api/.
+export function csrfToken() {
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+export async function api(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = response.status === 204 ? null : await response.json().catch(() => null);
+  return { ok: response.ok, status: response.status, data };
+}
+
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// Follows a video's status until it is ready or failed; calls onChange on every new status.
+export async function followStatus(id, onChange) {
+  let last = null;
+  for (let delay = 1000; ; delay = Math.min(delay * 1.25, 5000)) {
+    const { ok, data } = await api("GET", `/api/videos/${id}/`);
+    if (ok && data.status !== last) {
+      last = data.status;
+      onChange(data);
+    }
+    if (!ok || data.status === "ready" || data.status === "failed") return data;
+    await sleep(delay);
+  }
+}

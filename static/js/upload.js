@@ -1,0 +1,84 @@
+// Upload page: ask the API for a presigned POST, send the file straight to S3 with progress,
+// then follow the processing status and go to the watch page when the video is ready.
+import { api, followStatus } from "./api.js";
+
+const form = document.getElementById("upload-form");
+const errors = form.querySelector(".errors");
+const progress = document.getElementById("progress");
+const bar = progress.querySelector("progress");
+const percent = progress.querySelector("[data-testid=percent]");
+const megabytes = progress.querySelector("[data-testid=megabytes]");
+const phase = progress.querySelector("[data-testid=phase]");
+
+const mb = (bytes) => (bytes / 1e6).toFixed(1);
+
+function showErrors(message, fieldErrors = {}) {
+  const lines = [message, ...Object.entries(fieldErrors).map(([field, list]) => `${field}: ${list.join(" ")}`)];
+  errors.textContent = lines.filter(Boolean).join("\n");
+  errors.hidden = false;
+}
+
+function sendToStorage(upload, file) {
+  return new Promise((resolve, reject) => {
+    const body = new FormData();
+    for (const [name, value] of Object.entries(upload.fields)) body.append(name, value);
+    body.append("file", file);
+    const request = new XMLHttpRequest();
+    request.open("POST", upload.url);
+    request.upload.addEventListener("progress", (event) => {
+      if (!event.lengthComputable) return;
+      const done = Math.min(event.loaded, file.size);
+      const share = Math.round((100 * done) / file.size);
+      bar.value = share;
+      percent.textContent = `${share}%`;
+      megabytes.textContent = `${mb(done)} of ${mb(file.size)} MB`;
+    });
+    request.addEventListener("load", () =>
+      request.status < 300 ? resolve() : reject(new Error(`The storage refused the file (HTTP ${request.status}).`)),
+    );
+    request.addEventListener("error", () => reject(new Error("The upload was interrupted. Check your connection and try again.")));
+    request.send(body);
+  });
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  errors.hidden = true;
+  const file = form.elements.file.files[0];
+  if (!file) return showErrors("Choose a video file.");
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  const start = await api("POST", "/api/videos/", {
+    title: form.elements.title.value,
+    description: form.elements.description.value,
+    pet: form.elements.pet.value,
+    filename: file.name,
+    content_type: file.type || "video/mp4",
+    size: file.size,
+  });
+  if (!start.ok) {
+    button.disabled = false;
+    return showErrors(start.data?.error || `Upload could not start (HTTP ${start.status}).`, start.data?.errors);
+  }
+  progress.hidden = false;
+  try {
+    await sendToStorage(start.data.upload, file);
+  } catch (failure) {
+    button.disabled = false;
+    phase.textContent = "";
+    return showErrors(failure.message);
+  }
+  bar.value = 100;
+  percent.textContent = "100%";
+  phase.textContent = "Uploaded. Processing…";
+  const final = await followStatus(start.data.id, (video) => {
+    phase.textContent = video.status === "processing" ? "Processing…" : `Status: ${video.status}`;
+  });
+  if (final && final.status === "ready") {
+    phase.textContent = "Ready!";
+    window.location.assign(`/v/${start.data.id}/`);
+  } else {
+    button.disabled = false;
+    showErrors(final?.error ? `Processing failed: ${final.error}` : "Processing failed.");
+  }
+});

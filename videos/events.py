@@ -1,0 +1,27 @@
+"""Lambda entry points. Each decodes its event and calls one service.
+
+On AWS, Zappa maps the bucket's ObjectCreated events to `on_upload` and a schedule to `sweep`;
+locally, the embedded AWS's event pump calls the same functions with the same event shapes.
+"""
+
+from urllib.parse import unquote_plus
+
+from videos import services
+
+
+def on_upload(event: dict, context=None) -> None:
+    for record in event.get("Records", []):
+        if not record.get("eventName", "").startswith("ObjectCreated:"):
+            continue
+        services.ingest_upload(key=unquote_plus(record["s3"]["object"]["key"]), time_left=_time_left(context))
+
+
+def sweep(event: dict, context=None) -> dict:
+    report = services.sweep(time_left=_time_left(context))
+    return report.__dict__
+
+
+def _time_left(context):
+    if context is None or not hasattr(context, "get_remaining_time_in_millis"):
+        return None
+    return lambda: context.get_remaining_time_in_millis() / 1000

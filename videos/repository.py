@@ -1,0 +1,374 @@
+"""The only code that talks to DynamoDB. Maps items to `Video` and guards every state change.
+
+Table design (one table, PAY_PER_REQUEST):
+- primary key `id`: GetItem, PutItem, UpdateItem, DeleteItem for one video.
+- GSI `feed` (`feed`, `published_at`): sparse; only ready videos carry `feed = "public"`.
+  Query newest first for the home page.
+- GSI `by-owner` (`owner_id`, `created_at`): a person's videos in every status, newest first.
+- GSI `pending` (`pending`, `due_at`): sparse; only `uploading` and `processing` videos carry
+  `pending = <status>`, and `due_at` is when the sweeper should look at them (upload expiry,
+  end of the processing lease). Ready and failed videos leave this index.
+Every status change is an UpdateItem with a ConditionExpression on the current status, so a
+duplicate or late event cannot move a video backwards; a failed condition returns None.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from botocore.exceptions import ClientError
+from django.conf import settings
+from django.core import signing
+
+from pettube import aws
+
+UPLOADING, PROCESSING, READY, FAILED = "uploading", "processing", "ready", "failed"
+STATUSES = (UPLOADING, PROCESSING, READY, FAILED)
+FEED = "public"
+_CURSOR_SALT = "videos.repository.cursor"
+
+
+@dataclass(frozen=True)
+class Video:
+    id: str
+    owner_id: str
+    owner_name: str
+    title: str
+    description: str
+    pet: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+    filename: str = ""
+    declared_size: int = 0
+    attempts: int = 0
+    error: str = ""
+    published_at: datetime | None = None
+    due_at: datetime | None = None
+    duration: float | None = None
+    width: int | None = None
+    height: int | None = None
+    source_size: int | None = None
+    video_size: int | None = None
+    poster_size: int | None = None
+    video_key: str | None = None
+    poster_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Video]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Rendition:
+    """What the encoder produced, as stored on a ready video."""
+
+    duration: float
+    width: int
+    height: int
+    source_size: int
+    video_size: int
+    poster_size: int
+    video_key: str
+    poster_key: str
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+def _table():
+    return aws.client("dynamodb")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _parse_stamp(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+# --- item mapping ---------------------------------------------------------------------------
+
+_STAMPS = {"created_at", "updated_at", "published_at", "due_at"}
+_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size"}
+
+
+def _to_attribute(name: str, value) -> dict:
+    if name in _STAMPS:
+        return {"S": _stamp(value)}
+    if isinstance(value, bool):
+        raise TypeError(name)
+    if isinstance(value, (int, float, Decimal)):
+        return {"N": str(value)}
+    return {"S": str(value)}
+
+
+def _from_item(item: dict) -> Video:
+    values = {}
+    for name in Video.__dataclass_fields__:
+        if name not in item:
+            continue
+        attribute = item[name]
+        if "N" in attribute:
+            number = attribute["N"]
+            values[name] = int(number) if name in _NUMBERS else float(number)
+        elif name in _STAMPS:
+            values[name] = _parse_stamp(attribute["S"])
+        else:
+            values[name] = attribute["S"]
+    return Video(**values)
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def get(video_id: str) -> Video | None:
+    item = _table().get_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}}, ConsistentRead=True)
+    return _from_item(item["Item"]) if "Item" in item else None
+
+
+def feed(*, limit: int, cursor: str | None = None) -> Page:
+    return _query(
+        index="feed",
+        condition="#p = :p",
+        names={"#p": "feed"},
+        values={":p": {"S": FEED}},
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+def by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    return _query(
+        index="by-owner",
+        condition="#o = :o",
+        names={"#o": "owner_id"},
+        values={":o": {"S": owner_id}},
+        limit=limit,
+        cursor=cursor,
+    )
+
+
+def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
+    """Videos in `status` (uploading or processing) whose due time has passed, oldest first."""
+    page = _query(
+        index="pending",
+        condition="#p = :p AND #d <= :now",
+        names={"#p": "pending", "#d": "due_at"},
+        values={":p": {"S": status}, ":now": {"S": _stamp(now)}},
+        limit=limit,
+        newest_first=False,
+    )
+    return page.items
+
+
+def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
+    request = {
+        "TableName": settings.PETTUBE_TABLE,
+        "IndexName": index,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": not newest_first,
+        "Limit": limit,
+    }
+    if cursor:
+        request["ExclusiveStartKey"] = _decode_cursor(cursor, index)
+    answer = _table().query(**request)
+    last = answer.get("LastEvaluatedKey")
+    return Page(
+        items=[_from_item(item) for item in answer.get("Items", [])],
+        next_cursor=_encode_cursor(last, index) if last else None,
+    )
+
+
+def _encode_cursor(key: dict, index: str) -> str:
+    return signing.dumps({"i": index, "k": key}, salt=_CURSOR_SALT, compress=True)
+
+
+def _decode_cursor(cursor: str, index: str) -> dict:
+    try:
+        data = signing.loads(cursor, salt=_CURSOR_SALT)
+    except signing.BadSignature as error:
+        raise InvalidCursor("This cursor is not valid.") from error
+    if not isinstance(data, dict) or data.get("i") != index or not isinstance(data.get("k"), dict):
+        raise InvalidCursor("This cursor is not valid.")
+    return data["k"]
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def create(video: Video) -> Video:
+    item = {
+        name: _to_attribute(name, value)
+        for name, value in video.__dict__.items()
+        if value is not None and value != ""
+    }
+    item["pending"] = {"S": video.status}
+    _table().put_item(
+        TableName=settings.PETTUBE_TABLE,
+        Item=item,
+        ConditionExpression="attribute_not_exists(id)",
+    )
+    return video
+
+
+def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
+    """Move an uploading video, or a processing one whose lease has run out, to processing
+    under a new lease. Exactly one of several concurrent callers wins; the others get None."""
+    now = now or _now()
+    return _transition(
+        video_id,
+        condition="#s = :uploading OR (#s = :processing AND #d <= :now)",
+        update="SET #s = :processing, #p = :processing, #d = :lease, updated_at = :now ADD attempts :one",
+        names={"#s": "status", "#p": "pending", "#d": "due_at"},
+        values={
+            ":uploading": {"S": UPLOADING},
+            ":processing": {"S": PROCESSING},
+            ":now": {"S": _stamp(now)},
+            ":lease": {"S": _stamp(now + lease)},
+            ":one": {"N": "1"},
+        },
+    )
+
+
+def release(video_id: str, *, reason: str, now: datetime | None = None) -> Video | None:
+    """End this attempt without a verdict: the lease expires now, so the sweeper retries."""
+    now = now or _now()
+    return _transition(
+        video_id,
+        condition="#s = :processing",
+        update="SET #d = :now, updated_at = :now, #e = :reason",
+        names={"#s": "status", "#d": "due_at", "#e": "error"},
+        values={":processing": {"S": PROCESSING}, ":now": {"S": _stamp(now)}, ":reason": {"S": reason}},
+    )
+
+
+def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
+    now = now or _now()
+    fields = {name: _to_attribute(name, value) for name, value in rendition.__dict__.items()}
+    assignments = ", ".join(f"#{name} = :{name}" for name in fields)
+    return _transition(
+        video_id,
+        condition="#s = :processing",
+        update=f"SET #s = :ready, #f = :feed, published_at = :now, updated_at = :now, {assignments} "
+        "REMOVE #p, #d, #e",
+        names={"#s": "status", "#f": "feed", "#p": "pending", "#d": "due_at", "#e": "error"}
+        | {f"#{name}": name for name in fields},
+        values={
+            ":processing": {"S": PROCESSING},
+            ":ready": {"S": READY},
+            ":feed": {"S": FEED},
+            ":now": {"S": _stamp(now)},
+        }
+        | {f":{name}": value for name, value in fields.items()},
+    )
+
+
+def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> Video | None:
+    now = now or _now()
+    return _transition(
+        video_id,
+        condition="#s IN (:uploading, :processing)",
+        update="SET #s = :failed, #e = :reason, updated_at = :now REMOVE #p, #d",
+        names={"#s": "status", "#e": "error", "#p": "pending", "#d": "due_at"},
+        values={
+            ":uploading": {"S": UPLOADING},
+            ":processing": {"S": PROCESSING},
+            ":failed": {"S": FAILED},
+            ":reason": {"S": reason[:500]},
+            ":now": {"S": _stamp(now)},
+        },
+    )
+
+
+def delete(video_id: str) -> None:
+    _table().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
+
+
+def delete_if(video_id: str, *, status: str) -> bool:
+    """Delete the video only while it is still in `status`; False when it moved on."""
+    try:
+        _table().delete_item(
+            TableName=settings.PETTUBE_TABLE,
+            Key={"id": {"S": video_id}},
+            ConditionExpression="#s = :s",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":s": {"S": status}},
+        )
+    except ClientError as error:
+        if _condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def _transition(video_id: str, *, condition: str, update: str, names: dict, values: dict) -> Video | None:
+    try:
+        answer = _table().update_item(
+            TableName=settings.PETTUBE_TABLE,
+            Key={"id": {"S": video_id}},
+            ConditionExpression=f"attribute_exists(id) AND ({condition})",
+            UpdateExpression=update,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as error:
+        if _condition_failed(error):
+            return None
+        raise
+    return _from_item(answer["Attributes"])
+
+
+def _condition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+# --- provisioning ---------------------------------------------------------------------------
+
+_INDEXES = {"feed": ("feed", "published_at"), "by-owner": ("owner_id", "created_at"), "pending": ("pending", "due_at")}
+
+
+def ensure_table() -> None:
+    """Create the table and its indexes if missing (idempotent), with point-in-time recovery."""
+    client = _table()
+    name = settings.PETTUBE_TABLE
+    try:
+        client.describe_table(TableName=name)
+    except client.exceptions.ResourceNotFoundException:
+        attributes = {"id"} | {key for pair in _INDEXES.values() for key in pair}
+        client.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
+            GlobalSecondaryIndexes=[
+                {
+                    "IndexName": index,
+                    "KeySchema": [
+                        {"AttributeName": partition, "KeyType": "HASH"},
+                        {"AttributeName": sort, "KeyType": "RANGE"},
+                    ],
+                    "Projection": {"ProjectionType": "ALL"},
+                }
+                for index, (partition, sort) in _INDEXES.items()
+            ],
+        )
+        client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+    client.update_continuous_backups(
+        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+
+
+def ping() -> None:
+    _table().describe_table(TableName=settings.PETTUBE_TABLE)

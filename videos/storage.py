@@ -1,0 +1,214 @@
+"""The only code that talks to S3: key layout, presigned POST and GET, downloads, deletes.
+
+Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
+deleted once processed); `media/<video_id>/…` holds what viewers get.
+"""
+
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from pettube import aws
+
+UPLOAD_PREFIX = "uploads/"
+MEDIA_PREFIX = "media/"
+UPLOAD_EXPIRY_SECONDS = 10 * 60
+PLAYBACK_EXPIRY_SECONDS = 60 * 60
+_UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
+
+
+@dataclass(frozen=True)
+class PresignedPost:
+    url: str
+    fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class UploadKey:
+    owner_id: str
+    video_id: str
+
+
+def _s3():
+    return aws.client("s3")
+
+
+def upload_key(owner_id: str, video_id: str) -> str:
+    return f"{UPLOAD_PREFIX}{owner_id}/{video_id}"
+
+
+def parse_upload_key(key: str) -> UploadKey | None:
+    match = _UPLOAD_KEY.match(key)
+    return UploadKey(**match.groupdict()) if match else None
+
+
+def media_key(video_id: str, name: str) -> str:
+    return f"{MEDIA_PREFIX}{video_id}/{name}"
+
+
+def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> PresignedPost:
+    """A browser form POST that can only create `key`, with a video content type, of at
+    most `max_bytes`, within UPLOAD_EXPIRY_SECONDS."""
+    post = _s3().generate_presigned_post(
+        Bucket=settings.PETTUBE_BUCKET,
+        Key=key,
+        Fields={"Content-Type": content_type},
+        Conditions=[
+            ["content-length-range", 1, max_bytes],
+            ["starts-with", "$Content-Type", "video/"],
+        ],
+        ExpiresIn=UPLOAD_EXPIRY_SECONDS,
+    )
+    return PresignedPost(url=post["url"], fields=post["fields"])
+
+
+def presigned_get(key: str) -> str:
+    return _s3().generate_presigned_url(
+        "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=PLAYBACK_EXPIRY_SECONDS
+    )
+
+
+def origin() -> str:
+    """The scheme and host browsers use for presigned URLs (for the Content Security Policy)."""
+    return _origin_of(_s3().meta.endpoint_url, settings.PETTUBE_BUCKET)
+
+
+@functools.cache
+def _origin_of(endpoint_url: str, bucket: str) -> str:
+    parts = urlsplit(presigned_get("x"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def size_of(key: str) -> int | None:
+    """The object's size in bytes, or None when there is no such object."""
+    try:
+        return _s3().head_object(Bucket=settings.PETTUBE_BUCKET, Key=key)["ContentLength"]
+    except _s3().exceptions.ClientError as error:
+        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+            return None
+        raise
+
+
+def download(key: str, destination: Path) -> None:
+    _s3().download_file(settings.PETTUBE_BUCKET, key, str(destination))
+
+
+def upload(path: Path, key: str, *, content_type: str) -> None:
+    _s3().upload_file(
+        str(path),
+        settings.PETTUBE_BUCKET,
+        key,
+        ExtraArgs={"ContentType": content_type, "CacheControl": "private, max-age=31536000, immutable"},
+    )
+
+
+def delete(*keys: str) -> None:
+    if keys:
+        _s3().delete_objects(
+            Bucket=settings.PETTUBE_BUCKET, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
+        )
+
+
+def delete_video_objects(*, owner_id: str, video_id: str) -> None:
+    """Remove the upload and every rendition of one video."""
+    keys = [upload_key(owner_id, video_id)]
+    paginator = _s3().get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=settings.PETTUBE_BUCKET, Prefix=media_key(video_id, "")):
+        keys.extend(item["Key"] for item in page.get("Contents", []))
+    delete(*keys)
+
+
+# --- provisioning ---------------------------------------------------------------------------
+
+
+def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) -> None:
+    """Create the media bucket if missing and (re)apply its settings: private, TLS only, CORS
+    for browser uploads and playback from the site, uploads that never got processed expire."""
+    s3 = _s3()
+    bucket = settings.PETTUBE_BUCKET
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except s3.exceptions.ClientError:
+        if settings.AWS_REGION == "us-east-1":
+            s3.create_bucket(Bucket=bucket)
+        else:
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.AWS_REGION})
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(_tls_only_policy(bucket)))
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": site_origins,
+                    "AllowedMethods": ["POST", "GET", "HEAD"],
+                    "AllowedHeaders": ["*"],
+                    "ExposeHeaders": ["ETag", "Content-Length", "Content-Range", "Accept-Ranges"],
+                    "MaxAgeSeconds": 3600,
+                }
+            ]
+        },
+    )
+    s3.put_bucket_lifecycle_configuration(
+        Bucket=bucket,
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "ID": "expire-abandoned-uploads",
+                    "Filter": {"Prefix": UPLOAD_PREFIX},
+                    "Status": "Enabled",
+                    "Expiration": {"Days": abandoned_upload_days},
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1},
+                }
+            ]
+        },
+    )
+
+
+def _tls_only_policy(bucket: str) -> dict:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyInsecureTransport",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+def notify_queue(queue_arn: str) -> None:
+    """Send the bucket's ObjectCreated events for uploads to an SQS queue (the local AWS)."""
+    _s3().put_bucket_notification_configuration(
+        Bucket=settings.PETTUBE_BUCKET,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "prefix", "Value": UPLOAD_PREFIX}]}},
+                }
+            ]
+        },
+    )
+
+
+def ping() -> None:
+    _s3().head_bucket(Bucket=settings.PETTUBE_BUCKET)

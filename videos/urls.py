@@ -1,0 +1,26 @@
+from django.urls import path, register_converter
+
+from videos import api, views
+
+
+class VideoIdConverter:
+    regex = "[A-Za-z0-9_-]{11}"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(VideoIdConverter, "video_id")
+
+urlpatterns = [
+    path("", views.feed, name="feed"),
+    path("v/<video_id:video_id>/", views.watch, name="watch"),
+    path("upload/", views.upload, name="upload"),
+    path("me/", views.my_videos, name="my-videos"),
+    path("healthz", views.healthz, name="healthz"),
+    path("api/videos/", api.videos, name="api-videos"),
+    path("api/videos/<video_id:video_id>/", api.video, name="api-video"),
+]
