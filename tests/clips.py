@@ -1,0 +1,64 @@
+"""Test clips, generated with the same ffmpeg the app uses (nothing binary is committed)."""
+
+import subprocess
+from pathlib import Path
+
+from videos.transcode import ffmpeg_binary
+
+_LAVFI = ["-f", "lavfi", "-i"]
+_RECIPES = {
+    # name: (file name, ffmpeg arguments between the binary and the output path)
+    "landscape": ("landscape.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
+                                    "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
+    "short": ("short.mp4", [*_LAVFI, "testsrc2=size=640x360:rate=25", *_LAVFI, "sine=frequency=330",
+                            "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
+    "small": ("small.mp4", [*_LAVFI, "testsrc2=size=320x240:rate=25", "-t", "3", "-c:v", "libx264",
+                            "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
+    "no_audio": ("no_audio.mp4", [*_LAVFI, "testsrc2=size=1280x720:rate=25", "-t", "2", "-c:v", "libx264",
+                                  "-preset", "ultrafast"]),
+    "webm": ("vp9.webm", [*_LAVFI, "testsrc2=size=640x480:rate=25", *_LAVFI, "sine=frequency=550",
+                          "-t", "2", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
+                          "-c:a", "libopus", "-shortest"]),
+    "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
+}
+
+
+def make(name: str, directory: Path) -> Path:
+    if name == "portrait":
+        return _portrait(directory)
+    if name == "truncated":
+        return _truncated(directory)
+    if name == "html":
+        path = directory / "page.mp4"
+        path.write_text("<!doctype html><html><body><h1>Not a video</h1></body></html>\n")
+        return path
+    if name == "empty":
+        path = directory / "empty.mp4"
+        path.write_bytes(b"")
+        return path
+    filename, arguments = _RECIPES[name]
+    path = directory / filename
+    if not path.exists():
+        _ffmpeg(*arguments, str(path))
+    return path
+
+
+def _portrait(directory: Path) -> Path:
+    """A phone-style clip: 1920x1080 pixels stored with a 90° display rotation."""
+    path = directory / "portrait.mp4"
+    if not path.exists():
+        _ffmpeg("-display_rotation", "90", "-i", str(make("landscape", directory)), "-c", "copy", str(path))
+    return path
+
+
+def _truncated(directory: Path) -> Path:
+    """The first half of an MP4 whose index (moov) is at the end, as an interrupted copy is."""
+    path = directory / "truncated.mp4"
+    if not path.exists():
+        data = make("landscape", directory).read_bytes()
+        path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _ffmpeg(*arguments: str) -> None:
+    subprocess.run([ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y", *arguments], check=True)

@@ -1,0 +1,49 @@
+"""Shared fixtures. AWS is a real moto server on loopback (the same one `runserver` embeds),
+reset before each test that asks for it; ffmpeg is real and works on clips made here."""
+
+import os
+
+# Tests run on the embedded local AWS whatever credentials the developer's shell carries.
+os.environ["PETTUBE_AWS"] = "local"
+for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+    os.environ.pop(_name, None)
+
+import urllib.request  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from tests import clips  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    from pettube import local_aws
+
+    server, endpoint = local_aws.start_server()
+    yield endpoint
+    server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint):
+    """A fresh embedded AWS: empty bucket, table and upload-event queue. Yields the queue URL."""
+    from pettube import aws as aws_clients
+    from pettube import local_aws
+
+    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=10).read()
+    aws_clients.reset_clients()
+    yield local_aws.provision()
+    aws_clients.reset_clients()
+
+
+@pytest.fixture(scope="session")
+def clip_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("clips")
+
+
+@pytest.fixture(scope="session")
+def make_clip(clip_dir):
+    """Returns a function that makes (once per session) one of the clips in tests/clips.py."""
+    return lambda name: clips.make(name, clip_dir)
