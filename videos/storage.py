@@ -147,7 +147,9 @@ def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) ->
             "RestrictPublicBuckets": True,
         },
     )
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(_tls_only_policy(bucket)))
+    if s3.meta.endpoint_url.startswith("https://"):
+        # Deny plain HTTP. The embedded local AWS only speaks HTTP (and moto enforces policies).
+        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(_tls_only_policy(bucket)))
     s3.put_bucket_cors(
         Bucket=bucket,
         CORSConfiguration={
