@@ -211,7 +211,7 @@ def create(video: Video) -> Video:
     item = {
         name: _to_attribute(name, value)
         for name, value in video.__dict__.items()
-        if value is not None and value != ""
+        if value is not None
     }
     item["pending"] = {"S": video.status}
     _table().put_item(

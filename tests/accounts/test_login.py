@@ -1,0 +1,63 @@
+import pytest
+from django.core import checks
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dev_login_signs_in_a_local_user_and_shows_who(aws, client):
+    response = client.post("/accounts/dev-login/", {"username": "ana", "next": "/upload/"})
+
+    assert response.status_code == 302 and response["Location"] == "/upload/"
+    page = client.get("/").content.decode()
+    assert 'data-testid="signed-in-as">ana<' in page
+
+
+def test_dev_login_refuses_offsite_redirects(aws, client):
+    response = client.post("/accounts/dev-login/", {"username": "ana", "next": "https://evil.example/"})
+
+    assert response["Location"] == "/"
+
+
+def test_dev_login_rejects_bad_usernames(aws, client):
+    response = client.post("/accounts/dev-login/", {"username": "<bad name>"})
+
+    assert response.status_code == 400
+
+
+def test_sign_out(aws, client):
+    client.post("/accounts/dev-login/", {"username": "ana"})
+
+    client.post(reverse("logout"))
+
+    assert "signed-in-as" not in client.get("/").content.decode()
+
+
+def test_login_page_offers_google_when_configured(aws, client, settings):
+    settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = "key.apps.googleusercontent.com"
+
+    page = client.get("/login/").content.decode()
+
+    assert "/login/google-oauth2/" in page
+
+
+@pytest.mark.parametrize(
+    ("debug", "local"),
+    [(False, True), (True, False), (False, False)],
+)
+def test_dev_login_outside_local_development_is_a_system_check_error(settings, debug, local):
+    settings.PETTUBE_DEV_LOGIN = True
+    settings.DEBUG = debug
+    settings.LOCAL_AWS = local
+
+    errors = checks.run_checks(tags=[checks.Tags.security])
+
+    assert "accounts.E001" in [error.id for error in errors]
+
+
+def test_dev_login_in_local_development_passes_the_check(settings):
+    settings.PETTUBE_DEV_LOGIN = True
+    settings.DEBUG = True
+    settings.LOCAL_AWS = True
+
+    assert "accounts.E001" not in [error.id for error in checks.run_checks(tags=[checks.Tags.security])]

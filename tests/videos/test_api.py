@@ -1,0 +1,172 @@
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from tests import factories
+from videos import repository, services
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "title": "Biscuit meets the vacuum",
+    "description": "She did not like it.",
+    "pet": "cat",
+    "filename": "IMG_0042.MOV",
+    "content_type": "video/quicktime",
+    "size": 5_000_000,
+}
+
+
+@pytest.fixture
+def user():
+    return get_user_model().objects.create_user(username="ana", first_name="Ana")
+
+
+@pytest.fixture
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def post_json(client, body, **extra):
+    return client.post("/api/videos/", data=json.dumps(body), content_type="application/json", **extra)
+
+
+def test_upload_start_answers_201_with_a_presigned_post(aws, signed_in, user):
+    response = post_json(signed_in, VALID)
+
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "uploading"
+    assert body["upload"]["fields"]["key"] == f"uploads/{user.pk}/{body['id']}"
+    assert body["upload"]["url"].startswith("http://127.0.0.1:")
+    stored = repository.get(body["id"])
+    assert (stored.owner_name, stored.pet, stored.filename) == ("Ana", "cat", "IMG_0042.MOV")
+
+
+def test_upload_start_needs_a_signed_in_user(aws, client):
+    response = post_json(client, VALID)
+
+    assert response.status_code == 401
+    assert response.json()["error"]
+
+
+def test_upload_start_enforces_csrf(aws, user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = post_json(client, VALID)
+
+    assert response.status_code == 403
+    assert "CSRF" in response.json()["error"]
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 101}, "title"),
+        ({"pet": "dragon"}, "pet"),
+        ({"content_type": "text/html"}, "content_type"),
+        ({"size": 0}, "size"),
+        ({"size": 3 * 1024**3}, "size"),
+        ({"size": "lots"}, "size"),
+        ({"size": [1]}, "size"),
+        ({"filename": None}, "filename"),
+    ],
+)
+def test_upload_start_rejects_bad_fields_with_400_json(aws, signed_in, change, field):
+    response = post_json(signed_in, VALID | change)
+
+    assert response.status_code == 400
+    assert field in response.json()["errors"]
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe", b""])
+def test_upload_start_rejects_malformed_json(aws, signed_in, body):
+    response = signed_in.post("/api/videos/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["error"]
+
+
+def test_video_detail_follows_the_contract(aws, client, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    services.ingest_upload(key=key)
+
+    body = client.get(f"/api/videos/{video.id}/").json()
+
+    assert set(body) == {
+        "id", "title", "description", "pet", "owner", "status", "error", "duration", "width", "height",
+        "created_at", "thumbnail_url", "playback",
+    }
+    assert body["status"] == "ready"
+    assert (body["width"], body["height"]) == (320, 240)
+    assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
+    assert "X-Amz-Signature=" in body["playback"]["mp4"]
+    assert "X-Amz-Expires=3600" in body["playback"]["mp4"]
+    assert body["thumbnail_url"]
+
+
+def test_non_ready_videos_are_visible_only_to_their_owner(aws, client, user):
+    video = factories.start_upload(str(user.pk)).video
+
+    assert client.get(f"/api/videos/{video.id}/").status_code == 404
+    client.force_login(user)
+    assert client.get(f"/api/videos/{video.id}/").json()["status"] == "uploading"
+
+
+@pytest.mark.parametrize("path", ["/api/videos/nope/", "/api/videos/../../etc/", "/api/videos/AAAAAAAAAAA/"])
+def test_unknown_ids_give_404_json(aws, client, path):
+    response = client.get(path)
+
+    assert response.status_code == 404
+    assert response.json()["error"]
+
+
+def test_feed_lists_ready_videos_with_a_cursor(aws, client, make_clip):
+    for number in range(3):
+        video, key = factories.uploaded(make_clip("small"), title=f"clip {number}")
+        services.ingest_upload(key=key)
+    factories.start_upload()  # still uploading: not in the feed
+
+    body = client.get("/api/videos/").json()
+
+    assert [item["title"] for item in body["items"]] == ["clip 2", "clip 1", "clip 0"]
+    assert body["next_cursor"] is None
+
+
+def test_tampered_cursor_gives_400(aws, client):
+    response = client.get("/api/videos/", {"cursor": "eyJpIjoiZmVlZCJ9:forged:signature"})
+
+    assert response.status_code == 400
+    assert "cursor" in response.json()["errors"]
+
+
+def test_delete_by_owner_204_by_others_403(aws, client, user):
+    video = factories.start_upload(str(user.pk)).video
+    other = get_user_model().objects.create_user(username="bob")
+
+    assert client.delete(f"/api/videos/{video.id}/").status_code == 401
+    client.force_login(other)
+    assert client.delete(f"/api/videos/{video.id}/").status_code == 403
+    client.force_login(user)
+    assert client.delete(f"/api/videos/{video.id}/").status_code == 204
+    assert repository.get(video.id) is None
+    assert client.delete(f"/api/videos/{video.id}/").status_code == 404
+
+
+def test_wrong_method_gives_405_json(aws, client):
+    response = client.put("/api/videos/")
+
+    assert response.status_code == 405
+    assert response.json()["error"]
+
+
+def test_healthz_reports_ok_when_stores_are_reachable(aws, client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "table": "ok", "bucket": "ok"}

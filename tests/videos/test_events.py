@@ -1,0 +1,66 @@
+import json
+
+from tests import factories
+from videos import events, repository, transcode
+from videos.repository import READY
+
+
+def test_on_upload_processes_a_recorded_s3_event(aws, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+
+    events.on_upload(factories.s3_event(key), None)
+
+    assert repository.get(video.id).status == READY
+
+
+def test_on_upload_decodes_url_encoded_keys(aws, make_clip):
+    # S3 sends keys URL-encoded; an owner id with characters that need it proves the decoding.
+    video, key = factories.uploaded(make_clip("small"), owner_id="ana maría+1")
+    event = factories.s3_event(key)
+    assert event["Records"][0]["s3"]["object"]["key"] != key
+
+    events.on_upload(event, None)
+
+    assert repository.get(video.id).status == READY
+
+
+def test_the_same_event_delivered_twice_is_transcoded_once(aws, make_clip, monkeypatch):
+    calls = []
+    real_encode = transcode.encode
+    monkeypatch.setattr(transcode, "encode", lambda *a, **k: calls.append(1) or real_encode(*a, **k))
+    video, key = factories.uploaded(make_clip("small"))
+    event = factories.s3_event(key)
+
+    events.on_upload(event, None)
+    first = repository.get(video.id)
+    events.on_upload(event, None)
+
+    assert len(calls) == 1
+    assert repository.get(video.id) == first
+
+
+def test_s3_test_event_is_a_no_op(aws):
+    event = json.loads((factories.EVENTS / "s3_test_event.json").read_text())
+
+    assert events.on_upload(event, None) is None
+
+
+def test_on_upload_stops_cleanly_when_the_lambda_runs_out_of_time(aws, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+
+    class AlmostOutOfTime:
+        def get_remaining_time_in_millis(self):
+            return 5_000
+
+    events.on_upload(factories.s3_event(key), AlmostOutOfTime())
+
+    stopped = repository.get(video.id)
+    assert stopped.status == "processing"  # retryable: the sweep picks it up
+    assert stopped.due_at <= stopped.updated_at
+    assert "time" in stopped.error
+
+
+def test_scheduled_event_runs_the_sweep(aws):
+    event = json.loads((factories.EVENTS / "scheduled.json").read_text())
+
+    assert events.sweep(event, None) == {"expired_uploads": 0, "retried": 0, "timed_out": 0}

@@ -1,0 +1,78 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from tests import factories
+from videos import services
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user():
+    return get_user_model().objects.create_user(username="ana")
+
+
+def test_feed_shows_ready_videos_with_poster_title_pet_owner(aws, client, make_clip):
+    video, key = factories.uploaded(make_clip("small"), title="Rex <script>alert(1)</script>")
+    services.ingest_upload(key=key)
+
+    page = client.get("/").content.decode()
+
+    assert f'href="/v/{video.id}/"' in page
+    assert "Rex &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)" not in page
+    assert "user7" in page and ">dog<" in page
+    assert "X-Amz-Signature" in page  # the poster is a presigned URL: the bucket stays private
+
+
+def test_watch_page_has_a_player_with_a_presigned_source(aws, client, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    services.ingest_upload(key=key)
+
+    response = client.get(f"/v/{video.id}/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "<video" in page and f"media/{video.id}/video.mp4" in page
+    assert "data-delete" not in page  # not the owner
+
+
+def test_watch_page_of_a_processing_video_is_for_its_owner(aws, client, user):
+    video = factories.start_upload(str(user.pk)).video
+
+    assert client.get(f"/v/{video.id}/").status_code == 404
+    client.force_login(user)
+    page = client.get(f"/v/{video.id}/").content.decode()
+    assert "uploading" in page and "data-delete" in page
+
+
+def test_my_videos_lists_every_status(aws, client, user, make_clip):
+    pending = factories.start_upload(str(user.pk), title="still uploading").video
+    broken, key = factories.uploaded(make_clip("html"), owner_id=str(user.pk), title="broken")
+    services.ingest_upload(key=key)
+    client.force_login(user)
+
+    page = client.get("/me/").content.decode()
+
+    assert "still uploading" in page and "broken" in page
+    assert "not a video" in page
+
+
+@pytest.mark.parametrize("path", ["/upload/", "/me/"])
+def test_pages_for_signed_in_users_redirect_to_login(aws, client, path):
+    response = client.get(path)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/?next=")
+
+
+def test_pages_carry_a_strict_content_security_policy(aws, client):
+    policy = client.get("/")["Content-Security-Policy"]
+
+    assert "script-src 'self';" in policy
+    assert "unsafe-inline" not in policy
+    assert "media-src 'self' http://127.0.0.1:" in policy
+
+
+def test_bad_page_cursor_is_400_not_500(aws, client):
+    assert client.get("/", {"cursor": "garbage"}).status_code == 400
