@@ -122,6 +122,7 @@ PETTUBE_MAX_DURATION_SECONDS = int(env("PETTUBE_MAX_DURATION_SECONDS") or 15 * 6
 PETTUBE_MAX_SOURCE_PIXELS = int(env("PETTUBE_MAX_SOURCE_PIXELS") or 4096 * 2304)
 PETTUBE_PROCESSING_TIMEOUT_SECONDS = int(env("PETTUBE_PROCESSING_TIMEOUT_SECONDS") or 20 * 60)
 PETTUBE_UPLOAD_EXPIRY_HOURS = 24
+PETTUBE_UPLOADS_PER_HOUR = int(env("PETTUBE_UPLOADS_PER_HOUR") or 30)
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -182,3 +183,39 @@ LOGGING = {
     "loggers": {"pettube": {"handlers": ["console"], "level": env("PETTUBE_LOG_LEVEL") or "INFO"}},
 }
 CSRF_FAILURE_VIEW = "videos.api.csrf_failure"
+
+# --- On AWS (PETTUBE_AWS=aws): sign-in keys, static files ---------------------------------
+if PRODUCTION:
+    SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = _required("GOOGLE_OAUTH2_KEY")
+    SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = _required("GOOGLE_OAUTH2_SECRET")
+
+# `collectstatic` uploads to their own bucket (public read, with a manifest of hashed names for
+# cache-busting, created by `manage.py bootstrap_aws`); pages link straight to it, so no static
+# byte goes through Lambda. The media bucket stays private. Locally, runserver serves static/.
+if not LOCAL_AWS:
+    from urllib.parse import urlsplit
+
+    PETTUBE_STATIC_BUCKET = env("PETTUBE_STATIC_BUCKET") or f"{PETTUBE_BUCKET}-static"
+    if _endpoint := env("AWS_ENDPOINT_URL"):  # an emulated AWS: path-style URLs on its host
+        _scheme, _netloc = urlsplit(_endpoint)[:2]
+        _static_host = f"{_netloc}/{PETTUBE_STATIC_BUCKET}"
+    else:
+        _scheme, _netloc = "https", f"{PETTUBE_STATIC_BUCKET}.s3.{AWS_REGION}.amazonaws.com"
+        _static_host = _netloc
+    STATIC_URL = f"{_scheme}://{_static_host}/"
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {
+            "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+            "OPTIONS": {
+                "bucket_name": PETTUBE_STATIC_BUCKET,
+                "region_name": AWS_REGION,
+                # A custom domain lets url() build links without an S3 client.
+                "custom_domain": _static_host,
+                "url_protocol": f"{_scheme}:",
+                "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+            },
+        },
+    }
+    for _directive in ("script-src", "style-src", "img-src"):
+        SECURE_CSP[_directive] = [*SECURE_CSP[_directive], f"{_scheme}://{_netloc}"]

@@ -47,3 +47,24 @@ def clip_dir(tmp_path_factory) -> Path:
 def make_clip(clip_dir):
     """Returns a function that makes (once per session) one of the clips in tests/clips.py."""
     return lambda name: clips.make(name, clip_dir)
+
+
+class ScanForbidden(AssertionError):
+    pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_dynamodb_scan():
+    """Every test runs with DynamoDB's Scan turned into an error: the app must only Query."""
+    from botocore.client import BaseClient
+
+    real_call = BaseClient._make_api_call
+
+    def guarded(self, operation_name, api_params):
+        if operation_name == "Scan" and self.meta.service_model.service_name == "dynamodb":
+            raise ScanForbidden("PetTube must never Scan DynamoDB")
+        return real_call(self, operation_name, api_params)
+
+    BaseClient._make_api_call = guarded
+    yield
+    BaseClient._make_api_call = real_call

@@ -64,9 +64,14 @@ def _start_upload(request):
     form = UploadStartForm(data={name: _scalar(value) for name, value in body.items()})
     if not form.is_valid():
         return error(400, "Some fields are not valid.", {name: list(messages) for name, messages in form.errors.items()})
-    start = services.start_upload(
-        owner_id=str(request.user.pk), owner_name=request.user.display_name, **form.cleaned_data
-    )
+    try:
+        start = services.start_upload(
+            owner_id=str(request.user.pk), owner_name=request.user.display_name, **form.cleaned_data
+        )
+    except services.RateLimited as limited:
+        response = error(429, str(limited))
+        response["Retry-After"] = str(limited.retry_after)
+        return response
     return JsonResponse(
         {
             "id": start.video.id,

@@ -157,6 +157,20 @@ def by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
     )
 
 
+def started_since(owner_id: str, *, since: datetime, limit: int) -> list[datetime]:
+    """When `owner_id` started their uploads since `since`, newest first (at most `limit`)."""
+    answer = _table().query(
+        TableName=settings.PETTUBE_TABLE,
+        IndexName="by-owner",
+        KeyConditionExpression="owner_id = :o AND created_at >= :since",
+        ExpressionAttributeValues={":o": {"S": owner_id}, ":since": {"S": _stamp(since)}},
+        ProjectionExpression="created_at",
+        ScanIndexForward=False,
+        Limit=limit,
+    )
+    return [_parse_stamp(item["created_at"]["S"]) for item in answer.get("Items", [])]
+
+
 def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
     """Videos in `status` (uploading or processing) whose due time has passed, oldest first."""
     page = _query(

@@ -1,5 +1,6 @@
 """PetTube's use cases. Views, the JSON API and the Lambda event handlers all call these."""
 
+import errno
 import logging
 import secrets
 import shutil
@@ -22,10 +23,23 @@ MAX_ATTEMPTS = 3
 # What a worker keeps back from its time budget to upload outputs and record the result.
 FINISHING_SECONDS = 30
 PAGE_SIZE = 24
+# An upload whose object is in the bucket but still `uploading` this long after it started lost
+# its S3 event; the sweeper processes it.
+MISSED_EVENT_AFTER = timedelta(minutes=10)
+
+
+# Failures that are not the upload's fault: the attempt ends and the sweeper retries.
+RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, OSError)
 
 
 class NotFound(Exception):
     pass
+
+
+class RateLimited(Exception):
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many uploads; try again in {retry_after} s.")
+        self.retry_after = retry_after
 
 
 class Forbidden(Exception):
@@ -54,8 +68,10 @@ def start_upload(
     content_type: str, size: int,
 ) -> UploadStart:
     """Record a new video as `uploading` and return the presigned POST the browser sends the
-    file with. The key is ours (`uploads/<owner>/<id>`); the filename is only kept as metadata."""
+    file with. The key is ours (`uploads/<owner>/<id>`); the filename is only kept as metadata.
+    Raises RateLimited past PETTUBE_UPLOADS_PER_HOUR upload starts in the last hour."""
     now = datetime.now(UTC)
+    _check_upload_rate(owner_id, now)
     video = repository.create(
         Video(
             id=new_video_id(),
@@ -79,6 +95,15 @@ def start_upload(
     )
     log.info("upload started", extra={"video_id": video.id, "owner_id": owner_id, "size": size})
     return UploadStart(video=video, upload=upload)
+
+
+def _check_upload_rate(owner_id: str, now: datetime) -> None:
+    limit, window = settings.PETTUBE_UPLOADS_PER_HOUR, timedelta(hours=1)
+    recent = repository.started_since(owner_id, since=now - window, limit=limit)
+    if len(recent) >= limit:
+        retry_after = max(1, int((recent[-1] + window - now).total_seconds()) + 1)
+        log.warning("upload rate limited", extra={"owner_id": owner_id, "retry_after": retry_after})
+        raise RateLimited(retry_after)
 
 
 def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None) -> Video | None:
@@ -116,13 +141,13 @@ def _process(video: Video, key: str, time_left: Callable[[], float]) -> Video | 
     workdir = Path(tempfile.mkdtemp(prefix=f"pettube-{video.id}-"))
     try:
         rendition = _transcode(video, key, workdir, time_left)
+        ready = repository.mark_ready(video.id, rendition=rendition)
     except transcode.TranscodeError as error:
         return _reject(video, key, str(error))
-    except (transcode.EncoderTimeout, ClientError, BotoCoreError, OSError) as error:
-        return _release(video, f"{type(error).__name__}: {error}")
+    except RETRYABLE as error:
+        return _release(video, error)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    ready = repository.mark_ready(video.id, rendition=rendition)
     if ready is None:
         log.info("video deleted while processing; outputs removed", extra={"video_id": video.id})
         storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
@@ -154,7 +179,7 @@ def _transcode(video: Video, key: str, workdir: Path, time_left: Callable[[], fl
         raise transcode.TranscodeError(f"The video's resolution ({probe.width}x{probe.height}) is too high.")
     budget = time_left() - FINISHING_SECONDS
     if budget <= 0:
-        raise transcode.EncoderTimeout("no time left in this worker")
+        raise transcode.EncoderInterrupted("no time left in this worker")
     outputs = transcode.encode(source, workdir, timeout=budget)
     if probe.duration and outputs.duration < 0.5 * probe.duration:
         raise transcode.TranscodeError("The file seems to be incomplete: part of the video is missing.")
@@ -181,9 +206,25 @@ def _reject(video: Video, key: str, reason: str) -> Video | None:
     return failed
 
 
-def _release(video: Video, reason: str) -> Video | None:
-    log.warning("attempt interrupted; will retry", extra={"video_id": video.id, "attempt": video.attempts, "reason": reason})
-    return repository.release(video.id, reason=reason)
+def _release(video: Video, error: Exception) -> Video | None:
+    reason = _readable(error)
+    log.warning(
+        "attempt interrupted; will retry",
+        extra={"video_id": video.id, "attempt": video.attempts, "reason": reason, "detail": repr(error)},
+    )
+    try:
+        return repository.release(video.id, reason=reason)
+    except RETRYABLE:
+        log.exception("could not release; the lease will expire", extra={"video_id": video.id})
+        return None
+
+
+def _readable(error: Exception) -> str:
+    if isinstance(error, transcode.EncoderInterrupted):
+        return "processing was interrupted"
+    if isinstance(error, OSError):
+        return "the processing worker ran out of disk space" if error.errno == errno.ENOSPC else "a file error"
+    return "the storage service was unavailable"
 
 
 def _gigabytes(size: int) -> str:
@@ -209,13 +250,17 @@ def sweep(*, now: datetime | None = None, time_left: Callable[[], float] | None 
     now = now or datetime.now(UTC)
     started = time.monotonic()
     time_left = time_left or (lambda: settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS - (time.monotonic() - started))
-    expired = 0
-    for video in repository.due(UPLOADING, now=now):
-        if repository.delete_if(video.id, status=UPLOADING):
+    expired = retried = timed_out = 0
+    for video in repository.due(UPLOADING, now=now + _upload_window() - MISSED_EVENT_AFTER):
+        key = storage.upload_key(video.owner_id, video.id)
+        if storage.size_of(key) is not None:
+            log.warning("upload event missed; processing now", extra={"video_id": video.id})
+            retried += 1
+            ingest_upload(key=key, time_left=time_left)
+        elif video.due_at <= now and repository.delete_if(video.id, status=UPLOADING):
             storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
             log.info("expired upload removed", extra={"video_id": video.id})
             expired += 1
-    retried = timed_out = 0
     for video in repository.due(PROCESSING, now=now):
         if video.attempts >= MAX_ATTEMPTS:
             if repository.mark_failed(video.id, reason=_final_reason(video)):
@@ -226,6 +271,10 @@ def sweep(*, now: datetime | None = None, time_left: Callable[[], float] | None 
             retried += 1
             ingest_upload(key=storage.upload_key(video.owner_id, video.id), time_left=time_left)
     return SweepReport(expired_uploads=expired, retried=retried, timed_out=timed_out)
+
+
+def _upload_window() -> timedelta:
+    return timedelta(hours=settings.PETTUBE_UPLOAD_EXPIRY_HOURS)
 
 
 def _final_reason(video: Video) -> str:

@@ -19,8 +19,8 @@ class TranscodeError(Exception):
     """The input is not a video we can publish. The message is for the uploader to read."""
 
 
-class EncoderTimeout(Exception):
-    """ffmpeg ran out of time. Not the input's fault: the work can be retried."""
+class EncoderInterrupted(Exception):
+    """ffmpeg ran out of time or was killed. Not the input's fault: the work can be retried."""
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ def encode(source: Path, workdir: Path, *, timeout: float) -> Outputs:
         timeout=timeout,
         check=False,
     )
+    if result.returncode < 0:
+        raise EncoderInterrupted(f"ffmpeg was killed by signal {-result.returncode}")
     if result.returncode != 0 or not video.exists() or video.stat().st_size == 0:
         raise TranscodeError("We could not decode this video (it may be damaged or incomplete).")
     encoded = probe(video, timeout=30)
@@ -137,7 +139,7 @@ def _run(command: list[str], *, timeout: float, check: bool) -> subprocess.Compl
     try:
         result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout)
     except subprocess.TimeoutExpired as error:
-        raise EncoderTimeout(f"ffmpeg did not finish within {timeout:.0f} s") from error
+        raise EncoderInterrupted(f"ffmpeg did not finish within {timeout:.0f} s") from error
     if check and result.returncode != 0:
         raise TranscodeError("We could not make a poster image for this video.")
     return result

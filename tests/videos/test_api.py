@@ -170,3 +170,18 @@ def test_healthz_reports_ok_when_stores_are_reachable(aws, client):
 
     assert response.status_code == 200
     assert response.json()["checks"] == {"database": "ok", "table": "ok", "bucket": "ok"}
+
+
+def test_upload_starts_are_rate_limited_per_user_with_retry_after(aws, signed_in, settings):
+    settings.PETTUBE_UPLOADS_PER_HOUR = 3
+    for _ in range(3):
+        assert post_json(signed_in, VALID).status_code == 201
+
+    limited = post_json(signed_in, VALID)
+
+    assert limited.status_code == 429
+    assert 3500 <= int(limited["Retry-After"]) <= 3601
+    assert limited.json()["error"]
+    other = Client()
+    other.force_login(get_user_model().objects.create_user(username="bob"))
+    assert post_json(other, VALID).status_code == 201  # a per-user limit

@@ -57,7 +57,7 @@ def test_on_upload_stops_cleanly_when_the_lambda_runs_out_of_time(aws, make_clip
     stopped = repository.get(video.id)
     assert stopped.status == "processing"  # retryable: the sweep picks it up
     assert stopped.due_at <= stopped.updated_at
-    assert "time" in stopped.error
+    assert stopped.error == "processing was interrupted"
 
 
 def test_scheduled_event_runs_the_sweep(aws):

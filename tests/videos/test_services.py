@@ -234,7 +234,7 @@ def test_processing_within_its_lease_is_left_alone_by_the_sweep(aws, make_clip):
 
 
 def _always_times_out(*args, **kwargs):
-    raise transcode.EncoderTimeout("ffmpeg did not finish")
+    raise transcode.EncoderInterrupted("ffmpeg did not finish")
 
 
 def test_feed_is_newest_first_with_cursor_pages(aws, make_clip):

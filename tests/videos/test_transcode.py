@@ -57,7 +57,7 @@ def test_probe_rejects_what_is_not_a_video_with_a_readable_reason(make_clip, cli
 
 
 def test_encode_timeout_is_reported_as_retryable(make_clip, tmp_path):
-    with pytest.raises(transcode.EncoderTimeout):
+    with pytest.raises(transcode.EncoderInterrupted):
         transcode.encode(make_clip("landscape"), tmp_path, timeout=0.05)
 
 

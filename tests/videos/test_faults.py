@@ -1,0 +1,201 @@
+"""Fault injection: each fault that can pass is retried and the video ends ready; one that does
+not pass ends failed with a reason. No video stays `processing` after a sweep, and a bystander
+video is never touched.
+
+AWS faults are injected as botocore does for its own Stubber: a `before-call` handler answers
+the call with an error response instead of sending it to the (real, moto) endpoint."""
+
+import errno
+import os
+import stat
+import threading
+from types import SimpleNamespace
+
+import pytest
+
+from pettube import aws as aws_clients
+from tests import factories
+from videos import events, repository, services, storage, transcode
+from videos.repository import FAILED, PROCESSING, READY
+
+
+class Fault:
+    """Makes the next `times` calls of `service.operation` (those whose request body contains
+    `when`) fail with `code` and HTTP `status`."""
+
+    def __init__(self, service, operation, *, code, status, times=1, when=b""):
+        self.code, self.status, self.remaining, self.when, self.hits = code, status, times, when, 0
+        aws_clients.client(service).meta.events.register(f"before-call.{service}.{operation}", self)
+
+    def __call__(self, params, **kwargs):
+        body = params.get("body") or b""
+        if self.remaining and self.when in (body if isinstance(body, bytes) else body.encode()):
+            self.remaining -= 1
+            self.hits += 1
+            response = {"Error": {"Code": self.code, "Message": f"injected {self.code}"},
+                        "ResponseMetadata": {"HTTPStatusCode": self.status}}
+            return SimpleNamespace(status_code=self.status, headers={}, content=b""), response
+        return None
+
+
+@pytest.fixture
+def bystander(aws, make_clip):
+    """Another user's ready video, which no fault may touch."""
+    video, key = factories.uploaded(make_clip("small"), owner_id="99")
+    ready = services.ingest_upload(key=key)
+    yield ready
+    assert repository.get(ready.id) == ready
+    assert storage.size_of(ready.video_key) == ready.video_size
+
+
+def ffmpeg_wrapper(tmp_path, body: str) -> str:
+    """An FFMPEG_BINARY that misbehaves on encodes (libx264) and is the real ffmpeg otherwise."""
+    script = tmp_path / "ffmpeg"
+    script.write_text(
+        "#!/bin/sh\n"
+        f'case "$*" in *libx264*) {body} ;; esac\n'
+        f'exec "{transcode.ffmpeg_binary()}" "$@"\n'
+    )
+    script.chmod(script.stat().st_mode | stat.S_IEXEC)
+    return str(script)
+
+
+def after_one_sweep(video_id):
+    services.sweep()
+    return repository.get(video_id)
+
+
+def test_dynamodb_throttling_when_marking_ready_is_retried(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    fault = Fault("dynamodb", "UpdateItem", code="ProvisionedThroughputExceededException", status=400, when=b":ready")
+
+    assert services.ingest_upload(key=key).status == PROCESSING
+    assert fault.hits == 1
+    assert repository.get(video.id).error == "the storage service was unavailable"
+
+    assert after_one_sweep(video.id).status == READY
+
+
+def test_dynamodb_throttling_that_never_passes_ends_failed_with_the_reason(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    Fault("dynamodb", "UpdateItem", code="ThrottlingException", status=400, times=99, when=b":ready")
+
+    services.ingest_upload(key=key)
+    for _ in range(services.MAX_ATTEMPTS):
+        services.sweep()
+
+    failed = repository.get(video.id)
+    assert failed.status == FAILED
+    assert failed.error == "Processing failed after 3 attempts (the storage service was unavailable)."
+    assert storage.size_of(key) is None
+
+
+def test_conditional_check_failure_is_a_no_op(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    Fault("dynamodb", "UpdateItem", code="ConditionalCheckFailedException", status=400, when=b":uploading")
+
+    assert services.ingest_upload(key=key) is None
+
+    assert repository.get(video.id).status == "uploading"  # the winner of the race owns it
+
+
+def test_s3_get_object_failing_is_retried(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    fault = Fault("s3", "GetObject", code="InternalError", status=500)
+
+    assert services.ingest_upload(key=key).status == PROCESSING
+    assert fault.hits == 1
+
+    assert after_one_sweep(video.id).status == READY
+
+
+def test_ffmpeg_killed_mid_encode_is_retried(bystander, make_clip, tmp_path, monkeypatch):
+    marker = tmp_path / "killed-once"
+    monkeypatch.setenv("FFMPEG_BINARY", ffmpeg_wrapper(tmp_path, f'[ -e {marker} ] || {{ touch {marker}; kill -9 $$; }}'))
+    video, key = factories.uploaded(make_clip("small"))
+
+    assert services.ingest_upload(key=key).status == PROCESSING
+    assert marker.exists()
+    assert repository.get(video.id).error == "processing was interrupted"
+
+    assert after_one_sweep(video.id).status == READY
+
+
+def test_ffmpeg_hanging_is_stopped_by_the_time_budget_and_retried(bystander, make_clip, tmp_path, monkeypatch):
+    monkeypatch.setenv("FFMPEG_BINARY", ffmpeg_wrapper(tmp_path, "exec sleep 120"))
+    video, key = factories.uploaded(make_clip("small"))
+    lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: (services.FINISHING_SECONDS + 1.5) * 1000)
+
+    events.on_upload(factories.s3_event(key), lambda_context)
+    assert repository.get(video.id).status == PROCESSING
+
+    monkeypatch.delenv("FFMPEG_BINARY")
+    assert after_one_sweep(video.id).status == READY
+
+
+def test_a_full_tmp_is_retried(bystander, make_clip, monkeypatch):
+    video, key = factories.uploaded(make_clip("small"))
+    real_download = storage.download
+    calls = []
+
+    def download_onto_a_full_disk(key, destination):
+        calls.append(key)
+        if len(calls) == 1:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
+        return real_download(key, destination)
+
+    monkeypatch.setattr(storage, "download", download_onto_a_full_disk)
+
+    assert services.ingest_upload(key=key).error == "the processing worker ran out of disk space"
+
+    assert after_one_sweep(video.id).status == READY
+
+
+def test_lambda_time_budget_running_out_is_retried(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: 1000)
+
+    events.on_upload(factories.s3_event(key), lambda_context)
+    assert repository.get(video.id).status == PROCESSING
+
+    assert after_one_sweep(video.id).status == READY
+
+
+def test_a_missed_s3_event_is_caught_up_by_the_sweep(bystander, make_clip):
+    from datetime import UTC, datetime, timedelta
+
+    video, key = factories.uploaded(make_clip("small"))  # no event is delivered
+
+    services.sweep()
+    assert repository.get(video.id).status == "uploading"  # it may still be arriving
+    services.sweep(now=datetime.now(UTC) + services.MISSED_EVENT_AFTER + timedelta(seconds=1))
+
+    assert repository.get(video.id).status == READY
+
+
+def test_concurrent_copies_of_one_event_give_one_transcode(bystander, make_clip, monkeypatch):
+    calls = []
+    real_encode = transcode.encode
+    monkeypatch.setattr(transcode, "encode", lambda *a, **k: calls.append(1) or real_encode(*a, **k))
+    video, key = factories.uploaded(make_clip("small"))
+    event = factories.s3_event(key)
+    barrier = threading.Barrier(8)
+    errors = []
+
+    def deliver():
+        barrier.wait()
+        try:
+            events.on_upload(event, None)
+        except Exception as error:  # collected: a thread's exception would otherwise vanish
+            errors.append(error)
+
+    threads = [threading.Thread(target=deliver) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert len(calls) == 1
+    assert repository.get(video.id).status == READY
+    assert repository.get(video.id).attempts == 1

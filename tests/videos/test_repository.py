@@ -1,0 +1,34 @@
+import pytest
+from django.conf import settings
+
+from pettube import aws as aws_clients
+from tests.conftest import ScanForbidden
+
+
+def test_a_dynamodb_scan_anywhere_in_the_suite_raises(aws):
+    # The whole suite runs under this guard (tests/conftest.py), so no code path may Scan.
+    with pytest.raises(ScanForbidden):
+        aws_clients.client("dynamodb").scan(TableName=settings.PETTUBE_TABLE)
+
+
+def test_table_has_on_demand_billing_point_in_time_recovery_and_the_three_indexes(aws):
+    dynamodb = aws_clients.client("dynamodb")
+    table = dynamodb.describe_table(TableName=settings.PETTUBE_TABLE)["Table"]
+    backups = dynamodb.describe_continuous_backups(TableName=settings.PETTUBE_TABLE)
+
+    assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {"feed", "by-owner", "pending"}
+    recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
+    assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
+
+
+def test_bucket_is_private_with_cors_for_the_site_and_expiring_uploads(aws):
+    s3 = aws_clients.client("s3")
+    block = s3.get_public_access_block(Bucket=settings.PETTUBE_BUCKET)["PublicAccessBlockConfiguration"]
+    cors = s3.get_bucket_cors(Bucket=settings.PETTUBE_BUCKET)["CORSRules"][0]
+    lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=settings.PETTUBE_BUCKET)["Rules"][0]
+
+    assert all(block.values())
+    assert set(cors["AllowedOrigins"]) == set(settings.PETTUBE_SITE_ORIGINS)
+    assert "POST" in cors["AllowedMethods"]
+    assert lifecycle["Filter"]["Prefix"] == "uploads/" and lifecycle["Expiration"]["Days"] == 2
