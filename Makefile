@@ -32,7 +32,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
-test: install-test chromium
+# Django's deployment checks under production settings (placeholder values, nothing is reached).
+check-deploy: install-dev
+	PETTUBE_AWS=aws DJANGO_DEBUG=off DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	DJANGO_ALLOWED_HOSTS=pettube.example.com DATABASE_URL=sqlite:///check-deploy.sqlite3 \
+	GOOGLE_OAUTH2_KEY=check-deploy GOOGLE_OAUTH2_SECRET=check-deploy \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test: install-test chromium check-deploy
 	$(BIN)/python -m pytest
 
 clean:

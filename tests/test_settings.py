@@ -1,0 +1,59 @@
+"""Production settings, loaded in a fresh interpreter as Lambda would load them."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = {
+    "PETTUBE_AWS": "aws",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-key-for-the-settings-tests-0123456789",
+    "DJANGO_ALLOWED_HOSTS": "pettube.example.com",
+    "DATABASE_URL": "sqlite:////tmp/pettube-settings-test.sqlite3",
+    "GOOGLE_OAUTH2_KEY": "client-id.apps.googleusercontent.com",
+    "GOOGLE_OAUTH2_SECRET": "client-secret",
+}
+
+
+def run_django(code: str, **overrides) -> subprocess.CompletedProcess:
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("PETTUBE_", "DJANGO_", "AWS_"))}
+    environment |= {"DJANGO_SETTINGS_MODULE": "pettube.settings"} | PRODUCTION
+    environment |= {key: value for key, value in overrides.items() if value is not None}
+    for key in [key for key, value in overrides.items() if value is None]:
+        environment.pop(key, None)
+    script = f"import django; django.setup()\n{code}"
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60)
+
+
+@pytest.mark.parametrize("missing", ["DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "DATABASE_URL", "GOOGLE_OAUTH2_SECRET"])
+def test_production_fails_fast_naming_the_missing_variable(missing):
+    result = run_django("", **{missing: None})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert missing in result.stderr
+
+
+def test_production_has_no_dev_login_and_secure_cookies():
+    result = run_django(
+        "from django.conf import settings; from django.urls import resolve, Resolver404\n"
+        "try:\n    resolve('/accounts/dev-login/'); print('dev-login exists')\n"
+        "except Resolver404:\n    print('no dev-login')\n"
+        "print(settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE, settings.SESSION_COOKIE_HTTPONLY,"
+        " settings.SECURE_HSTS_SECONDS >= 31536000, settings.SECURE_SSL_REDIRECT, settings.DEBUG)"
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["no dev-login", "True True True True True False"]
+
+
+def test_deploy_checks_are_clean_under_production_settings():
+    result = run_django(
+        "from django.core.management import call_command\n"
+        "call_command('check', deploy=True, fail_level='WARNING')"
+    )
+
+    assert result.returncode == 0, result.stderr
