@@ -1,0 +1,64 @@
+"""Load on the local stack: 20 people sign in and upload at the same moment, over real HTTP to
+the live server and the embedded S3; every video ends ready and listed in the feed."""
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from pettube import local_aws
+
+USERS = 20
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+
+def sign_in(base_url: str, username: str) -> requests.Session:
+    session = requests.Session()
+    session.get(f"{base_url}/login/", timeout=30)
+    signed_in = session.post(
+        f"{base_url}/accounts/dev-login/",
+        data={"username": username, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
+        timeout=30,
+    )
+    assert signed_in.status_code == 200 and "sessionid" in session.cookies, signed_in.text[:300]
+    return session
+
+
+def upload_as(base_url: str, session: requests.Session, clip) -> str:
+    body = {"title": "my pet", "description": "", "pet": "cat", "filename": clip.name,
+            "content_type": "video/mp4", "size": clip.stat().st_size}
+    started = session.post(f"{base_url}/api/videos/", json=body, headers={"X-CSRFToken": session.cookies["csrftoken"],
+                                                                        "Referer": f"{base_url}/upload/"}, timeout=30)
+    assert started.status_code == 201, started.text
+    upload = started.json()["upload"]
+    with clip.open("rb") as file:
+        stored = requests.post(upload["url"], data=upload["fields"], files={"file": (clip.name, file, "video/mp4")}, timeout=60)
+    assert stored.status_code == 204, stored.text
+    return started.json()["id"]
+
+
+def test_twenty_users_upload_at_once_and_all_end_ready_in_the_feed(aws, live_server, make_clip):
+    clip = make_clip("small")
+    pump = local_aws.EventPump(aws)
+    pump.start()
+    # Sign-ins go one by one: the test database is SQLite, which serialises writes (on AWS the
+    # ORM is PostgreSQL); the uploads themselves all start at once.
+    sessions = [sign_in(live_server.url, f"user{n}") for n in range(USERS)]
+    try:
+        began = time.monotonic()
+        with ThreadPoolExecutor(USERS) as pool:
+            ids = set(pool.map(lambda session: upload_as(live_server.url, session, clip), sessions))
+        uploaded = time.monotonic()
+        feed = set()
+        deadline = time.monotonic() + 180
+        while len(feed) < USERS and time.monotonic() < deadline:
+            time.sleep(0.5)
+            feed = {item["id"] for item in requests.get(f"{live_server.url}/api/videos/", timeout=30).json()["items"]}
+        finished = time.monotonic()
+    finally:
+        pump.stop()
+
+    assert len(ids) == USERS
+    assert feed == ids
+    print(f"\n{USERS} uploads started and stored in {uploaded - began:.1f} s; all ready in the feed after {finished - began:.1f} s")
