@@ -27,11 +27,11 @@ function sendToStorage(upload, file) {
     request.open("POST", upload.url);
     request.upload.addEventListener("progress", (event) => {
       if (!event.lengthComputable) return;
-      const done = Math.min(event.loaded, file.size);
-      const share = Math.round((100 * done) / file.size);
-      bar.value = share;
-      percent.textContent = `${share}%`;
-      megabytes.textContent = `${mb(done)} of ${mb(file.size)} MB`;
+      // The request body is the file plus the policy fields: measure against its total.
+      const share = event.loaded / event.total;
+      bar.value = Math.round(100 * share);
+      percent.textContent = `${bar.value}%`;
+      megabytes.textContent = `${mb(share * file.size)} of ${mb(file.size)} MB`;
     });
     request.addEventListener("load", () =>
       request.status < 300 ? resolve() : reject(new Error(`The storage refused the file (HTTP ${request.status}).`)),
@@ -71,8 +71,9 @@ form.addEventListener("submit", async (event) => {
   bar.value = 100;
   percent.textContent = "100%";
   phase.textContent = "Uploaded. Processing…";
+  // Until the storage event arrives the video is still "uploading": keep saying "Uploaded".
   const final = await followStatus(start.data.id, (video) => {
-    phase.textContent = video.status === "processing" ? "Processing…" : `Status: ${video.status}`;
+    if (video.status === "processing") phase.textContent = "Processing…";
   });
   if (final && final.status === "ready") {
     phase.textContent = "Ready!";
