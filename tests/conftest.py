@@ -68,3 +68,14 @@ def no_dynamodb_scan():
     BaseClient._make_api_call = guarded
     yield
     BaseClient._make_api_call = real_call
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(tmp_path_factory):
+    """A file for the SQLite test database, not memory: Django's live server shares one
+    in-memory connection across its request threads, which concurrent requests misuse."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database["TEST"] = {**database.get("TEST", {}), "NAME": str(tmp_path_factory.mktemp("db") / "test.sqlite3")}
