@@ -104,6 +104,17 @@ def test_ingest_enforces_the_duration_limit(aws, make_clip, settings):
     assert "longer than" in failed.error
 
 
+def test_ingest_enforces_the_resolution_limit(aws, make_clip, settings):
+    settings.PETTUBE_MAX_SOURCE_PIXELS = 640 * 360 - 1
+    video, key = factories.uploaded(make_clip("short"))
+
+    failed = services.ingest_upload(key=key)
+
+    assert failed.status == FAILED
+    assert "resolution (640x360) is too high" in failed.error
+    assert objects() == []
+
+
 def test_the_same_event_twice_gives_one_transcode_and_one_state_change(aws, make_clip, monkeypatch):
     calls = []
     real_encode = transcode.encode

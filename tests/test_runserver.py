@@ -1,0 +1,70 @@
+"""`python manage.py runserver` (what `make run` starts) brings up the embedded AWS and keeps it
+across code reloads."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from pettube.local_aws import free_port
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+
+def wait_until_healthy(base_url: str, timeout: float = 60) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            response = requests.get(f"{base_url}/healthz", timeout=2)
+            if response.status_code == 200:
+                return response.json()
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.3)
+    raise AssertionError("runserver did not become healthy")
+
+
+@pytest.fixture
+def runserver(tmp_path):
+    port = free_port()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PETTUBE_"))}
+    environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=environment, check=True,
+                   capture_output=True)
+    log = (tmp_path / "runserver.log").open("w")
+    process = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=ROOT,
+                               env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    yield f"http://127.0.0.1:{port}", tmp_path / "runserver.log"
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+def test_runserver_starts_the_embedded_aws_and_keeps_it_across_reloads(runserver):
+    base_url, log = runserver
+    assert wait_until_healthy(base_url)["checks"] == {"database": "ok", "table": "ok", "bucket": "ok"}
+    session = requests.Session()
+    session.get(f"{base_url}/login/")
+    session.post(f"{base_url}/accounts/dev-login/", data={"username": "ana", "csrfmiddlewaretoken": session.cookies["csrftoken"]})
+    body = {"title": "before the reload", "pet": "dog", "filename": "a.mp4", "content_type": "video/mp4", "size": 10}
+    started = session.post(f"{base_url}/api/videos/", json=body, headers={"X-CSRFToken": session.cookies["csrftoken"],
+                                                                        "Referer": f"{base_url}/upload/"})
+    assert started.status_code == 201, started.text
+    endpoint = started.json()["upload"]["url"]
+
+    (ROOT / "videos" / "views.py").touch()  # a code change: the autoreloader restarts the worker
+    deadline = time.monotonic() + 30
+    while log.read_text().count("Watching for file changes") < 2 and time.monotonic() < deadline:
+        time.sleep(0.3)
+    assert log.read_text().count("Watching for file changes") >= 2, log.read_text()[-2000:]
+    wait_until_healthy(base_url)
+
+    video = session.get(f"{base_url}/api/videos/{started.json()['id']}/")
+    assert video.json()["title"] == "before the reload"  # same embedded AWS, same data
+    assert endpoint.startswith("http://127.0.0.1:")
+    assert "Embedded local AWS (moto) on" in log.read_text()
