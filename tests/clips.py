@@ -5,6 +5,14 @@ from pathlib import Path
 
 from videos.transcode import ffmpeg_binary
 
+# Files that are not videos, with the words of the reason an uploader reads.
+NOT_VIDEOS = [
+    ("html", "not a video"),
+    ("image", "still image"),
+    ("truncated", "damaged or incomplete"),
+    ("empty", "empty"),
+]
+
 _LAVFI = ["-f", "lavfi", "-i"]
 _RECIPES = {
     # name: (file name, ffmpeg arguments between the binary and the output path)

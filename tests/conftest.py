@@ -38,6 +38,17 @@ def aws(moto_endpoint):
     aws_clients.reset_clients()
 
 
+@pytest.fixture
+def encodes(monkeypatch) -> list:
+    """Records every ffmpeg encode (the real one still runs), to count transcodes."""
+    from videos import transcode
+
+    calls = []
+    real_encode = transcode.encode
+    monkeypatch.setattr(transcode, "encode", lambda *args, **kwargs: calls.append(args) or real_encode(*args, **kwargs))
+    return calls
+
+
 @pytest.fixture(scope="session")
 def clip_dir(tmp_path_factory) -> Path:
     return tmp_path_factory.mktemp("clips")

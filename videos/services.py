@@ -15,7 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from videos import repository, storage, transcode
-from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Rendition, Video
+from videos.repository import PROCESSING, READY, UPLOADING, Rendition, Video
 
 log = logging.getLogger("pettube.videos")
 

@@ -1,7 +1,7 @@
 import json
 
 from tests import factories
-from videos import events, repository, transcode
+from videos import events, repository
 from videos.repository import READY
 
 
@@ -24,10 +24,7 @@ def test_on_upload_decodes_url_encoded_keys(aws, make_clip):
     assert repository.get(video.id).status == READY
 
 
-def test_the_same_event_delivered_twice_is_transcoded_once(aws, make_clip, monkeypatch):
-    calls = []
-    real_encode = transcode.encode
-    monkeypatch.setattr(transcode, "encode", lambda *a, **k: calls.append(1) or real_encode(*a, **k))
+def test_the_same_event_delivered_twice_is_transcoded_once(aws, make_clip, encodes):
     video, key = factories.uploaded(make_clip("small"))
     event = factories.s3_event(key)
 
@@ -35,7 +32,7 @@ def test_the_same_event_delivered_twice_is_transcoded_once(aws, make_clip, monke
     first = repository.get(video.id)
     events.on_upload(event, None)
 
-    assert len(calls) == 1
+    assert len(encodes) == 1
     assert repository.get(video.id) == first
 
 

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pettube import aws as aws_clients
-from tests import factories
+from tests import clips, factories
 from videos import repository, services, storage, transcode
 from videos.repository import FAILED, PROCESSING, READY, UPLOADING
 
@@ -63,15 +63,7 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert [item.id for item in services.feed_page().items] == [video.id]
 
 
-@pytest.mark.parametrize(
-    ("clip", "reason"),
-    [
-        ("html", "not a video"),
-        ("image", "still image"),
-        ("truncated", "damaged or incomplete"),
-        ("empty", "empty"),
-    ],
-)
+@pytest.mark.parametrize(("clip", "reason"), clips.NOT_VIDEOS)
 def test_bad_upload_fails_with_a_readable_reason_and_is_deleted(aws, make_clip, clip, reason):
     video, key = factories.uploaded(make_clip(clip))
 
@@ -115,10 +107,7 @@ def test_ingest_enforces_the_resolution_limit(aws, make_clip, settings):
     assert objects() == []
 
 
-def test_the_same_event_twice_gives_one_transcode_and_one_state_change(aws, make_clip, monkeypatch):
-    calls = []
-    real_encode = transcode.encode
-    monkeypatch.setattr(transcode, "encode", lambda *a, **k: calls.append(1) or real_encode(*a, **k))
+def test_the_same_event_twice_gives_one_transcode_and_one_state_change(aws, make_clip, encodes):
     video, key = factories.uploaded(make_clip("small"))
 
     first = services.ingest_upload(key=key)
@@ -126,7 +115,7 @@ def test_the_same_event_twice_gives_one_transcode_and_one_state_change(aws, make
 
     assert first.status == READY
     assert second is None
-    assert len(calls) == 1
+    assert len(encodes) == 1
     assert repository.get(video.id).updated_at == first.updated_at
     assert repository.get(video.id).attempts == 1
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import clips
 from videos import transcode
 
 
@@ -42,15 +43,7 @@ def test_probe_reads_rotation_and_reports_displayed_size(make_clip):
     assert probe.duration == pytest.approx(6.0, abs=0.1)
 
 
-@pytest.mark.parametrize(
-    ("clip", "reason"),
-    [
-        ("html", "not a video"),
-        ("image", "still image"),
-        ("truncated", "damaged or incomplete"),
-        ("empty", "empty"),
-    ],
-)
+@pytest.mark.parametrize(("clip", "reason"), clips.NOT_VIDEOS)
 def test_probe_rejects_what_is_not_a_video_with_a_readable_reason(make_clip, clip, reason):
     with pytest.raises(transcode.TranscodeError, match=reason):
         transcode.probe(make_clip(clip))

@@ -47,7 +47,7 @@ def test_watch_page_of_a_processing_video_is_for_its_owner(aws, client, user):
 
 
 def test_my_videos_lists_every_status(aws, client, user, make_clip):
-    pending = factories.start_upload(str(user.pk), title="still uploading").video
+    factories.start_upload(str(user.pk), title="still uploading")
     broken, key = factories.uploaded(make_clip("html"), owner_id=str(user.pk), title="broken")
     services.ingest_upload(key=key)
     client.force_login(user)
