@@ -4,7 +4,6 @@ JSON `{"error": ..., "errors": {...}}`, never a 500."""
 import functools
 import json
 
-from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
@@ -77,7 +76,6 @@ def _start_upload(request):
             "id": start.video.id,
             "status": start.video.status,
             "upload": {"url": start.upload.url, "fields": start.upload.fields},
-            "max_bytes": settings.PETTUBE_MAX_UPLOAD_BYTES,
         },
         status=201,
     )

@@ -104,8 +104,6 @@ _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "vide
 def _to_attribute(name: str, value) -> dict:
     if name in _STAMPS:
         return {"S": _stamp(value)}
-    if isinstance(value, bool):
-        raise TypeError(name)
     if isinstance(value, (int, float, Decimal)):
         return {"N": str(value)}
     return {"S": str(value)}

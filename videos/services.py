@@ -122,6 +122,7 @@ def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None) -> 
         return _skip_unclaimed(parsed, key)
     if video.owner_id != parsed.owner_id:
         log.warning("upload key names another owner", extra={"video_id": video.id, "key": key})
+        storage.delete(key)
         return repository.mark_failed(video.id, reason="The upload did not match this video.")
     log.info("processing", extra={"video_id": video.id, "attempt": video.attempts})
     return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)))

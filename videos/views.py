@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -57,8 +58,6 @@ def my_videos(request):
 
 
 def healthz(request):
-    from django.db import connection
-
     checks = {}
     for name, ping in (("database", lambda: connection.ensure_connection()), ("table", repository.ping), ("bucket", storage.ping)):
         try:
