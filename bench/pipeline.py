@@ -1,0 +1,80 @@
+"""Upload finished → ready, through the embedded local AWS, for a 6 s 1080p phone clip.
+
+Baseline, in the same run: ffmpeg encoding the same clip directly (transcode.encode), so the
+ratio is what the pipeline (S3 event → SQS → pump → download → probe → encode → upload → DynamoDB)
+adds on top of the encode itself. Median of --runs (default 5).
+
+    .venv/bin/python bench/pipeline.py
+Last line: pipeline_ms=<ms> encode_ms=<ms> ratio=<pipeline/encode>
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ["PETTUBE_AWS"] = "local"
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pettube.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+import requests  # noqa: E402
+
+from pettube import local_aws  # noqa: E402
+from tests import clips  # noqa: E402
+from videos import repository, services, transcode  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    runs = parser.parse_args().runs
+    workdir = Path(tempfile.mkdtemp(prefix="pettube-bench-"))
+    clip = clips.make("portrait", workdir)
+    server, endpoint = local_aws.start_server()
+    pump = local_aws.EventPump(local_aws.provision())
+    pump.start()
+    try:
+        encode = [_time_encode(clip, workdir) for _ in range(runs)]
+        pipeline = [_time_pipeline(clip) for _ in range(runs)]
+    finally:
+        pump.stop()
+        server.stop()
+    print(f"clip: {clip.stat().st_size / 1e6:.1f} MB, 1080x1920 (rotated), 6 s, H.264/AAC; runs: {runs}")
+    print(f"encode alone (ms): {[round(t) for t in encode]}")
+    print(f"upload finished -> ready (ms): {[round(t) for t in pipeline]}")
+    pipeline_ms, encode_ms = statistics.median(pipeline), statistics.median(encode)
+    print(f"pipeline_ms={pipeline_ms:.0f} encode_ms={encode_ms:.0f} ratio={pipeline_ms / encode_ms:.2f}")
+
+
+def _time_encode(clip: Path, workdir: Path) -> float:
+    out = Path(tempfile.mkdtemp(dir=workdir))
+    began = time.perf_counter()
+    transcode.encode(clip, out, timeout=600)
+    return (time.perf_counter() - began) * 1000
+
+
+def _time_pipeline(clip: Path) -> float:
+    start = services.start_upload(owner_id="bench", owner_name="bench", title="bench", description="", pet="dog",
+                                  filename=clip.name, content_type="video/mp4", size=clip.stat().st_size)
+    with clip.open("rb") as file:
+        stored = requests.post(start.upload.url, data=start.upload.fields,
+                               files={"file": (clip.name, file, "video/mp4")}, timeout=60)
+    stored.raise_for_status()
+    began = time.perf_counter()
+    while (video := repository.get(start.video.id)).status not in {"ready", "failed"}:
+        time.sleep(0.02)
+    elapsed = (time.perf_counter() - began) * 1000
+    assert video.status == "ready", video.error
+    return elapsed
+
+
+if __name__ == "__main__":
+    main()
