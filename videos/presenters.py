@@ -23,3 +23,11 @@ def video_json(video: Video) -> dict:
             "hls": None,
         },
     }
+
+
+def video_cards(videos: list[Video]) -> list[dict]:
+    """Videos with their presigned poster URLs, for the grids of the HTML pages."""
+    return [
+        {"video": video, "poster_url": storage.presigned_get(video.poster_key) if video.poster_key else None}
+        for video in videos
+    ]

@@ -144,14 +144,20 @@ def feed(*, limit: int, cursor: str | None = None) -> Page:
     )
 
 
-def by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: str | None = None) -> Page:
+    """`owner_id`'s videos, newest first; only those in `status` when given (a page may then
+    hold fewer than `limit` items and still have a next cursor)."""
+    names, values = {"#o": "owner_id"}, {":o": {"S": owner_id}}
+    if status:
+        names["#s"], values[":s"] = "status", {"S": status}
     return _query(
         index="by-owner",
         condition="#o = :o",
-        names={"#o": "owner_id"},
-        values={":o": {"S": owner_id}},
+        names=names,
+        values=values,
         limit=limit,
         cursor=cursor,
+        filter="#s = :s" if status else None,
     )
 
 
@@ -182,7 +188,7 @@ def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
     return page.items
 
 
-def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
+def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True, filter=None) -> Page:
     request = {
         "TableName": settings.PETTUBE_TABLE,
         "IndexName": index,
@@ -192,6 +198,8 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
         "ScanIndexForward": not newest_first,
         "Limit": limit,
     }
+    if filter:
+        request["FilterExpression"] = filter
     if cursor:
         request["ExclusiveStartKey"] = _decode_cursor(cursor, index)
     answer = _table().query(**request)

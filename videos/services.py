@@ -292,6 +292,10 @@ def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZ
     return repository.by_owner(owner_id, limit=limit, cursor=cursor)
 
 
+def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
+    return repository.by_owner(owner_id, limit=limit, cursor=cursor, status=READY)
+
+
 def visible_video(*, video_id: str, user_id: str | None) -> Video:
     """A video as `user_id` may see it: ready ones for everybody, others for their owner."""
     video = repository.get(video_id)

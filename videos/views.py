@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from videos import repository, services, storage
 from videos.forms import PETS, UploadStartForm
+from videos.presenters import video_cards
 from videos.repository import InvalidCursor
 
 
@@ -17,7 +18,7 @@ def feed(request):
         page = services.feed_page(cursor=request.GET.get("cursor") or None)
     except InvalidCursor:
         return HttpResponseBadRequest("This page link is not valid.")
-    return render(request, "videos/feed.html", {"videos": _cards(page.items), "next_cursor": page.next_cursor})
+    return render(request, "videos/feed.html", {"videos": video_cards(page.items), "next_cursor": page.next_cursor})
 
 
 def watch(request, video_id: str):
@@ -54,7 +55,7 @@ def my_videos(request):
         page = services.videos_of(owner_id=str(request.user.pk), cursor=request.GET.get("cursor") or None)
     except InvalidCursor:
         return HttpResponseBadRequest("This page link is not valid.")
-    return render(request, "videos/mine.html", {"videos": _cards(page.items), "next_cursor": page.next_cursor})
+    return render(request, "videos/mine.html", {"videos": video_cards(page.items), "next_cursor": page.next_cursor})
 
 
 def healthz(request):
@@ -67,10 +68,3 @@ def healthz(request):
             checks[name] = type(failure).__name__
     healthy = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", "checks": checks}, status=200 if healthy else 503)
-
-
-def _cards(videos: list[repository.Video]) -> list[dict]:
-    return [
-        {"video": video, "poster_url": storage.presigned_get(video.poster_key) if video.poster_key else None}
-        for video in videos
-    ]

@@ -61,3 +61,24 @@ def test_dev_login_in_local_development_passes_the_check(settings):
     settings.LOCAL_AWS = True
 
     assert "accounts.E001" not in [error.id for error in checks.run_checks(tags=[checks.Tags.security])]
+
+
+def test_profile_page_lists_only_the_persons_ready_videos(aws, client, make_clip):
+    from django.contrib.auth import get_user_model
+
+    from tests import factories
+    from videos import services
+
+    person = get_user_model().objects.create_user(username="ana", first_name="Ana")
+    video, key = factories.uploaded(make_clip("small"), owner_id=str(person.pk), title="ready one")
+    services.ingest_upload(key=key)
+    factories.start_upload(str(person.pk), title="still uploading")
+    factories.uploaded(make_clip("small"), owner_id=str(person.pk + 1), title="somebody else's")
+
+    page = client.get(f"/u/{person.pk}/").content.decode()
+
+    assert "Ana’s videos" in page
+    assert "ready one" in page
+    assert "still uploading" not in page and "somebody else" not in page
+    assert client.get(f"/v/{video.id}/").content.decode().count(f'href="/u/{person.pk}/"') == 1
+    assert client.get("/u/999999/").status_code == 404
