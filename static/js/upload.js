@@ -18,6 +18,11 @@ function showErrors(message, fieldErrors = {}) {
   errors.hidden = false;
 }
 
+// Leaving the page would abort the upload: let the browser ask first.
+function warnBeforeLeaving(event) {
+  event.preventDefault();
+}
+
 function sendToStorage(upload, file) {
   return new Promise((resolve, reject) => {
     const body = new FormData();
@@ -61,12 +66,15 @@ form.addEventListener("submit", async (event) => {
     return showErrors(start.data?.error || `Upload could not start (HTTP ${start.status}).`, start.data?.errors);
   }
   progress.hidden = false;
+  window.addEventListener("beforeunload", warnBeforeLeaving);
   try {
     await sendToStorage(start.data.upload, file);
   } catch (failure) {
     button.disabled = false;
     phase.textContent = "";
     return showErrors(failure.message);
+  } finally {
+    window.removeEventListener("beforeunload", warnBeforeLeaving);
   }
   bar.value = 100;
   percent.textContent = "100%";
