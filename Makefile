@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-dev install-test chromium check-deploy clean
+.PHONY: run test install install-dev install-test chromium check-deploy clean layer package bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,17 @@ test: install-test chromium check-deploy
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache
+
+# --- Deploy to AWS (docs/DEPLOY.md) ---------------------------------------------------------
+STAGE ?= dev
+
+# The worker function's ffmpeg, as a Lambda layer (bin/ffmpeg, i.e. /opt/bin/ffmpeg on Lambda).
+layer: install-dev
+	$(BIN)/python -m deploy.ffmpeg_layer build/ffmpeg-layer.zip
+
+# What `zappa deploy` would upload, offline: build/pettube-$(STAGE).zip.
+package: install-dev
+	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/zappa package $(STAGE) -o build/pettube-$(STAGE).zip
+
+bench: install-test
+	$(BIN)/python bench/coldstart.py

@@ -5,21 +5,34 @@ local AWS, or to a moto server in the tests.
 """
 
 import functools
+import threading
 
 import boto3
 from botocore.config import Config
 from django.conf import settings
 
+# One session for every client: its loader reads the endpoint and model files once, which
+# is most of a client's creation cost (it shows in Lambda cold starts). Sessions are not
+# thread-safe, so clients are created under a lock; the clients themselves are.
+_creating = threading.Lock()
+
+
+@functools.cache
+def _session() -> boto3.session.Session:
+    return boto3.session.Session()
+
 
 @functools.cache
 def client(service: str):
-    return boto3.session.Session().client(
-        service,
-        region_name=settings.AWS_REGION,
-        config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": 4}),
-    )
+    with _creating:
+        return _session().client(
+            service,
+            region_name=settings.AWS_REGION,
+            config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": 4}),
+        )
 
 
 def reset_clients() -> None:
     """Forget cached clients, for when the endpoint or credentials change (tests, local AWS)."""
     client.cache_clear()
+    _session.cache_clear()

@@ -206,7 +206,7 @@ if not LOCAL_AWS:
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
         "staticfiles": {
-            "BACKEND": "storages.backends.s3.S3ManifestStaticStorage",
+            "BACKEND": "pettube.static_storage.StaticStorage",
             "OPTIONS": {
                 "bucket_name": PETTUBE_STATIC_BUCKET,
                 "region_name": AWS_REGION,

@@ -1,0 +1,159 @@
+"""Cold start of the packaged web function, against a bare Django hello-world packaged the
+same way (same Zappa, same settings and `zip` callback) in the same run.
+
+Each sample is a fresh interpreter that loads the unpacked package the way Lambda does (see
+tests/deploy/lambda_runtime.py) and answers its first API Gateway `GET /`; the time runs from
+process start to that answer. PetTube's `GET /` is real work: the feed query in DynamoDB, the
+static-files manifest from S3, presigned poster URLs, all on a moto server on loopback.
+
+    .venv/bin/python bench/coldstart.py [--runs 7]
+
+Last line: coldstart_ms=<ms> baseline_ms=<ms> ratio=<app/baseline> package_mb=<zipped web package MB>
+"""
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.deploy import lambda_runtime as runtime  # noqa: E402
+
+STAGE = "dev"
+SECRETS = {
+    "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdefghijklmnop",
+    "GOOGLE_OAUTH2_KEY": "bench.apps.googleusercontent.com",
+    "GOOGLE_OAUTH2_SECRET": "bench-secret",
+}
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
+FEED_VIDEOS = 6
+
+HELLO_FILES = {
+    "manage.py": """
+        import os, sys
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "hello.settings")
+        from django.core.management import execute_from_command_line
+        execute_from_command_line(sys.argv)
+    """,
+    "hello/__init__.py": "",
+    "hello/settings.py": """
+        SECRET_KEY = "hello-world-baseline"
+        DEBUG = False
+        ALLOWED_HOSTS = ["*"]
+        ROOT_URLCONF = "hello.urls"
+        INSTALLED_APPS = []
+        MIDDLEWARE = []
+        DATABASES = {}
+        USE_TZ = True
+    """,
+    "hello/urls.py": """
+        from django.http import HttpResponse
+        from django.urls import path
+
+        urlpatterns = [path("", lambda request: HttpResponse("Hello, world"))]
+    """,
+    "requirements/base.txt": "Django\n",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=7, help="cold starts per package (median reported)")
+    runs = parser.parse_args().runs
+
+    from pettube import local_aws
+
+    server, endpoint = local_aws.start_server()
+    try:
+        with tempfile.TemporaryDirectory(prefix="pettube-coldstart-") as workdir:
+            work = Path(workdir)
+            app_zip = runtime.zappa_package(STAGE, work / "app.zip")
+            hello_zip = _package_hello(work)
+            app_mb, hello_mb = app_zip.stat().st_size / 1e6, hello_zip.stat().st_size / 1e6
+            lambda_environment = {"AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS,
+                                  "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}"}
+            _provision(lambda_environment)
+            app = runtime.unpack(app_zip, work / "app")
+            hello = runtime.unpack(hello_zip, work / "hello-task")
+            runtime_dir = runtime.runtime_root(work / "runtime")
+            request = runtime.api_gateway_event("GET", "/")
+
+            app_ms, hello_ms = [], []
+            for _ in range(runs):
+                app_run = runtime.invoke(app, runtime_dir, [request], environment=lambda_environment)
+                _expect_ok(app_run, b"PetTube")
+                app_ms.append(app_run.first_ms)
+                hello_run = runtime.invoke(hello, runtime_dir, [request], environment=CREDENTIALS,
+                                           function_name="hello-dev")
+                _expect_ok(hello_run, b"Hello, world")
+                hello_ms.append(hello_run.first_ms)
+    finally:
+        server.stop()
+
+    app_median, hello_median = statistics.median(app_ms), statistics.median(hello_ms)
+    print(f"app runs (ms):      {' '.join(f'{ms:.0f}' for ms in app_ms)}")
+    print(f"baseline runs (ms): {' '.join(f'{ms:.0f}' for ms in hello_ms)}")
+    print(f"baseline package:   {hello_mb:.1f} MB")
+    print(
+        f"coldstart_ms={app_median:.0f} baseline_ms={hello_median:.0f} "
+        f"ratio={app_median / hello_median:.2f} package_mb={app_mb:.1f}"
+    )
+
+
+def _package_hello(work: Path) -> Path:
+    """The hello-world project, packaged with the app's own Zappa settings (its exclusions and
+    its `zip` callback), only the Django settings module and the stage name differ."""
+    project = work / "hello-project"
+    for name, text in HELLO_FILES.items():
+        path = project / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip())
+    settings = runtime.stage_settings(STAGE)
+    settings.update(project_name="hello", django_settings="hello.settings", environment_variables={})
+    (project / "zappa_settings.json").write_text(json.dumps({STAGE: settings}, indent=4))
+    archive = work / "hello.zip"
+    environment = runtime.zappa_environment(PYTHONPATH=str(runtime.PROJECT))  # finds the `zip` callback
+    subprocess.run(
+        [str(runtime.ZAPPA), "package", STAGE, "-o", str(archive)],
+        cwd=project, env=environment, check=True, capture_output=True, text=True, timeout=600,
+    )
+    return archive
+
+
+def _provision(lambda_environment: dict[str, str]) -> None:
+    """What a deploy does before the first request: AWS resources, static files, a feed."""
+    environment = {**runtime.stage_settings(STAGE)["environment_variables"], **lambda_environment}
+    runtime.manage("bootstrap_aws", environment=environment)
+    runtime.manage("collectstatic", "--noinput", environment=environment)
+    runtime.manage("shell", "-c", _SEED_FEED, environment=environment)
+
+
+_SEED_FEED = f"""
+from datetime import UTC, datetime, timedelta
+from videos import repository
+now = datetime.now(UTC)
+for n in range({FEED_VIDEOS}):
+    video_id = f"benchvideo{{n}}"
+    repository.create(repository.Video(
+        id=video_id, owner_id="1", owner_name="Bench", title=f"Cat {{n}}", description="", pet="cat",
+        status=repository.UPLOADING, created_at=now, updated_at=now, due_at=now + timedelta(hours=1)))
+    repository.claim(video_id, lease=timedelta(minutes=5))
+    repository.mark_ready(video_id, rendition=repository.Rendition(
+        duration=3.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
+        video_key=f"media/{{video_id}}/video.mp4", poster_key=f"media/{{video_id}}/poster.jpg"))
+"""
+
+
+def _expect_ok(invocation: runtime.Invocation, marker: bytes) -> None:
+    answer = invocation.results[0]
+    if answer.get("statusCode") != 200 or marker.decode() not in answer.get("body", ""):
+        raise SystemExit(f"unexpected answer: {answer.get('statusCode')} {answer.get('body', '')[:500]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Zappa's `zip` callback (see zappa_settings.json): rewrite the package Zappa just built so it
+holds only what Lambda runs, with bytecode that stays valid there.
+
+1. Zappa copies the whole virtualenv, test and dev tools included. Keep only the distributions
+   that requirements/base.txt needs, plus Zappa's own handler and its imports; drop what the
+   Lambda runtime already provides (boto3 and its dependencies).
+2. Zappa writes zip entries with 1980 timestamps, so ordinary (timestamp) .pyc files never
+   match their sources on Lambda and every cold start compiles everything again, in a
+   read-only /var/task. Compile with checked-hash invalidation instead: valid whatever the
+   file times, and still safe if a source changes without its .pyc.
+"""
+
+import compileall
+import importlib.metadata
+import py_compile
+import re
+import shutil
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+from packaging.requirements import Requirement
+
+REQUIREMENTS = Path("requirements/base.txt")
+# What Zappa's handler imports at run time (Zappa's other dependencies are for the CLI).
+HANDLER_DISTRIBUTIONS = {"zappa": False, "werkzeug": True, "durationpy": True}  # name: follow its requirements
+# Already in the Lambda Python runtime (/var/runtime).
+LAMBDA_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six"}
+LAMBDA_TASK_ROOT = "/var/task"
+_ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def slim_and_compile(cli) -> None:
+    """The callback: Zappa passes its CLI object, whose `zip_path` is the package."""
+    rewrite(Path(cli.zip_path), requirements=REQUIREMENTS)
+
+
+def rewrite(archive: Path, *, requirements: Path) -> None:
+    keep = runtime_distributions(requirements)
+    with tempfile.TemporaryDirectory(prefix="pettube-package-") as workdir:
+        root = Path(workdir)
+        with zipfile.ZipFile(archive) as package:
+            package.extractall(root)
+        for name in unneeded_top_level_names(keep):
+            path = root / name
+            if path.is_dir():
+                shutil.rmtree(path)
+            elif path.exists():
+                path.unlink()
+        for cache in list(root.rglob("__pycache__")):
+            shutil.rmtree(cache)
+        compiled = compileall.compile_dir(
+            root,
+            quiet=1,
+            stripdir=str(root),
+            prependdir=LAMBDA_TASK_ROOT,
+            invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH,
+            workers=0,
+        )
+        if not compiled:
+            raise RuntimeError("compileall failed on the Lambda package")
+        _zip(root, archive)
+
+
+def runtime_distributions(requirements: Path) -> set[str]:
+    """Normalized names of the installed distributions Lambda needs: the closure of
+    `requirements` (with their extras and markers) and of the handler's own imports."""
+    keep: set[str] = set()
+    pending = [(Requirement(line), True) for line in _requirement_lines(requirements)]
+    pending += [(Requirement(name), follow) for name, follow in HANDLER_DISTRIBUTIONS.items()]
+    while pending:
+        requirement, follow = pending.pop()
+        name = _normalize(requirement.name)
+        if name in keep or name in LAMBDA_RUNTIME:
+            continue
+        keep.add(name)
+        if not follow:
+            continue
+        for line in importlib.metadata.distribution(name).requires or []:
+            dependency = Requirement(line)
+            extras = requirement.extras or {""}
+            if dependency.marker is None or any(dependency.marker.evaluate({"extra": extra}) for extra in extras):
+                pending.append((dependency, True))
+    return keep
+
+
+def unneeded_top_level_names(keep: set[str]) -> set[str]:
+    """Top-level files and folders that installed distributions outside `keep` put in
+    site-packages (a name shared with a kept distribution stays)."""
+    owners: dict[str, set[str]] = {}
+    for distribution in importlib.metadata.distributions():
+        name = _normalize(distribution.metadata["Name"])
+        for file in distribution.files or []:
+            if file.parts and file.parts[0] != "..":
+                owners.setdefault(file.parts[0], set()).add(name)
+    return {top for top, names in owners.items() if not names & keep}
+
+
+def _requirement_lines(path: Path) -> list[str]:
+    lines = []
+    for raw in path.read_text().splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if line.startswith(("-r", "--requirement")):
+            lines += _requirement_lines(path.parent / line.split(None, 1)[1])
+        elif line and not line.startswith("-"):
+            lines.append(line)
+    return lines
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _zip(root: Path, archive: Path) -> None:
+    # Sorted names and fixed times: the same sources give the same bytes.
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            entry = zipfile.ZipInfo(path.relative_to(root).as_posix(), date_time=_ZIP_EPOCH)
+            entry.create_system = 3
+            entry.external_attr = 0o755 << 16
+            package.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
+
+
+if __name__ == "__main__":
+    rewrite(Path(sys.argv[1]), requirements=REQUIREMENTS)

@@ -1,0 +1,83 @@
+"""The packaged functions, unpacked and run in a fresh interpreter the way Lambda runs them
+(`handler.lambda_handler(event, context)`), against the emulated AWS."""
+
+import copy
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests import factories
+from tests.deploy import lambda_runtime as runtime
+from videos import repository, storage
+
+pytestmark = pytest.mark.slow
+
+MEDIA_BUCKET = "pettube-dev-media"
+SWEEP_RULE = "arn:aws:events:us-east-1:123456789012:rule/pettube-dev-worker-videos.events.sweep"
+
+
+def test_web_function_answers_api_gateway_requests(builds, unpacked, emulated_aws):
+    task = unpacked(builds.web)
+
+    migrate, health, feed = runtime.invoke(
+        task,
+        builds.runtime,
+        [
+            {"manage": "migrate --noinput"},  # what `zappa manage dev migrate` sends
+            runtime.api_gateway_event("GET", "/healthz"),
+            runtime.api_gateway_event("GET", "/"),
+        ],
+        environment=emulated_aws,
+    ).results
+
+    assert migrate == {}
+    assert health["statusCode"] == 200, health["body"]
+    assert json.loads(health["body"]) == {
+        "status": "ok", "checks": {"database": "ok", "table": "ok", "bucket": "ok"}
+    }
+    assert feed["statusCode"] == 200, feed["body"][:2000]
+    assert "PetTube" in feed["body"]
+    # Static files come from the static bucket under their hashed (manifest) names.
+    static_origin = emulated_aws["AWS_ENDPOINT_URL"]
+    assert f'href="{static_origin}/pettube-dev-static/css/site.' in feed["body"]
+    assert static_origin in feed["multiValueHeaders"]["Content-Security-Policy"][0]
+
+
+def test_worker_routes_an_upload_event_to_on_upload(builds, unpacked, emulated_aws, dev_stage, make_clip):
+    video, key = factories.uploaded(make_clip("short"))
+    event = factories.s3_event(key)
+    for record in event["Records"]:
+        record["s3"]["bucket"].update(name=MEDIA_BUCKET, arn=f"arn:aws:s3:::{MEDIA_BUCKET}")
+
+    runtime.invoke(
+        unpacked(builds.worker), builds.runtime, [event], environment=emulated_aws, function_name="pettube-dev-worker"
+    )
+
+    ready = repository.get(video.id)
+    assert ready.status == repository.READY, ready.error
+    assert ready.width == 640 and ready.height == 360
+    assert storage.size_of(ready.video_key) > 0
+    assert storage.size_of(key) is None  # the upload is consumed
+
+
+def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev_stage):
+    long_ago = datetime.now(UTC) - timedelta(days=2)
+    abandoned = repository.create(
+        repository.Video(
+            id="abandonedv1", owner_id="7", owner_name="user7", title="Never arrived", description="", pet="cat",
+            status=repository.UPLOADING, created_at=long_ago, updated_at=long_ago,
+            due_at=long_ago + timedelta(hours=1),
+        )
+    )
+    waiting = factories.start_upload("7", title="Still uploading").video
+    event = copy.deepcopy(json.loads((factories.EVENTS / "scheduled.json").read_text()))
+    event["resources"] = [SWEEP_RULE]
+
+    (report,) = runtime.invoke(
+        unpacked(builds.worker), builds.runtime, [event], environment=emulated_aws, function_name="pettube-dev-worker"
+    ).results
+
+    assert repository.get(abandoned.id) is None
+    assert repository.get(waiting.id).status == repository.UPLOADING
+    assert report["expired_uploads"] == 1

@@ -1,0 +1,75 @@
+"""`zappa package` offline: what goes into the web function, and what must not."""
+
+import ast
+import subprocess
+import zipfile
+
+import pytest
+
+from deploy import ffmpeg_layer
+
+pytestmark = pytest.mark.slow
+
+MAX_WEB_PACKAGE_BYTES = 20 * 1000 * 1000
+NOT_FOR_LAMBDA = ["boto3", "botocore", "moto", "imageio_ffmpeg", "pytest", "_pytest", "playwright", "hypothesis",
+                  "zappa_settings.json", "tests", "bench", "requirements", "static", "db.sqlite3", "pip", "setuptools"]
+
+
+def zappa_settings_module(archive) -> dict:
+    """The settings module Zappa writes into the package, as the handler reads it."""
+    with zipfile.ZipFile(archive) as package:
+        tree = ast.parse(package.read("zappa_settings.py"))
+    return {node.targets[0].id: ast.literal_eval(node.value) for node in tree.body if isinstance(node, ast.Assign)}
+
+
+def test_web_package_is_small_and_has_no_ffmpeg(builds):
+    with zipfile.ZipFile(builds.web) as package:
+        entries = package.infolist()
+    names = {entry.filename for entry in entries}
+    top_level = {name.split("/", 1)[0] for name in names}
+
+    assert builds.web.stat().st_size <= MAX_WEB_PACKAGE_BYTES
+    assert not [name for name in names if "ffmpeg" in name.rsplit("/", 1)[-1]]
+    assert max(entry.file_size for entry in entries) < 20 * 1000 * 1000  # the ffmpeg binary is 170 MB
+    assert not top_level & set(NOT_FOR_LAMBDA)
+    assert not [name for name in top_level if name.startswith(".")]
+    assert {"handler.py", "zappa_settings.py", "manage.py", "pettube", "videos", "accounts", "templates"} <= top_level
+    assert {"django", "social_django", "storages", "psycopg", "zappa", "werkzeug"} <= top_level
+    assert zappa_settings_module(builds.web)["DJANGO_SETTINGS"] == "pettube.settings"
+
+
+def test_bytecode_is_valid_with_lambda_file_times(builds):
+    """Entries carry 1980 times; every module has a checked-hash .pyc, valid whatever the time."""
+    with zipfile.ZipFile(builds.web) as package:
+        names = set(package.namelist())
+        times = {entry.date_time for entry in package.infolist()}
+        sources = [name for name in names if name.endswith(".py")]
+        pycs = [name for name in names if name.endswith(".pyc")]
+        flags = {int.from_bytes(package.read(name)[4:8], "little") for name in pycs}
+
+    assert times == {(1980, 1, 1, 0, 0, 0)}
+    missing = [
+        source for source in sources
+        if f"{source.rpartition('/')[0]}/__pycache__/{source.rpartition('/')[2][:-3]}.cpython-312.pyc".lstrip("/")
+        not in names
+    ]
+    assert missing == []
+    assert flags == {0b11}  # hash-based, checked against the source
+
+
+def test_worker_package_maps_the_upload_event_and_the_sweep(builds):
+    settings = zappa_settings_module(builds.worker)
+
+    assert settings["AWS_EVENT_MAPPING"] == {"arn:aws:s3:::pettube-dev-media": ["videos.events.on_upload"]}
+    assert settings["ENVIRONMENT_VARIABLES"]["PETTUBE_BUCKET"] == "pettube-dev-media"
+    assert "ffmpeg" not in {name.split("/", 1)[0] for name in zipfile.ZipFile(builds.worker).namelist()}
+
+
+def test_ffmpeg_layer_holds_a_working_ffmpeg_in_bin(builds):
+    with zipfile.ZipFile(builds.layer) as layer:
+        (entry,) = layer.infolist()
+
+    assert entry.filename == ffmpeg_layer.LAYER_PATH
+    assert (entry.external_attr >> 16) & 0o111
+    version = subprocess.run([builds.opt / "bin" / "ffmpeg", "-version"], capture_output=True, text=True, check=True)
+    assert version.stdout.startswith("ffmpeg version")
