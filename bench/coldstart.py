@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.deploy import lambda_runtime as runtime  # noqa: E402
+from tests.deploy import lambda_runtime as runtime
 
 STAGE = "dev"
 SECRETS = {

@@ -199,6 +199,7 @@ def manage(*arguments: str, environment: dict[str, str]) -> str:
         capture_output=True,
         text=True,
         timeout=300,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")

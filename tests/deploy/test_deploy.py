@@ -25,6 +25,7 @@ def zappa(*arguments: str, endpoint: str) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         timeout=600,
+        check=False,
     )
     assert result.returncode == 0, f"zappa {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}"
     return result
