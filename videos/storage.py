@@ -125,13 +125,7 @@ def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) ->
     for browser uploads and playback from the site, uploads that never got processed expire."""
     s3 = _s3()
     bucket = settings.PETTUBE_BUCKET
-    try:
-        s3.head_bucket(Bucket=bucket)
-    except s3.exceptions.ClientError:
-        if settings.AWS_REGION == "us-east-1":
-            s3.create_bucket(Bucket=bucket)
-        else:
-            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.AWS_REGION})
+    _create_bucket(bucket)
     s3.put_public_access_block(
         Bucket=bucket,
         PublicAccessBlockConfiguration={
@@ -141,9 +135,8 @@ def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) ->
             "RestrictPublicBuckets": True,
         },
     )
-    if s3.meta.endpoint_url.startswith("https://"):
-        # Deny plain HTTP. The embedded local AWS only speaks HTTP (and moto enforces policies).
-        s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(_tls_only_policy(bucket)))
+    if _speaks_tls():
+        s3.put_bucket_policy(Bucket=bucket, Policy=_policy([_deny_insecure_transport(bucket)]))
     s3.put_bucket_cors(
         Bucket=bucket,
         CORSConfiguration={
@@ -174,20 +167,80 @@ def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) ->
     )
 
 
-def _tls_only_policy(bucket: str) -> dict:
+def ensure_static_bucket(*, site_origins: list[str]) -> str:
+    """Create the static-files bucket (on AWS) if missing and (re)apply its settings: anybody
+    may GET objects, over TLS only; nobody may list or write without credentials; the site's
+    pages may fetch from it (CORS, for module scripts). Returns the bucket's name."""
+    s3 = _s3()
+    bucket = settings.PETTUBE_STATIC_BUCKET
+    _create_bucket(bucket)
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": False,
+            "RestrictPublicBuckets": False,
+        },
+    )
+    statements = [
+        {
+            "Sid": "PublicReadObjects",
+            "Effect": "Allow",
+            "Principal": "*",
+            "Action": "s3:GetObject",
+            "Resource": f"arn:aws:s3:::{bucket}/*",
+        }
+    ]
+    if _speaks_tls():
+        statements.append(_deny_insecure_transport(bucket))
+    s3.put_bucket_policy(Bucket=bucket, Policy=_policy(statements))
+    s3.put_bucket_cors(
+        Bucket=bucket,
+        CORSConfiguration={
+            "CORSRules": [
+                {
+                    "AllowedOrigins": site_origins,
+                    "AllowedMethods": ["GET", "HEAD"],
+                    "AllowedHeaders": ["*"],
+                    "MaxAgeSeconds": 86400,
+                }
+            ]
+        },
+    )
+    return bucket
+
+
+def _create_bucket(bucket: str) -> None:
+    s3 = _s3()
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except s3.exceptions.ClientError:
+        if settings.AWS_REGION == "us-east-1":
+            s3.create_bucket(Bucket=bucket)
+        else:
+            s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.AWS_REGION})
+
+
+def _speaks_tls() -> bool:
+    # The embedded local AWS only speaks HTTP, and moto applies bucket policies: a TLS-only
+    # policy there would deny everything.
+    return _s3().meta.endpoint_url.startswith("https://")
+
+
+def _deny_insecure_transport(bucket: str) -> dict:
     return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ],
+        "Sid": "DenyInsecureTransport",
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:*",
+        "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
     }
+
+
+def _policy(statements: list[dict]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": statements})
 
 
 def notify_queue(queue_arn: str) -> None:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from pettube import bootstrap
-from pettube.static_bucket import ensure_static_bucket
+from videos.storage import ensure_static_bucket
 
 
 class Command(BaseCommand):
