@@ -126,15 +126,7 @@ def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) ->
     s3 = _s3()
     bucket = settings.PETTUBE_BUCKET
     _create_bucket(bucket)
-    s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
-    )
+    _block_public_access(bucket, allow_public_read_policy=False)
     if _speaks_tls():
         s3.put_bucket_policy(Bucket=bucket, Policy=_policy([_deny_insecure_transport(bucket)]))
     s3.put_bucket_cors(
@@ -174,15 +166,7 @@ def ensure_static_bucket(*, site_origins: list[str]) -> str:
     s3 = _s3()
     bucket = settings.PETTUBE_STATIC_BUCKET
     _create_bucket(bucket)
-    s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": False,
-            "RestrictPublicBuckets": False,
-        },
-    )
+    _block_public_access(bucket, allow_public_read_policy=True)
     statements = [
         {
             "Sid": "PublicReadObjects",
@@ -220,6 +204,19 @@ def _create_bucket(bucket: str) -> None:
             s3.create_bucket(Bucket=bucket)
         else:
             s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.AWS_REGION})
+
+
+def _block_public_access(bucket: str, *, allow_public_read_policy: bool) -> None:
+    """ACLs never make anything public; a bucket policy may, only where we say so."""
+    _s3().put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": not allow_public_read_policy,
+            "RestrictPublicBuckets": not allow_public_read_policy,
+        },
+    )
 
 
 def _speaks_tls() -> bool:
