@@ -91,7 +91,7 @@ def start_upload(
     upload = storage.presigned_upload(
         key=storage.upload_key(owner_id, video.id),
         content_type=content_type,
-        max_bytes=settings.PETTUBE_MAX_UPLOAD_BYTES,
+        max_bytes=size,  # the declared size, itself at most PETTUBE_MAX_UPLOAD_BYTES
     )
     log.info("upload started", extra={"video_id": video.id, "owner_id": owner_id, "size": size})
     return UploadStart(video=video, upload=upload)

@@ -31,9 +31,8 @@ def test_start_upload_records_an_uploading_video_owned_by_the_user(aws):
 
 
 def test_presigned_post_policy_fixes_key_size_type_and_expiry(aws, settings):
-    settings.PETTUBE_MAX_UPLOAD_BYTES = 123_456_789
     before = datetime.now(UTC)
-    start = factories.start_upload("42")
+    start = factories.start_upload("42", size=123_456_789)
 
     policy = decoded_policy(start.upload.fields)
     conditions = policy["conditions"]
