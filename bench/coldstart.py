@@ -3,8 +3,9 @@ same way (same Zappa, same settings and `zip` callback) in the same run.
 
 Each sample is a fresh interpreter that loads the unpacked package the way Lambda does (see
 tests/deploy/lambda_runtime.py) and answers its first API Gateway `GET /`; the time runs from
-process start to that answer. PetTube's `GET /` is real work: the feed query in DynamoDB, the
-static-files manifest from S3, presigned poster URLs, all on a moto server on loopback.
+process start to that answer. PetTube's `GET /` is real work: the feed query in DynamoDB and
+presigned poster URLs, on a moto server on loopback, and static-file URLs from the manifest that
+`collectstatic` wrote (the package carries it, as on AWS).
 
     .venv/bin/python bench/coldstart.py [--runs 7]
 
@@ -72,12 +73,12 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="pettube-coldstart-") as workdir:
             work = Path(workdir)
+            lambda_environment = {"AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS,
+                                  "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}"}
+            _provision(lambda_environment)  # first: collectstatic writes the manifest the package carries
             app_zip = runtime.zappa_package(STAGE, work / "app.zip")
             hello_zip = _package_hello(work)
             app_mb, hello_mb = app_zip.stat().st_size / 1e6, hello_zip.stat().st_size / 1e6
-            lambda_environment = {"AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS,
-                                  "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}"}
-            _provision(lambda_environment)
             app = runtime.unpack(app_zip, work / "app")
             hello = runtime.unpack(hello_zip, work / "hello-task")
             runtime_dir = runtime.runtime_root(work / "runtime")
@@ -126,7 +127,8 @@ def _package_hello(work: Path) -> Path:
 
 
 def _provision(lambda_environment: dict[str, str]) -> None:
-    """What a deploy does before the first request: AWS resources, static files, a feed."""
+    """What a deploy does before packaging and the first request: AWS resources, static files
+    (and their manifest), a feed."""
     environment = {**runtime.stage_settings(STAGE)["environment_variables"], **lambda_environment}
     runtime.manage("bootstrap_aws", environment=environment)
     runtime.manage("collectstatic", "--noinput", environment=environment)

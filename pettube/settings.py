@@ -189,9 +189,11 @@ if PRODUCTION:
     SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = _required("GOOGLE_OAUTH2_KEY")
     SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = _required("GOOGLE_OAUTH2_SECRET")
 
-# `collectstatic` uploads to their own bucket (public read, with a manifest of hashed names for
-# cache-busting, created by `manage.py bootstrap_aws`); pages link straight to it, so no static
-# byte goes through Lambda. The media bucket stays private. Locally, runserver serves static/.
+# `collectstatic` uploads static files under hashed names (cache-busting) to their own bucket
+# (public read, created by `manage.py bootstrap_aws`) and writes the manifest of those names
+# next to manage.py, where the Lambda package picks it up; pages link straight to the bucket,
+# so no static byte goes through Lambda. The media bucket stays private. Locally, runserver
+# serves static/.
 if not LOCAL_AWS:
     from urllib.parse import urlsplit
 

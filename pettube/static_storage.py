@@ -1,22 +1,16 @@
-"""Static files on S3 (PETTUBE_AWS=aws): django-storages' manifest storage, except that the
-manifest is read through the process's shared S3 client.
+"""Static files on S3 (PETTUBE_AWS=aws): django-storages' manifest storage, with the manifest
+kept next to manage.py instead of in the bucket.
 
-The first page a Lambda serves reads the manifest. django-storages would create its own boto3
-session and S3 resource for that one read, which costs about as much as the rest of the
-request; the shared client already exists for the media bucket."""
+`collectstatic` uploads the hashed files to the bucket and writes `staticfiles.json` here;
+`zappa package`/`update` then ships it inside the function (deploy/lambda_package.py refuses
+to build a package without it). A cold Lambda reads it from its own disk rather than with an
+S3 GET before its first page, and each deployed version links to the files it was built with."""
 
-from botocore.exceptions import ClientError
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import S3ManifestStaticStorage
-
-from pettube import aws
 
 
 class StaticStorage(S3ManifestStaticStorage):
-    def read_manifest(self):
-        try:
-            answer = aws.client("s3").get_object(Bucket=self.bucket_name, Key=self._normalize_name(self.manifest_name))
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in {"NoSuchKey", "404"}:
-                return None
-            raise
-        return answer["Body"].read().decode()
+    def __init__(self, **options):
+        super().__init__(manifest_storage=FileSystemStorage(location=settings.BASE_DIR), **options)

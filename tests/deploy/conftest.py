@@ -47,8 +47,9 @@ def emulated_settings(destination: Path, overrides: dict[str, dict]) -> Path:
 
 
 @pytest.fixture(scope="session")
-def builds(tmp_path_factory) -> Builds:
+def builds(tmp_path_factory, moto_endpoint) -> Builds:
     work = tmp_path_factory.mktemp("lambda")
+    provision(moto_endpoint, database=work / "db.sqlite3")  # collectstatic: the manifest the packages carry
     layer = ffmpeg_layer.build(work / "ffmpeg-layer.zip")
     opt = _unpack_layer(layer, work / "opt")
     worker_settings = emulated_settings(
@@ -95,11 +96,14 @@ def emulated_aws(moto_endpoint, tmp_path) -> dict[str, str]:
     Returns the environment a Lambda function of the stage gets on top of its package."""
     request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=10).read()
+    return provision(moto_endpoint, database=tmp_path / "db.sqlite3")
+
+
+def provision(endpoint: str, *, database: Path) -> dict[str, str]:
+    """`bootstrap_aws` and `collectstatic` for the dev stage, as a person runs them; returns the
+    environment a Lambda function of the stage gets on top of its package."""
     lambda_environment = {
-        "AWS_ENDPOINT_URL": moto_endpoint,
-        **CREDENTIALS,
-        **SECRETS,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS, "DATABASE_URL": f"sqlite:///{database}"
     }
     environment = {**runtime.stage_settings(WEB)["environment_variables"], **lambda_environment}
     runtime.manage("bootstrap_aws", environment=environment)

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.slow
 
 MAX_WEB_PACKAGE_BYTES = 20 * 1000 * 1000
 NOT_FOR_LAMBDA = ["boto3", "botocore", "moto", "imageio_ffmpeg", "pytest", "_pytest", "playwright", "hypothesis",
-                  "zappa_settings.json", "tests", "bench", "requirements", "static", "db.sqlite3", "pip", "setuptools"]
+                  "zappa_settings.json", "tests", "bench", "requirements", "static", "db.sqlite3", "pip", "setuptools",
+                  "cryptography"]
 
 
 def zappa_settings_module(archive) -> dict:
@@ -33,7 +34,8 @@ def test_web_package_is_small_and_has_no_ffmpeg(builds):
     assert max(entry.file_size for entry in entries) < 20 * 1000 * 1000  # the ffmpeg binary is 170 MB
     assert not top_level & set(NOT_FOR_LAMBDA)
     assert not [name for name in top_level if name.startswith(".")]
-    assert {"handler.py", "zappa_settings.py", "manage.py", "pettube", "videos", "accounts", "templates"} <= top_level
+    assert {"handler.py", "zappa_settings.py", "manage.py", "pettube", "videos", "accounts", "templates",
+            "staticfiles.json"} <= top_level
     assert {"django", "social_django", "storages", "psycopg", "zappa", "werkzeug"} <= top_level
     assert zappa_settings_module(builds.web)["DJANGO_SETTINGS"] == "pettube.settings"
 
