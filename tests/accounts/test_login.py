@@ -33,12 +33,18 @@ def test_sign_out(aws, client):
     assert "signed-in-as" not in client.get("/").content.decode()
 
 
-def test_login_page_offers_google_when_configured(aws, client, settings):
+def test_sign_in_with_google_posts_to_social_auth_and_goes_to_google(aws, client, settings):
     settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = "key.apps.googleusercontent.com"
+    settings.SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = "secret"
 
-    page = client.get("/login/").content.decode()
+    page = client.get("/login/?next=/upload/").content.decode()
+    assert '<form method="post" action="/login/google-oauth2/?next=/upload/">' in page
+    response = client.post("/login/google-oauth2/?next=/upload/")
 
-    assert "/login/google-oauth2/" in page
+    assert response.status_code == 302
+    assert response["Location"].startswith("https://accounts.google.com/o/oauth2/auth?")
+    assert "client_id=key.apps.googleusercontent.com" in response["Location"]
+    assert "redirect_uri=http://testserver/complete/google-oauth2/&" in response["Location"]
 
 
 @pytest.mark.parametrize(
