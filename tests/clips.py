@@ -27,6 +27,11 @@ _RECIPES = {
     "webm": ("vp9.webm", [*_LAVFI, "testsrc2=size=640x480:rate=25", *_LAVFI, "sine=frequency=550",
                           "-t", "2", "-c:v", "libvpx-vp9", "-deadline", "realtime", "-cpu-used", "8",
                           "-c:a", "libopus", "-shortest"]),
+    # An iPhone-style clip: HEVC in a QuickTime .mov, 10-bit, tagged hvc1, rotated (below).
+    "iphone_source": ("iphone_source.mov", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=660",
+                                            "-t", "2", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le",
+                                            "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
+                                            "-shortest"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
 }
 
@@ -34,6 +39,8 @@ _RECIPES = {
 def make(name: str, directory: Path) -> Path:
     if name == "portrait":
         return _portrait(directory)
+    if name == "iphone":
+        return _rotated(make("iphone_source", directory), directory / "iphone.mov")
     if name == "truncated":
         return _truncated(directory)
     if name == "html":
@@ -53,9 +60,12 @@ def make(name: str, directory: Path) -> Path:
 
 def _portrait(directory: Path) -> Path:
     """A phone-style clip: 1920x1080 pixels stored with a 90° display rotation."""
-    path = directory / "portrait.mp4"
+    return _rotated(make("landscape", directory), directory / "portrait.mp4")
+
+
+def _rotated(source: Path, path: Path) -> Path:
     if not path.exists():
-        _ffmpeg("-display_rotation", "90", "-i", str(make("landscape", directory)), "-c", "copy", str(path))
+        _ffmpeg("-display_rotation", "90", "-i", str(source), "-c", "copy", str(path))
     return path
 
 

@@ -36,14 +36,14 @@ class NotFound(Exception):
     pass
 
 
+class Forbidden(Exception):
+    pass
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"Too many uploads; try again in {retry_after} s.")
         self.retry_after = retry_after
-
-
-class Forbidden(Exception):
-    pass
 
 
 @dataclass(frozen=True)

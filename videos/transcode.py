@@ -28,6 +28,7 @@ class Probe:
     container: str
     duration: float | None
     codec: str
+    pixel_format: str
     width: int  # as displayed, after rotation
     height: int
     rotation: int
@@ -53,7 +54,11 @@ def ffmpeg_binary() -> str:
 
 _INPUT = re.compile(r"^Input #0, ([^ ]+), from", re.M)
 _DURATION = re.compile(r"Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
-_VIDEO = re.compile(r"^\s*Stream #0:\d+\S*: Video: (\w+).*?, (\d{1,5})x(\d{1,5})", re.M)
+_VIDEO = re.compile(
+    r"^\s*Stream #0:\d+\S*: Video: (?P<codec>\w+)[^,\n]*, (?:(?P<pixels>\w+)(?:\([^)]*\))?, )?"
+    r"(?P<width>\d{1,5})x(?P<height>\d{1,5})",
+    re.M,
+)
 _AUDIO = re.compile(r"^\s*Stream #0:\d+\S*: Audio: ", re.M)
 _ROTATION = re.compile(r"[Dd]isplay ?[Mm]atrix: rotation of (-?\d+(?:\.\d+)?) degrees")
 
@@ -78,13 +83,14 @@ def probe(path: Path, *, timeout: float = 60) -> Probe:
     seconds = int(duration[1]) * 3600 + int(duration[2]) * 60 + float(duration[3]) if duration else None
     rotation = _ROTATION.search(summary[video.start():])
     degrees = round(float(rotation[1])) % 360 if rotation else 0
-    width, height = int(video[2]), int(video[3])
+    width, height = int(video["width"]), int(video["height"])
     if degrees in (90, 270):
         width, height = height, width
     return Probe(
         container=container_name,
         duration=seconds,
-        codec=video[1],
+        codec=video["codec"],
+        pixel_format=video["pixels"] or "",
         width=width,
         height=height,
         rotation=degrees,

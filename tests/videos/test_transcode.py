@@ -13,6 +13,7 @@ from videos import transcode
         ("portrait", 720, 1280, True),  # rotation applied: a phone's portrait clip stays portrait
         ("no_audio", 1280, 720, False),
         ("webm", 640, 480, True),  # short side under 720: never upscaled
+        ("iphone", 720, 1280, True),  # 10-bit HEVC .mov with rotation, as iPhones record
     ],
 )
 def test_encode_makes_h264_aac_mp4_with_short_side_at_most_720(make_clip, tmp_path, clip, width, height, has_audio):
@@ -25,6 +26,7 @@ def test_encode_makes_h264_aac_mp4_with_short_side_at_most_720(make_clip, tmp_pa
     assert encoded.rotation == 0
     assert encoded.has_audio is has_audio
     assert outputs.duration == pytest.approx(6.0 if clip in {"landscape", "portrait"} else 2.0, abs=0.2)
+    assert encoded.pixel_format == "yuv420p"  # 8-bit 4:2:0: what every browser decodes
     assert outputs.poster.read_bytes()[:3] == b"\xff\xd8\xff"  # a JPEG
 
 
