@@ -6,6 +6,8 @@ from django.conf import settings
 from videos import repository, storage
 
 
-def ensure_resources() -> None:
-    storage.ensure_bucket(site_origins=settings.PETTUBE_SITE_ORIGINS)
+def ensure_resources(*, extra_origins: list[str] = ()) -> None:
+    """The media bucket, allowing browser uploads from PETTUBE_SITE_ORIGINS and `extra_origins`,
+    and the table."""
+    storage.ensure_bucket(site_origins=[*settings.PETTUBE_SITE_ORIGINS, *extra_origins])
     repository.ensure_table()

@@ -12,6 +12,7 @@ import time
 from moto.server import ThreadedMotoServer
 
 from pettube import aws, bootstrap
+from videos import storage
 
 log = logging.getLogger("pettube.local_aws")
 
@@ -40,14 +41,13 @@ def start_server() -> tuple[ThreadedMotoServer, str]:
     return server, endpoint
 
 
-def provision() -> str:
-    """Create the bucket, the table and the upload-event queue; return the queue's URL."""
-    bootstrap.ensure_resources()
+def provision(*, extra_origins: list[str] = ()) -> str:
+    """Create the bucket (CORS for the site and `extra_origins`), the table and the upload-event
+    queue; return the queue's URL."""
+    bootstrap.ensure_resources(extra_origins=extra_origins)
     sqs = aws.client("sqs")
     queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    from videos import storage
-
     storage.notify_queue(queue_arn)
     return queue_url
 

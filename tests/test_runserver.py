@@ -67,4 +67,9 @@ def test_runserver_starts_the_embedded_aws_and_keeps_it_across_reloads(runserver
     video = session.get(f"{base_url}/api/videos/{started.json()['id']}/")
     assert video.json()["title"] == "before the reload"  # same embedded AWS, same data
     assert endpoint.startswith("http://127.0.0.1:")
+    for origin in (base_url, base_url.replace("127.0.0.1", "localhost")):  # any port: `make run PORT=…`
+        preflight = requests.options(endpoint, headers={"Origin": origin, "Access-Control-Request-Method": "POST"})
+        assert preflight.headers.get("Access-Control-Allow-Origin") == origin
+    stranger = requests.options(endpoint, headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
+    assert stranger.status_code == 403
     assert "Embedded local AWS (moto) on" in log.read_text()
