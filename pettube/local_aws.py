@@ -18,6 +18,9 @@ log = logging.getLogger("pettube.local_aws")
 
 QUEUE_NAME = "pettube-upload-events"
 SWEEP_INTERVAL_SECONDS = 5 * 60
+# Lambda runs an asynchronous event up to 3 times (2 retries); so does the local pump.
+MAX_DELIVERIES = 3
+RETRY_AFTER_SECONDS = 10
 _LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
 
 
@@ -46,7 +49,9 @@ def provision(*, extra_origins: list[str] = ()) -> str:
     queue; return the queue's URL."""
     bootstrap.ensure_resources(extra_origins=extra_origins)
     sqs = aws.client("sqs")
-    queue_url = sqs.create_queue(QueueName=QUEUE_NAME)["QueueUrl"]
+    queue_url = sqs.create_queue(
+        QueueName=QUEUE_NAME, Attributes={"VisibilityTimeout": str(RETRY_AFTER_SECONDS)}
+    )["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     storage.notify_queue(queue_arn)
     return queue_url
@@ -79,12 +84,30 @@ class EventPump(threading.Thread):
                 if (now := time.monotonic()) >= next_sweep:
                     next_sweep = now + self.sweep_interval
                     events.sweep({"source": "local.schedule"}, None)
-                answer = sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=1)
+                answer = sqs.receive_message(
+                    QueueUrl=self.queue_url,
+                    MaxNumberOfMessages=10,
+                    WaitTimeSeconds=1,
+                    MessageSystemAttributeNames=["ApproximateReceiveCount"],
+                )
                 for message in answer.get("Messages", []):
-                    events.on_upload(json.loads(message["Body"]), None)
-                    sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                    self._deliver(sqs, message, events.on_upload)
             except Exception:
                 if self._stopping.is_set():
                     return
                 log.exception("event pump error")
                 self._stopping.wait(1)
+
+    def _deliver(self, sqs, message: dict, handler) -> None:
+        """Like Lambda's asynchronous invocations: an event whose handler fails comes back
+        (after the queue's visibility timeout) and is dropped after MAX_DELIVERIES attempts;
+        the sweep later catches up an upload whose event was dropped."""
+        try:
+            handler(json.loads(message["Body"]), None)
+        except Exception:
+            deliveries = int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
+            if deliveries < MAX_DELIVERIES:
+                log.exception("upload event failed; it will be retried", extra={"deliveries": deliveries})
+                return
+            log.exception("upload event dropped after retries", extra={"deliveries": deliveries})
+        sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
