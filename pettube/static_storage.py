@@ -12,5 +12,9 @@ from storages.backends.s3 import S3ManifestStaticStorage
 
 
 class StaticStorage(S3ManifestStaticStorage):
+    # The page scripts are ES modules importing each other: rewrite those imports to hashed
+    # names too, or a browser would keep an old `api.js` for the year its Cache-Control allows.
+    support_js_module_import_aggregation = True
+
     def __init__(self, **options):
         super().__init__(manifest_storage=FileSystemStorage(location=settings.BASE_DIR), **options)
