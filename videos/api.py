@@ -36,7 +36,7 @@ def allow(*methods: str):
 
 def csrf_failure(request, reason=""):
     if request.path.startswith("/api/"):
-        return error(403, "CSRF check failed: send the X-CSRFToken header with the csrftoken cookie.")
+        return error(403, "CSRF check failed: send the page's CSRF token in the X-CSRFToken header.")
     return django_csrf_failure(request, reason=reason)
 
 
