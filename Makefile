@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install install-dev install-test chromium check-deploy clean layer package bench
+.PHONY: run test install-dev install-test chromium check-deploy clean layer package bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

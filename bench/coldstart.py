@@ -26,12 +26,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.deploy import lambda_runtime as runtime
 
 STAGE = "dev"
-SECRETS = {
-    "DJANGO_SECRET_KEY": "bench-secret-key-not-for-production-0123456789abcdefghijklmnop",
-    "GOOGLE_OAUTH2_KEY": "bench.apps.googleusercontent.com",
-    "GOOGLE_OAUTH2_SECRET": "bench-secret",
-}
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"}
 FEED_VIDEOS = 6
 
 HELLO_FILES = {
@@ -73,9 +67,9 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="pettube-coldstart-") as workdir:
             work = Path(workdir)
-            lambda_environment = {"AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS,
-                                  "DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}"}
-            _provision(lambda_environment)  # first: collectstatic writes the manifest the package carries
+            # First: collectstatic writes the manifest the package carries.
+            lambda_environment = runtime.provision(endpoint, database=work / "db.sqlite3", stage=STAGE)
+            _seed_feed(lambda_environment)
             app_zip = runtime.zappa_package(STAGE, work / "app.zip")
             hello_zip = _package_hello(work)
             app_mb, hello_mb = app_zip.stat().st_size / 1e6, hello_zip.stat().st_size / 1e6
@@ -89,7 +83,7 @@ def main() -> None:
                 app_run = runtime.invoke(app, runtime_dir, [request], environment=lambda_environment)
                 _expect_ok(app_run, b"PetTube")
                 app_ms.append(app_run.first_ms)
-                hello_run = runtime.invoke(hello, runtime_dir, [request], environment=CREDENTIALS,
+                hello_run = runtime.invoke(hello, runtime_dir, [request], environment=runtime.CREDENTIALS,
                                            function_name="hello-dev")
                 _expect_ok(hello_run, b"Hello, world")
                 hello_ms.append(hello_run.first_ms)
@@ -126,12 +120,9 @@ def _package_hello(work: Path) -> Path:
     return archive
 
 
-def _provision(lambda_environment: dict[str, str]) -> None:
-    """What a deploy does before packaging and the first request: AWS resources, static files
-    (and their manifest), a feed."""
+def _seed_feed(lambda_environment: dict[str, str]) -> None:
+    """A feed of FEED_VIDEOS ready videos, so that `GET /` queries and presigns for real."""
     environment = {**runtime.stage_settings(STAGE)["environment_variables"], **lambda_environment}
-    runtime.manage("bootstrap_aws", environment=environment)
-    runtime.manage("collectstatic", "--noinput", environment=environment)
     runtime.manage("shell", "-c", _SEED_FEED, environment=environment)
 
 

@@ -1,12 +1,14 @@
 """Create or update, idempotently, the AWS resources PetTube needs. The local embedded AWS and
 `manage.py bootstrap_aws` both use it."""
 
+from collections.abc import Sequence
+
 from django.conf import settings
 
 from videos import repository, storage
 
 
-def ensure_resources(*, extra_origins: list[str] = ()) -> None:
+def ensure_resources(*, extra_origins: Sequence[str] = ()) -> None:
     """The media bucket, allowing browser uploads from PETTUBE_SITE_ORIGINS and `extra_origins`,
     and the table."""
     storage.ensure_bucket(site_origins=[*settings.PETTUBE_SITE_ORIGINS, *extra_origins])

@@ -8,6 +8,7 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Sequence
 
 from moto.server import ThreadedMotoServer
 
@@ -44,7 +45,7 @@ def start_server() -> tuple[ThreadedMotoServer, str]:
     return server, endpoint
 
 
-def provision(*, extra_origins: list[str] = ()) -> str:
+def provision(*, extra_origins: Sequence[str] = ()) -> str:
     """Create the bucket (CORS for the site and `extra_origins`), the table and the upload-event
     queue; return the queue's URL."""
     bootstrap.ensure_resources(extra_origins=extra_origins)

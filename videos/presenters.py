@@ -4,6 +4,11 @@ from videos import storage
 from videos.repository import FAILED, Video
 
 
+def signed_url(key: str | None) -> str | None:
+    """A short-lived URL for one of a video's objects, or None when the video has no such object yet."""
+    return storage.presigned_get(key) if key else None
+
+
 def video_json(video: Video) -> dict:
     return {
         "id": video.id,
@@ -17,9 +22,9 @@ def video_json(video: Video) -> dict:
         "width": video.width,
         "height": video.height,
         "created_at": video.created_at.isoformat(),
-        "thumbnail_url": storage.presigned_get(video.poster_key) if video.poster_key else None,
+        "thumbnail_url": signed_url(video.poster_key),
         "playback": {
-            "mp4": storage.presigned_get(video.video_key) if video.video_key else None,
+            "mp4": signed_url(video.video_key),
             "hls": None,
         },
     }
@@ -28,6 +33,5 @@ def video_json(video: Video) -> dict:
 def video_cards(videos: list[Video]) -> list[dict]:
     """Videos with their presigned poster URLs, for the grids of the HTML pages."""
     return [
-        {"video": video, "poster_url": storage.presigned_get(video.poster_key) if video.poster_key else None}
-        for video in videos
+        {"video": video, "poster_url": signed_url(video.poster_key)} for video in videos
     ]

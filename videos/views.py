@@ -9,7 +9,7 @@ from django.views.decorators.cache import never_cache
 
 from videos import repository, services, storage
 from videos.forms import PETS, UploadStartForm
-from videos.presenters import video_cards
+from videos.presenters import signed_url, video_cards
 from videos.repository import InvalidCursor
 
 
@@ -33,8 +33,8 @@ def watch(request, video_id: str):
         {
             "video": video,
             "is_owner": video.owner_id == user_id,
-            "video_url": storage.presigned_get(video.video_key) if video.video_key else None,
-            "poster_url": storage.presigned_get(video.poster_key) if video.poster_key else None,
+            "video_url": signed_url(video.video_key),
+            "poster_url": signed_url(video.poster_key),
         },
     )
 

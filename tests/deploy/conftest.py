@@ -14,15 +14,9 @@ import pytest
 
 from deploy import ffmpeg_layer
 from tests.deploy import lambda_runtime as runtime
+from tests.deploy.lambda_runtime import provision
 
 WEB, WORKER = "dev", "dev_worker"
-# What the Lambda environment holds on AWS (set by the person deploying, never in the file).
-SECRETS = {
-    "DJANGO_SECRET_KEY": "deploy-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
-    "GOOGLE_OAUTH2_KEY": "deploy-test.apps.googleusercontent.com",
-    "GOOGLE_OAUTH2_SECRET": "deploy-test-secret",
-}
-CREDENTIALS = {"AWS_ACCESS_KEY_ID": "deploy-test", "AWS_SECRET_ACCESS_KEY": "deploy-test", "AWS_DEFAULT_REGION": "us-east-1"}
 
 
 @dataclass(frozen=True)
@@ -97,18 +91,6 @@ def emulated_aws(moto_endpoint, tmp_path) -> dict[str, str]:
     request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
     urllib.request.urlopen(request, timeout=10).read()
     return provision(moto_endpoint, database=tmp_path / "db.sqlite3")
-
-
-def provision(endpoint: str, *, database: Path) -> dict[str, str]:
-    """`bootstrap_aws` and `collectstatic` for the dev stage, as a person runs them; returns the
-    environment a Lambda function of the stage gets on top of its package."""
-    lambda_environment = {
-        "AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS, "DATABASE_URL": f"sqlite:///{database}"
-    }
-    environment = {**runtime.stage_settings(WEB)["environment_variables"], **lambda_environment}
-    runtime.manage("bootstrap_aws", environment=environment)
-    runtime.manage("collectstatic", "--noinput", environment=environment)
-    return lambda_environment
 
 
 @pytest.fixture

@@ -204,3 +204,25 @@ def manage(*arguments: str, environment: dict[str, str]) -> str:
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(arguments)} failed:\n{result.stdout}\n{result.stderr}")
     return result.stdout
+
+
+# What the Lambda environment holds on AWS (set by the person deploying, never in zappa_settings).
+SECRETS = {
+    "DJANGO_SECRET_KEY": "emulated-aws-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+    "GOOGLE_OAUTH2_KEY": "emulated-aws.apps.googleusercontent.com",
+    "GOOGLE_OAUTH2_SECRET": "emulated-aws-secret",
+}
+CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulated", "AWS_SECRET_ACCESS_KEY": "emulated", "AWS_DEFAULT_REGION": "us-east-1"}
+
+
+def provision(endpoint: str, *, database: Path, stage: str = "dev") -> dict[str, str]:
+    """`bootstrap_aws` and `collectstatic` for `stage` on an emulated AWS, as a person runs them
+    before packaging; returns the environment a Lambda function of the stage gets on top of its
+    package."""
+    lambda_environment = {
+        "AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS, "DATABASE_URL": f"sqlite:///{database}"
+    }
+    environment = {**stage_settings(stage)["environment_variables"], **lambda_environment}
+    manage("bootstrap_aws", environment=environment)
+    manage("collectstatic", "--noinput", environment=environment)
+    return lambda_environment

@@ -9,7 +9,8 @@ import boto3
 import pytest
 
 from tests.deploy import lambda_runtime as runtime
-from tests.deploy.conftest import CREDENTIALS, WEB, WORKER, emulated_settings
+from tests.deploy.conftest import WEB, WORKER, emulated_settings
+from tests.deploy.lambda_runtime import CREDENTIALS
 
 pytestmark = pytest.mark.slow
 

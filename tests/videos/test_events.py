@@ -1,4 +1,5 @@
 import json
+from datetime import timedelta
 
 from tests import factories
 from videos import events, repository
@@ -57,7 +58,10 @@ def test_on_upload_stops_cleanly_when_the_lambda_runs_out_of_time(aws, make_clip
     assert stopped.error == "processing was interrupted"
 
 
-def test_scheduled_event_runs_the_sweep(aws):
+def test_scheduled_event_runs_the_sweep(aws, make_clip):
     event = json.loads((factories.EVENTS / "scheduled.json").read_text())
+    video, key = factories.uploaded(make_clip("small"))
+    repository.claim(video.id, lease=timedelta(seconds=-1))  # its worker died: the lease ran out
 
-    assert events.sweep(event, None) == {"expired_uploads": 0, "retried": 0, "timed_out": 0}
+    assert events.sweep(event, None) == {"expired_uploads": 0, "retried": 1, "timed_out": 0}
+    assert repository.get(video.id).status == READY

@@ -186,16 +186,14 @@ def test_a_video_deleted_while_processing_leaves_nothing_behind(aws, make_clip, 
 
 
 def test_sweep_removes_uploads_that_never_arrived_after_24_hours(aws):
-    stale = factories.start_upload("7").video
-    later = datetime.now(UTC) + timedelta(hours=24, minutes=1)
-    fresh = factories.start_upload("7").video  # started now: due in 24 h from now
+    first, second = factories.start_upload("7").video, factories.start_upload("7").video
+    a_day_later = datetime.now(UTC) + timedelta(hours=24, minutes=1)
 
-    report = services.sweep(now=later - timedelta(minutes=2))
-    assert report.expired_uploads == 0
-    report = services.sweep(now=later)
+    assert services.sweep(now=a_day_later - timedelta(minutes=2)).expired_uploads == 0
+    report = services.sweep(now=a_day_later)
 
     assert report.expired_uploads == 2
-    assert repository.get(stale.id) is None and repository.get(fresh.id) is None
+    assert repository.get(first.id) is None and repository.get(second.id) is None
 
 
 def test_sweep_retries_processing_past_its_lease_then_fails_it(aws, make_clip, monkeypatch, settings):
