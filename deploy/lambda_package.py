@@ -2,13 +2,15 @@
 holds only what Lambda runs, with bytecode that stays valid there.
 
 1. Zappa copies the whole virtualenv, test and dev tools included. Keep only the distributions
-   that requirements/base.txt needs, plus Zappa's own handler and its imports; drop what the
-   Lambda runtime already provides (boto3 and its dependencies).
-2. Zappa writes zip entries with 1980 timestamps, so ordinary (timestamp) .pyc files never
+   that requirements/base.txt needs, plus Zappa's own handler and its imports.
+2. boto3 ships, pinned like in the tests (the runtime's own copy is older and changes when AWS
+   updates it), but with the models of the AWS services PetTube calls only: creating the first
+   client otherwise lists ~420 model folders and parses a 1.2 MB endpoints.json.
+3. Zappa writes zip entries with 1980 timestamps, so ordinary (timestamp) .pyc files never
    match their sources on Lambda and every cold start compiles everything again, in a
    read-only /var/task. Compile with checked-hash invalidation instead: valid whatever the
    file times, and still safe if a source changes without its .pyc.
-3. The package carries the static-files manifest that `collectstatic` wrote next to manage.py
+4. The package carries the static-files manifest that `collectstatic` wrote next to manage.py
    (pettube/static_storage.py): refuse to build while it is missing or out of date.
 """
 
@@ -28,8 +30,10 @@ from packaging.requirements import Requirement
 REQUIREMENTS = Path("requirements/base.txt")
 # What Zappa's handler imports at run time (Zappa's other dependencies are for the CLI).
 HANDLER_DISTRIBUTIONS = {"zappa": False, "werkzeug": True, "durationpy": True}  # name: follow its requirements
-# Already in the Lambda Python runtime (/var/runtime).
-LAMBDA_RUNTIME = {"boto3", "botocore", "s3transfer", "jmespath", "python-dateutil", "six"}
+# The AWS services the functions call: DynamoDB (videos/repository.py) and S3 (videos/storage.py,
+# django-storages, Zappa's handler). A client for any other service fails on Lambda with
+# UnknownServiceError until it is added here.
+AWS_SERVICES = {"dynamodb", "s3"}
 # Required, but only for what PetTube does not do: PyJWT and social-core need cryptography for
 # RSA/EC-signed tokens (OpenID Connect, Apple); Google OAuth2 verifies none, and PyJWT without it
 # keeps its HMAC algorithms. Importing it costs ~20 ms of every cold start; it is 17 MB unzipped.
@@ -58,6 +62,7 @@ def rewrite(archive: Path, *, requirements: Path) -> None:
                 shutil.rmtree(path)
             elif path.exists():
                 path.unlink()
+        keep_service_models(root, AWS_SERVICES)
         for cache in list(root.rglob("__pycache__")):
             shutil.rmtree(cache)
         compiled = compileall.compile_dir(
@@ -82,7 +87,7 @@ def runtime_distributions(requirements: Path) -> set[str]:
     while pending:
         requirement, follow = pending.pop()
         name = _normalize(requirement.name)
-        if name in keep or name in LAMBDA_RUNTIME or name in UNUSED_ON_LAMBDA:
+        if name in keep or name in UNUSED_ON_LAMBDA:
             continue
         keep.add(name)
         if not follow:
@@ -105,6 +110,22 @@ def unneeded_top_level_names(keep: set[str]) -> set[str]:
             if file.parts and file.parts[0] != "..":
                 owners.setdefault(file.parts[0], set()).add(name)
     return {top for top, names in owners.items() if not names & keep}
+
+
+def keep_service_models(root: Path, services: set[str]) -> None:
+    """Remove botocore's and boto3's data for the services not in `services`, and their entries in
+    botocore's endpoints.json (each partition keeps its regions and defaults)."""
+    endpoints_file = root / "botocore" / "data" / "endpoints.json"
+    if not endpoints_file.exists():  # a package without boto3
+        return
+    for data in (root / "botocore" / "data", root / "boto3" / "data"):
+        for folder in data.iterdir():
+            if folder.is_dir() and folder.name not in services:
+                shutil.rmtree(folder)
+    endpoints = json.loads(endpoints_file.read_text())
+    for partition in endpoints["partitions"]:
+        partition["services"] = {name: rules for name, rules in partition["services"].items() if name in services}
+    endpoints_file.write_text(json.dumps(endpoints, separators=(",", ":")))
 
 
 def check_static_manifest(manifest: Path, *, sources: Path) -> None:

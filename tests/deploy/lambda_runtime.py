@@ -1,7 +1,7 @@
 """Build Zappa packages and run them the way AWS Lambda's python3.12 runtime does: the zip
 unpacked into a task root whose files carry the zip's 1980 times, a fresh interpreter without
 site-packages, `sys.path` = task root then the runtime's own copy of boto3 and its
-dependencies, no bytecode writing (/var/task is read-only), and `handler.lambda_handler`.
+dependencies (which the package's pinned copy shadows), no bytecode writing (/var/task is read-only), and `handler.lambda_handler`.
 The benchmark uses it too."""
 
 import json
@@ -97,20 +97,7 @@ class Invocation:
 def invoke(task_root: Path, runtime: Path, events: list[dict], *, environment: dict[str, str],
            function_name: str = "pettube-dev", timeout: float = 120) -> Invocation:
     """Start a fresh interpreter on the task root and hand it `events` one after the other."""
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "LANG": "C.UTF-8",
-        "TZ": ":UTC",
-        "PYTHONPATH": f"{task_root}:{runtime}",
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "LAMBDA_TASK_ROOT": str(task_root),
-        "AWS_LAMBDA_FUNCTION_NAME": function_name,
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
-        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
-        "AWS_REGION": "us-east-1",
-        "AWS_DEFAULT_REGION": "us-east-1",
-        **environment,
-    }
+    env = _lambda_environment(task_root, runtime, function_name, environment)
     runner = _RUNNER.format(function_name=function_name, timeout=timeout)
     lines = "".join(json.dumps(event) + "\n" for event in events)
     with tempfile.TemporaryFile("w+") as stderr_file:  # a pipe could fill up and block the child
@@ -138,6 +125,34 @@ def invoke(task_root: Path, runtime: Path, events: list[dict], *, environment: d
     if process.returncode != 0 or len(results) != len(events):
         raise RuntimeError(f"the packaged handler failed (exit {process.returncode}):\n{stderr[-6000:]}")
     return Invocation(results=results, first_ms=first_ms, stderr=stderr)
+
+
+def run_python(task_root: Path, runtime: Path, code: str, *, environment: dict[str, str]) -> str:
+    """Run `code` in an interpreter set up like the function's; returns what it printed."""
+    result = subprocess.run(
+        [_base_python(), "-S", "-c", code], cwd=task_root, capture_output=True, text=True, timeout=120,
+        env=_lambda_environment(task_root, runtime, "pettube-dev", environment),
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"python on the task root failed:\n{result.stderr[-6000:]}")
+    return result.stdout
+
+
+def _lambda_environment(task_root: Path, runtime: Path, function_name: str, environment: dict[str, str]) -> dict:
+    return {
+        "PATH": "/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "TZ": ":UTC",
+        "PYTHONPATH": f"{task_root}:{runtime}",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "LAMBDA_TASK_ROOT": str(task_root),
+        "AWS_LAMBDA_FUNCTION_NAME": function_name,
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "1024",
+        "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
+        "AWS_REGION": "us-east-1",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        **environment,
+    }
 
 
 def _base_python() -> str:

@@ -1,17 +1,20 @@
 """`zappa package` offline: what goes into the web function, and what must not."""
 
 import ast
+import json
 import subprocess
+import sys
 import zipfile
 
 import pytest
 
-from deploy import ffmpeg_layer
+from deploy import ffmpeg_layer, lambda_package
+from tests.deploy import lambda_runtime as runtime
 
 pytestmark = pytest.mark.slow
 
 MAX_WEB_PACKAGE_BYTES = 20 * 1000 * 1000
-NOT_FOR_LAMBDA = ["boto3", "botocore", "moto", "imageio_ffmpeg", "pytest", "_pytest", "playwright", "hypothesis",
+NOT_FOR_LAMBDA = ["moto", "imageio_ffmpeg", "pytest", "_pytest", "playwright", "hypothesis",
                   "zappa_settings.json", "tests", "bench", "requirements", "static", "db.sqlite3", "pip", "setuptools",
                   "cryptography"]
 
@@ -36,7 +39,7 @@ def test_web_package_is_small_and_has_no_ffmpeg(builds):
     assert not [name for name in top_level if name.startswith(".")]
     assert {"handler.py", "zappa_settings.py", "manage.py", "pettube", "videos", "accounts", "templates",
             "staticfiles.json"} <= top_level
-    assert {"django", "social_django", "storages", "psycopg", "zappa", "werkzeug"} <= top_level
+    assert {"django", "social_django", "storages", "psycopg", "zappa", "werkzeug", "boto3", "botocore"} <= top_level
     assert zappa_settings_module(builds.web)["DJANGO_SETTINGS"] == "pettube.settings"
 
 
@@ -57,6 +60,44 @@ def test_bytecode_is_valid_with_lambda_file_times(builds):
     ]
     assert missing == []
     assert flags == {0b11}  # hash-based, checked against the source
+
+
+# Where the emulated runtime's endpoints and signatures come from: every partition, and the
+# client's own resolution of each region (no AWS_ENDPOINT_URL).
+_ENDPOINTS = """
+import json, boto3, botocore
+from botocore.config import Config
+session = boto3.session.Session(aws_access_key_id="emulated", aws_secret_access_key="emulated")
+resolved = {}
+for service in ("dynamodb", "s3"):
+    for partition in session.get_available_partitions():
+        for region in sorted(session.get_available_regions(service, partition)) or ["none"]:
+            client = session.client(service, region_name=region, config=Config(signature_version="s3v4"))
+            url = client.meta.endpoint_url
+            if service == "s3":
+                url = client.generate_presigned_url("get_object", Params={"Bucket": "pettube-media", "Key": "media/a/poster.jpg"}).split("?")[0]
+            resolved[f"{service} {partition} {region}"] = [url, client.meta.region_name]
+print(json.dumps({"sdk": botocore.__file__, "version": boto3.__version__,
+                  "services": session.get_available_services(), "resolved": resolved}))
+"""
+
+
+def test_web_package_ships_the_pinned_sdk_with_only_the_services_it_calls(builds, unpacked):
+    """The package's boto3 shadows the runtime's, knows DynamoDB and S3 only, and resolves their
+    endpoints in every partition and region exactly as the full SDK does."""
+    import boto3
+
+    task_root = unpacked(builds.web)
+    packaged = json.loads(runtime.run_python(task_root, builds.runtime, _ENDPOINTS, environment={}))
+    full = json.loads(subprocess.run([sys.executable, "-c", _ENDPOINTS], capture_output=True, text=True, check=True,
+                                     env={"PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": "/dev/null"}).stdout)
+
+    assert packaged["sdk"].startswith(str(task_root))
+    assert packaged["version"] == boto3.__version__
+    assert packaged["services"] == sorted(lambda_package.AWS_SERVICES)
+    assert len(full["services"]) > 300
+    assert len(full["resolved"]) > 60
+    assert packaged["resolved"] == full["resolved"]
 
 
 def test_worker_package_maps_the_upload_event_and_the_sweep(builds):
