@@ -1,3 +1,5 @@
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.core import checks
 from django.urls import reverse
@@ -33,6 +35,13 @@ def test_sign_out(aws, client):
     assert "signed-in-as" not in client.get("/").content.decode()
 
 
+def test_sign_out_is_a_post(aws, client):
+    client.post("/accounts/dev-login/", {"username": "ana"})
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert "signed-in-as" in client.get("/").content.decode()
+
+
 def test_sign_in_with_google_posts_to_social_auth_and_goes_to_google(aws, client, settings):
     settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = "key.apps.googleusercontent.com"
     settings.SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = "secret"
@@ -45,6 +54,22 @@ def test_sign_in_with_google_posts_to_social_auth_and_goes_to_google(aws, client
     assert response["Location"].startswith("https://accounts.google.com/o/oauth2/auth?")
     assert "client_id=key.apps.googleusercontent.com" in response["Location"]
     assert "redirect_uri=http://testserver/complete/google-oauth2/&" in response["Location"]
+
+
+def test_cancelling_at_google_explains_it_on_a_site_page(aws, client, settings):
+    settings.SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = "key.apps.googleusercontent.com"
+    settings.SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = "secret"
+    to_google = client.post("/login/google-oauth2/?next=/upload/")
+    state = parse_qs(urlsplit(to_google["Location"]).query)["state"][0]
+
+    response = client.get(f"/complete/google-oauth2/?error=access_denied&state={state}")
+
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "Authentication process canceled" in page
+    assert f'href="{reverse("login")}"' in page
+    assert "PetTube</a>" in page  # the site's own header, not a bare page
+    assert "signed-in-as" not in client.get("/").content.decode()
 
 
 @pytest.mark.parametrize(
