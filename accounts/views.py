@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.contrib.auth import get_user_model, login, logout
+from django.contrib.auth import get_user_model, login
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -25,14 +25,6 @@ def dev_login(request):
     user, _ = get_user_model().objects.get_or_create(username=form.cleaned_data["username"])
     login(request, user, backend="django.contrib.auth.backends.ModelBackend")
     return redirect(_next_url(request))
-
-
-@require_http_methods(["POST"])
-def sign_out(request):
-    # Not django.contrib.auth.views.LogoutView: that module imports the password forms, a few
-    # ms of every cold start for a two-line view.
-    logout(request)
-    return redirect(settings.LOGOUT_REDIRECT_URL)
 
 
 def profile(request, user_id: int):
