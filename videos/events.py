@@ -1,4 +1,4 @@
-"""Lambda entry points. Each decodes its event and calls one service.
+"""Lambda entry points of the worker. Each decodes its event and calls videos/processing.py.
 
 On AWS, Zappa maps the bucket's ObjectCreated events to `on_upload` and a schedule to `sweep`;
 locally, the embedded AWS's event pump calls the same functions with the same event shapes.
@@ -6,18 +6,18 @@ locally, the embedded AWS's event pump calls the same functions with the same ev
 
 from urllib.parse import unquote_plus
 
-from videos import services
+from videos import processing
 
 
 def on_upload(event: dict, context=None) -> None:
     for record in event.get("Records", []):
         if not record.get("eventName", "").startswith("ObjectCreated:"):
             continue
-        services.ingest_upload(key=unquote_plus(record["s3"]["object"]["key"]), time_left=_time_left(context))
+        processing.ingest_upload(key=unquote_plus(record["s3"]["object"]["key"]), time_left=_time_left(context))
 
 
 def sweep(event: dict, context=None) -> dict:
-    report = services.sweep(time_left=_time_left(context))
+    report = processing.sweep(time_left=_time_left(context))
     return report.__dict__
 
 

@@ -98,11 +98,11 @@ def test_profile_page_lists_only_the_persons_ready_videos(aws, client, make_clip
     from django.contrib.auth import get_user_model
 
     from tests import factories
-    from videos import services
+    from videos import processing
 
     person = get_user_model().objects.create_user(username="ana", first_name="Ana")
     video, key = factories.uploaded(make_clip("small"), owner_id=str(person.pk), title="ready one")
-    services.ingest_upload(key=key)
+    processing.ingest_upload(key=key)
     factories.start_upload(str(person.pk), title="still uploading")
     factories.uploaded(make_clip("small"), owner_id=str(person.pk + 1), title="somebody else's")
 

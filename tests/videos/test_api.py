@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 
 from tests import factories
-from videos import repository, services
+from videos import processing, repository
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_upload_start_rejects_malformed_json(aws, signed_in, body):
 
 def test_video_detail_follows_the_contract(aws, client, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    services.ingest_upload(key=key)
+    processing.ingest_upload(key=key)
 
     body = client.get(f"/api/videos/{video.id}/").json()
 
@@ -129,7 +129,7 @@ def test_unknown_ids_give_404_json(aws, client, path):
 def test_feed_lists_ready_videos_with_a_cursor(aws, client, make_clip):
     for number in range(3):
         video, key = factories.uploaded(make_clip("small"), title=f"clip {number}")
-        services.ingest_upload(key=key)
+        processing.ingest_upload(key=key)
     factories.start_upload()  # still uploading: not in the feed
 
     body = client.get("/api/videos/").json()

@@ -15,7 +15,7 @@ import pytest
 
 from pettube import aws as aws_clients
 from tests import factories
-from videos import events, repository, services, storage, transcode
+from videos import events, processing, repository, storage, transcode
 from videos.repository import FAILED, PROCESSING, READY
 
 
@@ -42,7 +42,7 @@ class Fault:
 def bystander(aws, make_clip):
     """Another user's ready video, which no fault may touch."""
     video, key = factories.uploaded(make_clip("small"), owner_id="99")
-    ready = services.ingest_upload(key=key)
+    ready = processing.ingest_upload(key=key)
     yield ready
     assert repository.get(ready.id) == ready
     assert storage.size_of(ready.video_key) == ready.video_size
@@ -61,7 +61,7 @@ def ffmpeg_wrapper(tmp_path, body: str) -> str:
 
 
 def after_one_sweep(video_id):
-    services.sweep()
+    processing.sweep()
     return repository.get(video_id)
 
 
@@ -69,7 +69,7 @@ def test_dynamodb_throttling_when_marking_ready_is_retried(bystander, make_clip)
     video, key = factories.uploaded(make_clip("small"))
     fault = Fault("dynamodb", "UpdateItem", code="ProvisionedThroughputExceededException", status=400, when=b":ready")
 
-    assert services.ingest_upload(key=key).status == PROCESSING
+    assert processing.ingest_upload(key=key).status == PROCESSING
     assert fault.hits == 1
     assert repository.get(video.id).error == "the storage service was unavailable"
 
@@ -80,9 +80,9 @@ def test_dynamodb_throttling_that_never_passes_ends_failed_with_the_reason(bysta
     video, key = factories.uploaded(make_clip("small"))
     Fault("dynamodb", "UpdateItem", code="ThrottlingException", status=400, times=99, when=b":ready")
 
-    services.ingest_upload(key=key)
-    for _ in range(services.MAX_ATTEMPTS):
-        services.sweep()
+    processing.ingest_upload(key=key)
+    for _ in range(processing.MAX_ATTEMPTS):
+        processing.sweep()
 
     failed = repository.get(video.id)
     assert failed.status == FAILED
@@ -94,7 +94,7 @@ def test_conditional_check_failure_is_a_no_op(bystander, make_clip):
     video, key = factories.uploaded(make_clip("small"))
     Fault("dynamodb", "UpdateItem", code="ConditionalCheckFailedException", status=400, when=b":uploading")
 
-    assert services.ingest_upload(key=key) is None
+    assert processing.ingest_upload(key=key) is None
 
     assert repository.get(video.id).status == "uploading"  # the winner of the race owns it
 
@@ -103,7 +103,7 @@ def test_s3_get_object_failing_is_retried(bystander, make_clip):
     video, key = factories.uploaded(make_clip("small"))
     fault = Fault("s3", "GetObject", code="InternalError", status=500)
 
-    assert services.ingest_upload(key=key).status == PROCESSING
+    assert processing.ingest_upload(key=key).status == PROCESSING
     assert fault.hits == 1
 
     assert after_one_sweep(video.id).status == READY
@@ -114,7 +114,7 @@ def test_ffmpeg_killed_mid_encode_is_retried(bystander, make_clip, tmp_path, mon
     monkeypatch.setenv("FFMPEG_BINARY", ffmpeg_wrapper(tmp_path, f'[ -e {marker} ] || {{ touch {marker}; kill -9 $$; }}'))
     video, key = factories.uploaded(make_clip("small"))
 
-    assert services.ingest_upload(key=key).status == PROCESSING
+    assert processing.ingest_upload(key=key).status == PROCESSING
     assert marker.exists()
     assert repository.get(video.id).error == "processing was interrupted"
 
@@ -124,7 +124,7 @@ def test_ffmpeg_killed_mid_encode_is_retried(bystander, make_clip, tmp_path, mon
 def test_ffmpeg_hanging_is_stopped_by_the_time_budget_and_retried(bystander, make_clip, tmp_path, monkeypatch):
     monkeypatch.setenv("FFMPEG_BINARY", ffmpeg_wrapper(tmp_path, "exec sleep 120"))
     video, key = factories.uploaded(make_clip("small"))
-    lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: (services.FINISHING_SECONDS + 1.5) * 1000)
+    lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: (processing.FINISHING_SECONDS + 1.5) * 1000)
 
     events.on_upload(factories.s3_event(key), lambda_context)
     assert repository.get(video.id).status == PROCESSING
@@ -146,7 +146,7 @@ def test_a_full_tmp_is_retried(bystander, make_clip, monkeypatch):
 
     monkeypatch.setattr(storage, "download", download_onto_a_full_disk)
 
-    assert services.ingest_upload(key=key).error == "the processing worker ran out of disk space"
+    assert processing.ingest_upload(key=key).error == "the processing worker ran out of disk space"
 
     assert after_one_sweep(video.id).status == READY
 
@@ -166,9 +166,9 @@ def test_a_missed_s3_event_is_caught_up_by_the_sweep(bystander, make_clip):
 
     video, key = factories.uploaded(make_clip("small"))  # no event is delivered
 
-    services.sweep()
+    processing.sweep()
     assert repository.get(video.id).status == "uploading"  # it may still be arriving
-    services.sweep(now=datetime.now(UTC) + services.MISSED_EVENT_AFTER + timedelta(seconds=1))
+    processing.sweep(now=datetime.now(UTC) + processing.MISSED_EVENT_AFTER + timedelta(seconds=1))
 
     assert repository.get(video.id).status == READY
 

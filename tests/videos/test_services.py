@@ -6,7 +6,7 @@ import pytest
 
 from pettube import aws as aws_clients
 from tests import clips, factories
-from videos import repository, services, storage, transcode
+from videos import processing, repository, services, storage, transcode
 from videos.repository import FAILED, PROCESSING, READY, UPLOADING
 
 
@@ -49,7 +49,7 @@ def test_presigned_post_policy_fixes_key_size_type_and_expiry(aws, settings):
 def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     video, key = factories.uploaded(make_clip("short"))
 
-    ready = services.ingest_upload(key=key)
+    ready = processing.ingest_upload(key=key)
 
     assert ready.status == READY
     assert ready.duration == pytest.approx(2.0, abs=0.2)
@@ -66,7 +66,7 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
 def test_bad_upload_fails_with_a_readable_reason_and_is_deleted(aws, make_clip, clip, reason):
     video, key = factories.uploaded(make_clip(clip))
 
-    failed = services.ingest_upload(key=key)
+    failed = processing.ingest_upload(key=key)
 
     assert failed.status == FAILED
     assert reason in failed.error
@@ -78,7 +78,7 @@ def test_ingest_rechecks_the_size_the_policy_allowed(aws, make_clip, settings):
     video, key = factories.uploaded(make_clip("short"))
     settings.PETTUBE_MAX_UPLOAD_BYTES = 1000
 
-    failed = services.ingest_upload(key=key)
+    failed = processing.ingest_upload(key=key)
 
     assert failed.status == FAILED
     assert "larger than" in failed.error
@@ -89,7 +89,7 @@ def test_ingest_enforces_the_duration_limit(aws, make_clip, settings):
     settings.PETTUBE_MAX_DURATION_SECONDS = 1
     video, key = factories.uploaded(make_clip("short"))
 
-    failed = services.ingest_upload(key=key)
+    failed = processing.ingest_upload(key=key)
 
     assert failed.status == FAILED
     assert "longer than" in failed.error
@@ -99,7 +99,7 @@ def test_ingest_enforces_the_resolution_limit(aws, make_clip, settings):
     settings.PETTUBE_MAX_SOURCE_PIXELS = 640 * 360 - 1
     video, key = factories.uploaded(make_clip("short"))
 
-    failed = services.ingest_upload(key=key)
+    failed = processing.ingest_upload(key=key)
 
     assert failed.status == FAILED
     assert "resolution (640x360) is too high" in failed.error
@@ -109,8 +109,8 @@ def test_ingest_enforces_the_resolution_limit(aws, make_clip, settings):
 def test_the_same_event_twice_gives_one_transcode_and_one_state_change(aws, make_clip, encodes):
     video, key = factories.uploaded(make_clip("small"))
 
-    first = services.ingest_upload(key=key)
-    second = services.ingest_upload(key=key)
+    first = processing.ingest_upload(key=key)
+    second = processing.ingest_upload(key=key)
 
     assert first.status == READY
     assert second is None
@@ -121,10 +121,10 @@ def test_the_same_event_twice_gives_one_transcode_and_one_state_change(aws, make
 
 def test_late_event_cannot_move_a_ready_video_back(aws, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    ready = services.ingest_upload(key=key)
+    ready = processing.ingest_upload(key=key)
     storage.upload(make_clip("html"), key, content_type="video/mp4")  # a replayed, different upload
 
-    assert services.ingest_upload(key=key) is None
+    assert processing.ingest_upload(key=key) is None
 
     assert repository.get(video.id) == ready
 
@@ -133,7 +133,7 @@ def test_event_for_an_unknown_video_removes_the_orphan_object(aws, make_clip):
     key = storage.upload_key("7", "AAAAAAAAAAA")
     storage.upload(make_clip("small"), key, content_type="video/mp4")
 
-    assert services.ingest_upload(key=key) is None
+    assert processing.ingest_upload(key=key) is None
 
     assert objects() == []
 
@@ -141,14 +141,14 @@ def test_event_for_an_unknown_video_removes_the_orphan_object(aws, make_clip):
 def test_objects_outside_the_upload_layout_are_ignored(aws, make_clip):
     storage.upload(make_clip("small"), "media/x/y.mp4", content_type="video/mp4")
 
-    assert services.ingest_upload(key="media/x/y.mp4") is None
+    assert processing.ingest_upload(key="media/x/y.mp4") is None
 
     assert objects() == ["media/x/y.mp4"]
 
 
 def test_delete_removes_the_item_and_every_object(aws, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    services.ingest_upload(key=key)
+    processing.ingest_upload(key=key)
     other, other_key = factories.uploaded(make_clip("small"), owner_id="8")
 
     services.delete_video(video_id=video.id, user_id="7")
@@ -179,7 +179,7 @@ def test_a_video_deleted_while_processing_leaves_nothing_behind(aws, make_clip, 
 
     monkeypatch.setattr(transcode, "encode", encode_while_owner_deletes)
 
-    assert services.ingest_upload(key=key) is None
+    assert processing.ingest_upload(key=key) is None
 
     assert repository.get(video.id) is None
     assert objects() == []
@@ -189,8 +189,8 @@ def test_sweep_removes_uploads_that_never_arrived_after_24_hours(aws):
     first, second = factories.start_upload("7").video, factories.start_upload("7").video
     a_day_later = datetime.now(UTC) + timedelta(hours=24, minutes=1)
 
-    assert services.sweep(now=a_day_later - timedelta(minutes=2)).expired_uploads == 0
-    report = services.sweep(now=a_day_later)
+    assert processing.sweep(now=a_day_later - timedelta(minutes=2)).expired_uploads == 0
+    report = processing.sweep(now=a_day_later)
 
     assert report.expired_uploads == 2
     assert repository.get(first.id) is None and repository.get(second.id) is None
@@ -201,12 +201,12 @@ def test_sweep_retries_processing_past_its_lease_then_fails_it(aws, make_clip, m
     repository.claim(video.id, lease=timedelta(seconds=-1))  # a worker that died mid-way
     monkeypatch.setattr(transcode, "encode", _always_times_out)
 
-    for _ in range(services.MAX_ATTEMPTS + 1):
-        services.sweep()
+    for _ in range(processing.MAX_ATTEMPTS + 1):
+        processing.sweep()
 
     failed = repository.get(video.id)
     assert failed.status == FAILED
-    assert failed.attempts == services.MAX_ATTEMPTS
+    assert failed.attempts == processing.MAX_ATTEMPTS
     assert "3 attempts" in failed.error
     assert objects() == []
 
@@ -215,7 +215,7 @@ def test_sweep_retry_finishes_a_video_whose_worker_died(aws, make_clip):
     video, key = factories.uploaded(make_clip("small"))
     repository.claim(video.id, lease=timedelta(seconds=-1))
 
-    report = services.sweep()
+    report = processing.sweep()
 
     assert report.retried == 1
     assert repository.get(video.id).status == READY
@@ -226,7 +226,7 @@ def test_processing_within_its_lease_is_left_alone_by_the_sweep(aws, make_clip):
     video, key = factories.uploaded(make_clip("small"))
     repository.claim(video.id, lease=timedelta(minutes=20))
 
-    assert services.sweep() == services.SweepReport()
+    assert processing.sweep() == processing.SweepReport()
     assert repository.get(video.id).status == PROCESSING
 
 
@@ -238,7 +238,7 @@ def test_feed_is_newest_first_with_cursor_pages(aws, make_clip):
     ids = []
     for number in range(5):
         video, key = factories.uploaded(make_clip("small"), title=f"clip {number}")
-        services.ingest_upload(key=key)
+        processing.ingest_upload(key=key)
         ids.append(video.id)
 
     first = services.feed_page(limit=2)

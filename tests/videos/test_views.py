@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from tests import factories
-from videos import services
+from videos import processing
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +14,7 @@ def user():
 
 def test_feed_shows_ready_videos_with_poster_title_pet_owner(aws, client, make_clip):
     video, key = factories.uploaded(make_clip("small"), title="Rex <script>alert(1)</script>")
-    services.ingest_upload(key=key)
+    processing.ingest_upload(key=key)
 
     page = client.get("/").content.decode()
 
@@ -27,7 +27,7 @@ def test_feed_shows_ready_videos_with_poster_title_pet_owner(aws, client, make_c
 
 def test_watch_page_has_a_player_with_a_presigned_source(aws, client, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    services.ingest_upload(key=key)
+    processing.ingest_upload(key=key)
 
     response = client.get(f"/v/{video.id}/")
 
@@ -49,7 +49,7 @@ def test_watch_page_of_a_processing_video_is_for_its_owner(aws, client, user):
 def test_my_videos_lists_every_status(aws, client, user, make_clip):
     factories.start_upload(str(user.pk), title="still uploading")
     broken, key = factories.uploaded(make_clip("html"), owner_id=str(user.pk), title="broken")
-    services.ingest_upload(key=key)
+    processing.ingest_upload(key=key)
     client.force_login(user)
 
     page = client.get("/me/").content.decode()
