@@ -5,7 +5,7 @@ holds only what Lambda runs, with bytecode that stays valid there.
    that requirements/base.txt needs, plus Zappa's own handler and its imports.
 2. boto3 ships, pinned like in the tests (the runtime's own copy is older and changes when AWS
    updates it), but with the models of the AWS services PetTube calls only: creating the first
-   client otherwise lists ~420 model folders and parses a 1.2 MB endpoints.json.
+   client otherwise lists ~440 model folders and parses a 1.2 MB endpoints.json.
 3. Zappa writes zip entries with 1980 timestamps, so ordinary (timestamp) .pyc files never
    match their sources on Lambda and every cold start compiles everything again, in a
    read-only /var/task. Compile with checked-hash invalidation instead: valid whatever the
@@ -31,9 +31,9 @@ from packaging.requirements import Requirement
 REQUIREMENTS = Path("requirements/base.txt")
 # What Zappa's handler imports at run time (Zappa's other dependencies are for the CLI).
 HANDLER_DISTRIBUTIONS = {"zappa": False, "werkzeug": True, "durationpy": True}  # name: follow its requirements
-# The AWS services the functions call: DynamoDB (videos/repository.py) and S3 (videos/storage.py,
-# django-storages, Zappa's handler). A client for any other service fails on Lambda with
-# UnknownServiceError until it is added here.
+# The AWS services the functions call: DynamoDB (videos/repository.py) and S3 (videos/storage.py;
+# also Zappa's handler, with `remote_env` only). A client for any other service fails on Lambda
+# with UnknownServiceError until it is added here: sts, for example, for an assume-role setup.
 AWS_SERVICES = {"dynamodb", "s3"}
 # Required, but only for what PetTube does not do: PyJWT and social-core need cryptography for
 # RSA/EC-signed tokens (OpenID Connect, Apple); Google OAuth2 verifies none, and PyJWT without it
@@ -118,19 +118,26 @@ def keep_service_models(root: Path, services: set[str]) -> None:
     botocore's endpoints.json (each partition keeps its regions and defaults). The models that
     stay are stored uncompressed: botocore reads `x.json` before `x.json.gz`, the zip compresses
     them anyway, and a cold start skips gunzipping ~3 MB."""
-    endpoints_file = root / "botocore" / "data" / "endpoints.json"
-    if not endpoints_file.exists():  # a package without boto3
+    data = root / "botocore" / "data"
+    if not (root / "botocore").exists():  # a package without boto3
         return
-    for data in (root / "botocore" / "data", root / "boto3" / "data"):
-        for folder in data.iterdir():
-            if folder.is_dir() and folder.name not in services:
-                shutil.rmtree(folder)
-    for compressed in (root / "botocore" / "data").rglob("*.json.gz"):
+    endpoints_file = data / "endpoints.json"
+    if not endpoints_file.exists():
+        raise RuntimeError(f"botocore without {endpoints_file.relative_to(root)}: its data layout changed")
+    unknown = services - {folder.name for folder in data.iterdir() if folder.is_dir()}
+    if unknown:
+        raise RuntimeError(f"botocore has no model for {', '.join(sorted(unknown))} (see AWS_SERVICES)")
+    for folder in [*data.iterdir(), *(root / "boto3" / "data").glob("*")]:
+        if folder.is_dir() and folder.name not in services:
+            shutil.rmtree(folder)
+    for compressed in data.rglob("*.json.gz"):
         compressed.with_suffix("").write_bytes(gzip.decompress(compressed.read_bytes()))
         compressed.unlink()
     endpoints = json.loads(endpoints_file.read_text())
     for partition in endpoints["partitions"]:
-        partition["services"] = {name: rules for name, rules in partition["services"].items() if name in services}
+        partition["services"] = {
+            name: rules for name, rules in partition.get("services", {}).items() if name in services
+        }
     endpoints_file.write_text(json.dumps(endpoints, separators=(",", ":")))
 
 

@@ -68,6 +68,7 @@ def test_cancelling_at_google_explains_it_on_a_site_page(aws, client, settings):
     assert response.status_code == 403
     assert "Authentication process canceled" in page
     assert f'href="{reverse("login")}"' in page
+    assert "Nothing was changed." in page
     assert "PetTube</a>" in page  # the site's own header, not a bare page
     assert "signed-in-as" not in client.get("/").content.decode()
 

@@ -77,27 +77,37 @@ for service in ("dynamodb", "s3"):
             if service == "s3":
                 url = client.generate_presigned_url("get_object", Params={"Bucket": "pettube-media", "Key": "media/a/poster.jpg"}).split("?")[0]
             resolved[f"{service} {partition} {region}"] = [url, client.meta.region_name]
-print(json.dumps({"sdk": botocore.__file__, "version": boto3.__version__,
+print(json.dumps({"sdk": [botocore.__file__, boto3.__file__], "version": boto3.__version__,
                   "services": session.get_available_services(), "resolved": resolved}))
 """
 
 
-def test_web_package_ships_the_pinned_sdk_with_only_the_services_it_calls(builds, unpacked):
+# Neither run may read this machine's ~/.aws (a dualstack or FIPS setting would change endpoints).
+_NO_AWS_CONFIG = {"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null"}
+
+
+def test_packages_ship_the_pinned_sdk_with_only_the_services_they_call(builds, unpacked):
     """The package's boto3 shadows the runtime's, knows DynamoDB and S3 only, and resolves their
     endpoints in every partition and region exactly as the full SDK does."""
     import boto3
 
     task_root = unpacked(builds.web)
-    packaged = json.loads(runtime.run_python(task_root, builds.runtime, _ENDPOINTS, environment={}))
+    packaged = json.loads(runtime.run_python(task_root, builds.runtime, _ENDPOINTS, environment=_NO_AWS_CONFIG))
     full = json.loads(subprocess.run([sys.executable, "-c", _ENDPOINTS], capture_output=True, text=True, check=True,
-                                     env={"PATH": "/usr/bin:/bin", "AWS_CONFIG_FILE": "/dev/null"}).stdout)
+                                     env={"PATH": "/usr/bin:/bin", **_NO_AWS_CONFIG}).stdout)
 
-    assert packaged["sdk"].startswith(str(task_root))
+    assert all(path.startswith(str(task_root)) for path in packaged["sdk"])
     assert packaged["version"] == boto3.__version__
     assert packaged["services"] == sorted(lambda_package.AWS_SERVICES)
     assert len(full["services"]) > 300
     assert len(full["resolved"]) > 60
     assert packaged["resolved"] == full["resolved"]
+    for archive in (builds.web, builds.worker):
+        names = zipfile.ZipFile(archive).namelist()
+        data_folders = {name.split("/")[2] for name in names if name.startswith(("botocore/data/", "boto3/data/"))
+                        and name.count("/") > 2}
+        assert data_folders == lambda_package.AWS_SERVICES
+        assert not [name for name in names if name.endswith(".json.gz")]
 
 
 def test_worker_package_maps_the_upload_event_and_the_sweep(builds):

@@ -1,4 +1,10 @@
+import ast
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
 from tests import factories
@@ -76,3 +82,22 @@ def test_pages_carry_a_strict_content_security_policy(aws, client):
 
 def test_bad_page_cursor_is_400_not_500(aws, client):
     assert client.get("/", {"cursor": "garbage"}).status_code == 400
+
+
+def test_the_web_app_never_loads_the_encoder():
+    """The web function's cold start imports every view and middleware, never the worker's
+    pipeline or ffmpeg's wrapper (videos/processing.py, videos/transcode.py)."""
+    code = (
+        "import sys, django; django.setup()\n"
+        "from django.core.wsgi import get_wsgi_application; from django.urls import get_resolver\n"
+        "get_wsgi_application(); get_resolver().url_patterns\n"
+        "print(sorted(name for name in sys.modules if name.startswith('videos.')))\n"
+    )
+    environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "pettube.settings", "PETTUBE_AWS": "local"}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                            cwd=settings.BASE_DIR, env=environment)
+
+    loaded = ast.literal_eval(result.stdout.strip())
+    assert {"videos.views", "videos.api", "videos.services"} <= set(loaded)
+    assert "videos.processing" not in loaded
+    assert "videos.transcode" not in loaded
