@@ -118,9 +118,9 @@ def keep_service_models(root: Path, services: set[str]) -> None:
     botocore's endpoints.json (each partition keeps its regions and defaults). The models that
     stay are stored uncompressed: botocore reads `x.json` before `x.json.gz`, the zip compresses
     them anyway, and a cold start skips gunzipping ~3 MB."""
-    data = root / "botocore" / "data"
     if not (root / "botocore").exists():  # a package without boto3
         return
+    data = root / "botocore" / "data"
     endpoints_file = data / "endpoints.json"
     if not endpoints_file.exists():
         raise RuntimeError(f"botocore without {endpoints_file.relative_to(root)}: its data layout changed")
