@@ -1,14 +1,15 @@
+import functools
+
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import DevLoginForm
 from videos import services
-from videos.presenters import video_cards
-from videos.repository import InvalidCursor
+from videos.views import render_cards
 
 
 def login_page(request):
@@ -29,12 +30,9 @@ def dev_login(request):
 
 def profile(request, user_id: int):
     person = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    try:
-        page = services.public_videos_of(owner_id=str(person.pk), cursor=request.GET.get("cursor") or None)
-    except InvalidCursor:
-        return HttpResponseBadRequest("This page link is not valid.")
-    return render(
-        request, "accounts/profile.html", {"person": person, "videos": video_cards(page.items), "next_cursor": page.next_cursor}
+    return render_cards(
+        request, "accounts/profile.html", functools.partial(services.public_videos_of, owner_id=str(person.pk)),
+        person=person,
     )
 
 

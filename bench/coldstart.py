@@ -15,7 +15,6 @@ Last line: coldstart_ms=<ms> baseline_ms=<ms> ratio=<app/baseline> package_mb=<z
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -111,19 +110,13 @@ def _package_hello(work: Path) -> Path:
     settings = runtime.stage_settings(STAGE)
     settings.update(project_name="hello", django_settings="hello.settings", environment_variables={})
     (project / "zappa_settings.json").write_text(json.dumps({STAGE: settings}, indent=4))
-    archive = work / "hello.zip"
-    environment = runtime.zappa_environment(PYTHONPATH=str(runtime.PROJECT))  # finds the `zip` callback
-    subprocess.run(
-        [str(runtime.ZAPPA), "package", STAGE, "-o", str(archive)],
-        cwd=project, env=environment, check=True, capture_output=True, text=True, timeout=600,
-    )
-    return archive
+    # PYTHONPATH: Zappa finds the project's `zip` callback.
+    return runtime.zappa_package(STAGE, work / "hello.zip", cwd=project, PYTHONPATH=str(runtime.PROJECT))
 
 
 def _seed_feed(lambda_environment: dict[str, str]) -> None:
     """A feed of FEED_VIDEOS ready videos, so that `GET /` queries and presigns for real."""
-    environment = {**runtime.stage_settings(STAGE)["environment_variables"], **lambda_environment}
-    runtime.manage("shell", "-c", _SEED_FEED, environment=environment)
+    runtime.manage("shell", "-c", _SEED_FEED, environment=runtime.stage_environment(STAGE, lambda_environment))
 
 
 _SEED_FEED = f"""

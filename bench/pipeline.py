@@ -25,11 +25,9 @@ import django  # noqa: E402
 
 django.setup()
 
-import requests  # noqa: E402
-
 from pettube import local_aws  # noqa: E402
-from tests import clips  # noqa: E402
-from videos import repository, services, transcode  # noqa: E402
+from tests import clips, factories, over_http  # noqa: E402
+from videos import repository, transcode  # noqa: E402
 
 
 def main() -> None:
@@ -62,12 +60,8 @@ def _time_encode(clip: Path, workdir: Path) -> float:
 
 
 def _time_pipeline(clip: Path) -> float:
-    start = services.start_upload(owner_id="bench", owner_name="bench", title="bench", description="", pet="dog",
-                                  filename=clip.name, content_type="video/mp4", size=clip.stat().st_size)
-    with clip.open("rb") as file:
-        stored = requests.post(start.upload.url, data=start.upload.fields,
-                               files={"file": (clip.name, file, "video/mp4")}, timeout=60)
-    stored.raise_for_status()
+    start = factories.start_upload("bench", title="bench", size=clip.stat().st_size)
+    over_http.post_to_storage({"url": start.upload.url, "fields": start.upload.fields}, clip).raise_for_status()
     began = time.perf_counter()
     while (video := repository.get(start.video.id)).status not in {"ready", "failed"}:
         time.sleep(0.02)

@@ -8,10 +8,11 @@ out of the web function, whose package must stay small for fast cold starts.
     python -m deploy.ffmpeg_layer build/ffmpeg-layer.zip
 """
 
-import stat
 import sys
 import zipfile
 from pathlib import Path
+
+from deploy.lambda_package import zip_entry
 
 LAYER_PATH = "bin/ffmpeg"
 
@@ -21,10 +22,7 @@ def build(destination: Path) -> Path:
 
     binary = Path(imageio_ffmpeg.get_ffmpeg_exe())
     destination.parent.mkdir(parents=True, exist_ok=True)
-    entry = zipfile.ZipInfo(LAYER_PATH, date_time=(1980, 1, 1, 0, 0, 0))
-    entry.create_system = 3
-    entry.external_attr = (stat.S_IFREG | 0o755) << 16
-    entry.compress_type = zipfile.ZIP_DEFLATED
+    entry = zip_entry(LAYER_PATH)
     with zipfile.ZipFile(destination, "w") as layer, binary.open("rb") as source, layer.open(entry, "w") as target:
         while chunk := source.read(1 << 20):
             target.write(chunk)

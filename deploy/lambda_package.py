@@ -21,6 +21,7 @@ import json
 import py_compile
 import re
 import shutil
+import stat
 import sys
 import tempfile
 import zipfile
@@ -171,14 +172,20 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def zip_entry(name: str) -> zipfile.ZipInfo:
+    """A deflated zip entry for a Unix file, mode 0755, dated like Zappa's (1980): Lambda keeps
+    the mode, and the same sources give the same bytes."""
+    entry = zipfile.ZipInfo(name, date_time=_ZIP_EPOCH)
+    entry.create_system = 3
+    entry.external_attr = (stat.S_IFREG | 0o755) << 16
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    return entry
+
+
 def _zip(root: Path, archive: Path) -> None:
-    # Sorted names and fixed times: the same sources give the same bytes.
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as package:
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            entry = zipfile.ZipInfo(path.relative_to(root).as_posix(), date_time=_ZIP_EPOCH)
-            entry.create_system = 3
-            entry.external_attr = 0o755 << 16
-            package.writestr(entry, path.read_bytes(), zipfile.ZIP_DEFLATED)
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):  # sorted: reproducible
+            package.writestr(zip_entry(path.relative_to(root).as_posix()), path.read_bytes())
 
 
 if __name__ == "__main__":

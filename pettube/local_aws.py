@@ -92,19 +92,21 @@ class EventPump(threading.Thread):
                     MessageSystemAttributeNames=["ApproximateReceiveCount"],
                 )
                 for message in answer.get("Messages", []):
-                    self._deliver(sqs, message, events.on_upload)
+                    self._deliver(sqs, message)
             except Exception:
                 if self._stopping.is_set():
                     return
                 log.exception("event pump error")
                 self._stopping.wait(1)
 
-    def _deliver(self, sqs, message: dict, handler) -> None:
+    def _deliver(self, sqs, message: dict) -> None:
         """Like Lambda's asynchronous invocations: an event whose handler fails comes back
         (after the queue's visibility timeout) and is dropped after MAX_DELIVERIES attempts;
         the sweep later catches up an upload whose event was dropped."""
+        from videos import events
+
         try:
-            handler(json.loads(message["Body"]), None)
+            events.on_upload(json.loads(message["Body"]), None)
         except Exception:
             deliveries = int(message.get("Attributes", {}).get("ApproximateReceiveCount", 1))
             if deliveries < MAX_DELIVERIES:

@@ -45,12 +45,13 @@ def _required(name: str) -> str:
     return value
 
 
-if PRODUCTION:
-    SECRET_KEY = _required("DJANGO_SECRET_KEY")
-    ALLOWED_HOSTS = _required("DJANGO_ALLOWED_HOSTS").split(",")
-else:
-    SECRET_KEY = env("DJANGO_SECRET_KEY") or "django-insecure-local-development-only-key-4f1c9a7e2b"
-    ALLOWED_HOSTS = (env("DJANGO_ALLOWED_HOSTS") or "127.0.0.1,localhost,testserver").split(",")
+def _setting(name: str, local_default: str) -> str:
+    """A variable production requires (failing fast, naming it) and local development defaults."""
+    return _required(name) if PRODUCTION else env(name) or local_default
+
+
+SECRET_KEY = _setting("DJANGO_SECRET_KEY", "django-insecure-local-development-only-key-4f1c9a7e2b")
+ALLOWED_HOSTS = _setting("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
     "pettube",  # before staticfiles: its runserver starts the embedded AWS
@@ -94,7 +95,7 @@ TEMPLATES = [
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env("DATABASE_URL") or (_required("DATABASE_URL") if PRODUCTION else f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        _setting("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=60,
     )
 }
@@ -127,8 +128,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # --- Sign in -------------------------------------------------------------------------------
-SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = env("GOOGLE_OAUTH2_KEY", "")
-SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = env("GOOGLE_OAUTH2_SECRET", "")
+SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = _setting("GOOGLE_OAUTH2_KEY", "")
+SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = _setting("GOOGLE_OAUTH2_SECRET", "")
 SOCIAL_AUTH_JSONFIELD_ENABLED = True
 SOCIAL_AUTH_URL_NAMESPACE = "social"
 SOCIAL_AUTH_LOGIN_REDIRECT_URL = "/"
@@ -181,11 +182,7 @@ LOGGING = {
 }
 CSRF_FAILURE_VIEW = "videos.api.csrf_failure"
 
-# --- On AWS (PETTUBE_AWS=aws): sign-in keys, static files ---------------------------------
-if PRODUCTION:
-    SOCIAL_AUTH_GOOGLE_OAUTH2_KEY = _required("GOOGLE_OAUTH2_KEY")
-    SOCIAL_AUTH_GOOGLE_OAUTH2_SECRET = _required("GOOGLE_OAUTH2_SECRET")
-
+# --- On AWS (PETTUBE_AWS=aws): static files -----------------------------------------------
 # `collectstatic` uploads static files under hashed names (cache-busting) to their own bucket
 # (public read, created by `manage.py bootstrap_aws`) and writes the manifest of those names
 # next to manage.py, where the Lambda package picks it up; pages link straight to the bucket,

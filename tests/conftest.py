@@ -25,14 +25,19 @@ def moto_endpoint():
     server.stop()
 
 
+def reset_moto(endpoint: str) -> None:
+    """Empty the moto server: every bucket, table and queue goes."""
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST")
+    urllib.request.urlopen(request, timeout=10).read()
+
+
 @pytest.fixture
 def aws(moto_endpoint):
     """A fresh embedded AWS: empty bucket, table and upload-event queue. Yields the queue URL."""
     from pettube import aws as aws_clients
     from pettube import local_aws
 
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
+    reset_moto(moto_endpoint)
     aws_clients.reset_clients()
     yield local_aws.provision()
     aws_clients.reset_clients()

@@ -1,6 +1,5 @@
 """Helpers that put videos and objects where the app expects them, through the app's own doors."""
 
-import copy
 import json
 from pathlib import Path
 from urllib.parse import quote_plus
@@ -10,12 +9,20 @@ from videos import repository, services, storage
 EVENTS = Path(__file__).parent / "events"
 
 
-def s3_event(key: str, *, name: str = "s3_put.json") -> dict:
-    """A recorded S3 event with our key in it, URL-encoded as S3 sends keys."""
-    event = copy.deepcopy(json.loads((EVENTS / name).read_text()))
-    for record in event.get("Records", []):
+def event(name: str) -> dict:
+    """A recorded event from tests/events/, e.g. "scheduled.json"."""
+    return json.loads((EVENTS / name).read_text())
+
+
+def s3_event(key: str, *, name: str = "s3_put.json", bucket: str | None = None) -> dict:
+    """A recorded S3 event with our key in it, URL-encoded as S3 sends keys (and `bucket`'s
+    name and ARN, if given)."""
+    recorded = event(name)
+    for record in recorded.get("Records", []):
         record["s3"]["object"]["key"] = quote_plus(key)
-    return event
+        if bucket:
+            record["s3"]["bucket"].update(name=bucket, arn=f"arn:aws:s3:::{bucket}")
+    return recorded
 
 
 def start_upload(owner_id: str = "7", *, title: str = "Rex catches a frisbee", size: int = 1000):

@@ -8,34 +8,17 @@ import pytest
 import requests
 
 from pettube import local_aws
+from tests import over_http
 
 USERS = 20
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
-def sign_in(base_url: str, username: str) -> requests.Session:
-    session = requests.Session()
-    session.get(f"{base_url}/login/", timeout=30)
-    signed_in = session.post(
-        f"{base_url}/accounts/dev-login/",
-        data={"username": username, "csrfmiddlewaretoken": session.cookies["csrftoken"]},
-        timeout=30,
-    )
-    assert signed_in.status_code == 200 and "sessionid" in session.cookies, signed_in.text[:300]
-    return session
-
-
-def upload_as(base_url: str, session: requests.Session, clip) -> str:
-    body = {"title": "my pet", "description": "", "pet": "cat", "filename": clip.name,
-            "content_type": "video/mp4", "size": clip.stat().st_size}
-    started = session.post(f"{base_url}/api/videos/", json=body, headers={"X-CSRFToken": session.cookies["csrftoken"],
-                                                                        "Referer": f"{base_url}/upload/"}, timeout=30)
-    assert started.status_code == 201, started.text
-    upload = started.json()["upload"]
-    with clip.open("rb") as file:
-        stored = requests.post(upload["url"], data=upload["fields"], files={"file": (clip.name, file, "video/mp4")}, timeout=60)
+def upload_as(base_url: str, session, clip) -> str:
+    started = over_http.start_upload(base_url, session, filename=clip.name, size=clip.stat().st_size)
+    stored = over_http.post_to_storage(started["upload"], clip)
     assert stored.status_code == 204, stored.text
-    return started.json()["id"]
+    return started["id"]
 
 
 def test_twenty_users_upload_at_once_and_all_end_ready_in_the_feed(aws, live_server, make_clip):
@@ -44,7 +27,7 @@ def test_twenty_users_upload_at_once_and_all_end_ready_in_the_feed(aws, live_ser
     pump.start()
     # Sign-ins go one by one: the test database is SQLite, which serialises writes (on AWS the
     # ORM is PostgreSQL); the uploads themselves all start at once.
-    sessions = [sign_in(live_server.url, f"user{n}") for n in range(USERS)]
+    sessions = [over_http.sign_in(live_server.url, f"user{n}") for n in range(USERS)]
     try:
         began = time.monotonic()
         with ThreadPoolExecutor(USERS) as pool:

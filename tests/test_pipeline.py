@@ -9,6 +9,7 @@ import requests
 from django.contrib.auth import get_user_model
 
 from pettube import local_aws
+from tests import over_http
 
 pytestmark = pytest.mark.django_db
 
@@ -19,12 +20,6 @@ def pump(aws):
     pump.start()
     yield pump
     pump.stop()
-
-
-def post_to_storage(upload: dict, path, content_type="video/mp4") -> requests.Response:
-    fields = upload["fields"] | {"Content-Type": content_type}
-    with path.open("rb") as file:
-        return requests.post(upload["url"], data=fields, files={"file": (path.name, file, content_type)}, timeout=30)
 
 
 def wait_for_status(client, video_id: str, statuses: set[str], timeout: float = 60) -> dict:
@@ -50,7 +45,7 @@ def test_upload_through_the_embedded_aws_ends_ready_in_the_feed(pump, client, ma
     clip = make_clip("landscape")
     started = start(client, clip)
 
-    stored = post_to_storage(started["upload"], clip)
+    stored = over_http.post_to_storage(started["upload"], clip)
     uploaded_at = time.monotonic()
     assert stored.status_code == 204, stored.text
     ready = wait_for_status(client, started["id"], {"ready", "failed"})
@@ -70,8 +65,8 @@ def test_a_non_video_upload_ends_failed_and_does_not_disturb_others(pump, client
     good, bad = make_clip("short"), make_clip("html")
     good_start, bad_start = start(client, good, title="good"), start(client, bad, title="bad")
 
-    assert post_to_storage(bad_start["upload"], bad).status_code == 204
-    assert post_to_storage(good_start["upload"], good).status_code == 204
+    assert over_http.post_to_storage(bad_start["upload"], bad).status_code == 204
+    assert over_http.post_to_storage(good_start["upload"], good).status_code == 204
 
     failed = wait_for_status(client, bad_start["id"], {"ready", "failed"})
     ready = wait_for_status(client, good_start["id"], {"ready", "failed"})

@@ -12,6 +12,7 @@ import pytest
 import requests
 
 from pettube.local_aws import free_port
+from tests import over_http
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
@@ -48,14 +49,9 @@ def runserver(tmp_path):
 def test_runserver_starts_the_embedded_aws_and_keeps_it_across_reloads(runserver):
     base_url, log = runserver
     assert wait_until_healthy(base_url)["checks"] == {"database": "ok", "table": "ok", "bucket": "ok"}
-    session = requests.Session()
-    session.get(f"{base_url}/login/")
-    session.post(f"{base_url}/accounts/dev-login/", data={"username": "ana", "csrfmiddlewaretoken": session.cookies["csrftoken"]})
-    body = {"title": "before the reload", "pet": "dog", "filename": "a.mp4", "content_type": "video/mp4", "size": 10}
-    started = session.post(f"{base_url}/api/videos/", json=body, headers={"X-CSRFToken": session.cookies["csrftoken"],
-                                                                        "Referer": f"{base_url}/upload/"})
-    assert started.status_code == 201, started.text
-    endpoint = started.json()["upload"]["url"]
+    session = over_http.sign_in(base_url, "ana")
+    started = over_http.start_upload(base_url, session, title="before the reload", pet="dog", size=10)
+    endpoint = started["upload"]["url"]
 
     (ROOT / "videos" / "views.py").touch()  # a code change: the autoreloader restarts the worker
     deadline = time.monotonic() + 30
@@ -64,7 +60,7 @@ def test_runserver_starts_the_embedded_aws_and_keeps_it_across_reloads(runserver
     assert log.read_text().count("Watching for file changes") >= 2, log.read_text()[-2000:]
     wait_until_healthy(base_url)
 
-    video = session.get(f"{base_url}/api/videos/{started.json()['id']}/")
+    video = session.get(f"{base_url}/api/videos/{started['id']}/")
     assert video.json()["title"] == "before the reload"  # same embedded AWS, same data
     assert endpoint.startswith("http://127.0.0.1:")
     for origin in (base_url, base_url.replace("127.0.0.1", "localhost")):  # any port: `make run PORT=…`

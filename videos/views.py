@@ -1,5 +1,7 @@
 """HTML pages. Thin: read through the services, render a template."""
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -13,12 +15,18 @@ from videos.presenters import signed_url, video_cards
 from videos.repository import InvalidCursor
 
 
-def feed(request):
+def render_cards(request, template: str, read_page, **context):
+    """A page of video cards: `read_page(cursor=...)` with the `?cursor=` of the link (400 for a
+    cursor that was tampered with), rendered as `videos` and `next_cursor`."""
     try:
-        page = services.feed_page(cursor=request.GET.get("cursor") or None)
+        page = read_page(cursor=request.GET.get("cursor") or None)
     except InvalidCursor:
         return HttpResponseBadRequest("This page link is not valid.")
-    return render(request, "videos/feed.html", {"videos": video_cards(page.items), "next_cursor": page.next_cursor})
+    return render(request, template, {"videos": video_cards(page.items), "next_cursor": page.next_cursor, **context})
+
+
+def feed(request):
+    return render_cards(request, "videos/feed.html", services.feed_page)
 
 
 def watch(request, video_id: str):
@@ -51,11 +59,7 @@ def upload(request):
 @login_required
 @never_cache
 def my_videos(request):
-    try:
-        page = services.videos_of(owner_id=str(request.user.pk), cursor=request.GET.get("cursor") or None)
-    except InvalidCursor:
-        return HttpResponseBadRequest("This page link is not valid.")
-    return render(request, "videos/mine.html", {"videos": video_cards(page.items), "next_cursor": page.next_cursor})
+    return render_cards(request, "videos/mine.html", functools.partial(services.videos_of, owner_id=str(request.user.pk)))
 
 
 def healthz(request):

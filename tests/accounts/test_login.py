@@ -1,6 +1,7 @@
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core import checks
 from django.urls import reverse
 
@@ -25,10 +26,13 @@ def test_dev_login_rejects_bad_usernames(aws, client):
     response = client.post("/accounts/dev-login/", {"username": "<bad name>"})
 
     assert response.status_code == 400
+    assert "signed-in-as" not in response.content.decode()
+    assert not get_user_model().objects.filter(username="<bad name>").exists()
 
 
 def test_sign_out(aws, client):
     client.post("/accounts/dev-login/", {"username": "ana"})
+    assert "signed-in-as" in client.get("/").content.decode()
 
     client.post(reverse("logout"))
 
@@ -96,8 +100,6 @@ def test_dev_login_in_local_development_passes_the_check(settings):
 
 
 def test_profile_page_lists_only_the_persons_ready_videos(aws, client, make_clip):
-    from django.contrib.auth import get_user_model
-
     from tests import factories
     from videos import processing
 
@@ -105,12 +107,15 @@ def test_profile_page_lists_only_the_persons_ready_videos(aws, client, make_clip
     video, key = factories.uploaded(make_clip("small"), owner_id=str(person.pk), title="ready one")
     processing.ingest_upload(key=key)
     factories.start_upload(str(person.pk), title="still uploading")
-    factories.uploaded(make_clip("small"), owner_id=str(person.pk + 1), title="somebody else's")
+    _, other_key = factories.uploaded(make_clip("small"), owner_id=str(person.pk + 1), title="somebody else's")
+    processing.ingest_upload(key=other_key)  # ready and public: only its owner makes it not Ana's
 
     page = client.get(f"/u/{person.pk}/").content.decode()
 
     assert "Ana’s videos" in page
     assert "ready one" in page
+    assert f"· {video.owner_name}<" not in page  # every card is Ana's: no owner on each
+    assert f"· {video.owner_name}<" in client.get("/").content.decode()
     assert "still uploading" not in page and "somebody else" not in page
     assert client.get(f"/v/{video.id}/").content.decode().count(f'href="/u/{person.pk}/"') == 1
     assert client.get("/u/999999/").status_code == 404

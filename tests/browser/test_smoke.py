@@ -33,11 +33,10 @@ READY_TIMEOUT_MS = 30_000
 
 
 @pytest.fixture
-def site(aws, live_server, settings):
+def site(aws, live_server):
     """The live server on the embedded AWS, as `runserver` runs it: the bucket's CORS rule
     allows the server's origin and an event pump hands each upload to `on_upload`."""
-    settings.PETTUBE_SITE_ORIGINS = [live_server.url]
-    bootstrap.ensure_resources()
+    bootstrap.ensure_resources(extra_origins=[live_server.url])
     pump = EventPump(aws)
     pump.start()
     yield live_server.url

@@ -5,7 +5,6 @@ way a person provisions real AWS, with `manage.py bootstrap_aws` and `collectsta
 import json
 import stat
 import subprocess
-import urllib.request
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from deploy import ffmpeg_layer
+from tests.conftest import reset_moto
 from tests.deploy import lambda_runtime as runtime
 from tests.deploy.lambda_runtime import provision
 
@@ -34,7 +34,7 @@ def emulated_settings(destination: Path, overrides: dict[str, dict]) -> Path:
     for stage, values in overrides.items():
         for key, value in values.items():
             if key == "environment_variables":
-                value = {**runtime.stage_settings(stage)["environment_variables"], **value}
+                value = runtime.stage_environment(stage, value)
             stages[stage][key] = value
     destination.write_text(json.dumps(stages, indent=4))
     return destination
@@ -64,11 +64,8 @@ def builds(tmp_path_factory, moto_endpoint) -> Builds:
 
 
 def _start_package(stage: str, output: Path, *, settings_file: Path | None = None) -> subprocess.Popen:
-    command = [str(runtime.ZAPPA), "package", stage, "-o", str(output)]
-    if settings_file:
-        command += ["-s", str(settings_file)]
     return subprocess.Popen(
-        command, cwd=runtime.PROJECT, env=runtime.zappa_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        runtime.package_command(stage, output, settings_file=settings_file), cwd=runtime.PROJECT, env=runtime.zappa_environment(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         text=True,
     )
 
@@ -88,8 +85,7 @@ def _unpack_layer(layer: Path, opt: Path) -> Path:
 def emulated_aws(moto_endpoint, tmp_path) -> dict[str, str]:
     """An empty moto server provisioned for the dev stage with the project's own commands.
     Returns the environment a Lambda function of the stage gets on top of its package."""
-    request = urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST")
-    urllib.request.urlopen(request, timeout=10).read()
+    reset_moto(moto_endpoint)
     return provision(moto_endpoint, database=tmp_path / "db.sqlite3")
 
 

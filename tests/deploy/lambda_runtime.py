@@ -48,13 +48,19 @@ for line in sys.stdin:
 """
 
 
-def zappa_package(stage: str, output: Path, *, settings_file: Path | None = None, cwd: Path = PROJECT) -> Path:
+def zappa_package(stage: str, output: Path, *, settings_file: Path | None = None, cwd: Path = PROJECT,
+                  **environment: str) -> Path:
     """`zappa package <stage>` as a person runs it, offline; returns the zip."""
+    subprocess.run(package_command(stage, output, settings_file=settings_file), cwd=cwd,
+                   env=zappa_environment(**environment), check=True, capture_output=True, text=True, timeout=600)
+    return output
+
+
+def package_command(stage: str, output: Path, *, settings_file: Path | None = None) -> list[str]:
     command = [str(ZAPPA), "package", stage, "-o", str(output)]
     if settings_file:
         command += ["-s", str(settings_file)]
-    subprocess.run(command, cwd=cwd, env=zappa_environment(), check=True, capture_output=True, text=True, timeout=600)
-    return output
+    return command
 
 
 def zappa_environment(**extra: str) -> dict[str, str]:
@@ -205,6 +211,11 @@ def stage_settings(stage: str, settings_file: Path = PROJECT / "zappa_settings.j
     return settings
 
 
+def stage_environment(stage: str, extra: dict[str, str]) -> dict[str, str]:
+    """What a function of `stage` sees: its `environment_variables` from zappa_settings.json, then `extra`."""
+    return {**stage_settings(stage)["environment_variables"], **extra}
+
+
 def manage(*arguments: str, environment: dict[str, str]) -> str:
     """`python manage.py ...` from the project, with exactly `environment` for PetTube and AWS."""
     result = subprocess.run(
@@ -237,7 +248,7 @@ def provision(endpoint: str, *, database: Path, stage: str = "dev") -> dict[str,
     lambda_environment = {
         "AWS_ENDPOINT_URL": endpoint, **CREDENTIALS, **SECRETS, "DATABASE_URL": f"sqlite:///{database}"
     }
-    environment = {**stage_settings(stage)["environment_variables"], **lambda_environment}
+    environment = stage_environment(stage, lambda_environment)
     manage("bootstrap_aws", environment=environment)
     manage("collectstatic", "--noinput", environment=environment)
     return lambda_environment

@@ -19,17 +19,6 @@ VALID = {
 }
 
 
-@pytest.fixture
-def user():
-    return get_user_model().objects.create_user(username="ana", first_name="Ana")
-
-
-@pytest.fixture
-def signed_in(client, user):
-    client.force_login(user)
-    return client
-
-
 def post_json(client, body, **extra):
     return client.post("/api/videos/", data=json.dumps(body), content_type="application/json", **extra)
 
@@ -50,7 +39,7 @@ def test_upload_start_needs_a_signed_in_user(aws, client):
     response = post_json(client, VALID)
 
     assert response.status_code == 401
-    assert response.json()["error"]
+    assert response.json()["error"] == "Sign in to upload."
 
 
 def test_upload_start_enforces_csrf(aws, user):
@@ -81,15 +70,19 @@ def test_upload_start_rejects_bad_fields_with_400_json(aws, signed_in, change, f
     response = post_json(signed_in, VALID | change)
 
     assert response.status_code == 400
-    assert field in response.json()["errors"]
+    assert set(response.json()["errors"]) == {field}
 
 
-@pytest.mark.parametrize("body", [b"{not json", b"[1, 2]", b"\xff\xfe", b""])
-def test_upload_start_rejects_malformed_json(aws, signed_in, body):
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [(b"{not json", "The body must be JSON."), (b"[1, 2]", "The body must be a JSON object."),
+     (b"\xff\xfe", "The body must be JSON."), (b"", "The body must be JSON.")],
+)
+def test_upload_start_rejects_malformed_json(aws, signed_in, body, message):
     response = signed_in.post("/api/videos/", data=body, content_type="application/json")
 
     assert response.status_code == 400
-    assert response.json()["error"]
+    assert response.json()["error"] == message
 
 
 def test_video_detail_follows_the_contract(aws, client, make_clip):
@@ -107,7 +100,9 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
     assert "X-Amz-Signature=" in body["playback"]["mp4"]
     assert "X-Amz-Expires=3600" in body["playback"]["mp4"]
-    assert body["thumbnail_url"]
+    assert f"media/{video.id}/poster.jpg?" in body["thumbnail_url"]
+    assert "X-Amz-Signature=" in body["thumbnail_url"]
+    assert f"media/{video.id}/video.mp4?" in body["playback"]["mp4"]
 
 
 def test_non_ready_videos_are_visible_only_to_their_owner(aws, client, user):
@@ -118,12 +113,16 @@ def test_non_ready_videos_are_visible_only_to_their_owner(aws, client, user):
     assert client.get(f"/api/videos/{video.id}/").json()["status"] == "uploading"
 
 
-@pytest.mark.parametrize("path", ["/api/videos/nope/", "/api/videos/../../etc/", "/api/videos/AAAAAAAAAAA/"])
-def test_unknown_ids_give_404_json(aws, client, path):
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [("/api/videos/nope/", "Not found."), ("/api/videos/../../etc/", "Not found."),
+     ("/api/videos/AAAAAAAAAAA/", "No such video.")],
+)
+def test_unknown_ids_give_404_json(aws, client, path, message):
     response = client.get(path)
 
     assert response.status_code == 404
-    assert response.json()["error"]
+    assert response.json() == {"error": message, "errors": {}}
 
 
 def test_feed_lists_ready_videos_with_a_cursor(aws, client, make_clip):
@@ -162,7 +161,8 @@ def test_wrong_method_gives_405_json(aws, client):
     response = client.put("/api/videos/")
 
     assert response.status_code == 405
-    assert response.json()["error"]
+    assert response.json()["error"] == "PUT is not allowed here."
+    assert response["Allow"] == "GET, POST"
 
 
 def test_healthz_reports_ok_when_stores_are_reachable(aws, client):
@@ -181,7 +181,7 @@ def test_upload_starts_are_rate_limited_per_user_with_retry_after(aws, signed_in
 
     assert limited.status_code == 429
     assert 3500 <= int(limited["Retry-After"]) <= 3601
-    assert limited.json()["error"]
+    assert limited.json()["error"].startswith("Too many uploads; try again in ")
     other = Client()
     other.force_login(get_user_model().objects.create_user(username="bob"))
     assert post_json(other, VALID).status_code == 201  # a per-user limit

@@ -4,7 +4,6 @@ and every error is JSON."""
 import json
 
 import pytest
-from django.contrib.auth import get_user_model
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,12 +17,6 @@ json_values = st.recursive(
 )
 upload_bodies = st.dictionaries(st.sampled_from(FIELDS) | st.text(max_size=12), json_values, max_size=8)
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-
-
-@pytest.fixture
-def signed_in(client):
-    client.force_login(get_user_model().objects.create_user(username="fuzz"))
-    return client
 
 
 def assert_clean(response):

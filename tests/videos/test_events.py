@@ -1,4 +1,3 @@
-import json
 from datetime import timedelta
 
 from tests import factories
@@ -37,10 +36,14 @@ def test_the_same_event_delivered_twice_is_transcoded_once(aws, make_clip, encod
     assert repository.get(video.id) == first
 
 
-def test_s3_test_event_is_a_no_op(aws):
-    event = json.loads((factories.EVENTS / "s3_test_event.json").read_text())
+def test_s3_test_event_is_a_no_op(aws, make_clip, encodes):
+    video, _ = factories.uploaded(make_clip("small"))
+    event = factories.event("s3_test_event.json")
 
-    assert events.on_upload(event, None) is None
+    events.on_upload(event, None)
+
+    assert encodes == []
+    assert repository.get(video.id).status == repository.UPLOADING
 
 
 def test_on_upload_stops_cleanly_when_the_lambda_runs_out_of_time(aws, make_clip):
@@ -59,7 +62,7 @@ def test_on_upload_stops_cleanly_when_the_lambda_runs_out_of_time(aws, make_clip
 
 
 def test_scheduled_event_runs_the_sweep(aws, make_clip):
-    event = json.loads((factories.EVENTS / "scheduled.json").read_text())
+    event = factories.event("scheduled.json")
     video, key = factories.uploaded(make_clip("small"))
     repository.claim(video.id, lease=timedelta(seconds=-1))  # its worker died: the lease ran out
 

@@ -127,7 +127,8 @@ def test_ffmpeg_hanging_is_stopped_by_the_time_budget_and_retried(bystander, mak
     lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: (processing.FINISHING_SECONDS + 1.5) * 1000)
 
     events.on_upload(factories.s3_event(key), lambda_context)
-    assert repository.get(video.id).status == PROCESSING
+    stopped = repository.get(video.id)
+    assert (stopped.status, stopped.error) == (PROCESSING, "processing was interrupted")
 
     monkeypatch.delenv("FFMPEG_BINARY")
     assert after_one_sweep(video.id).status == READY
@@ -156,7 +157,8 @@ def test_lambda_time_budget_running_out_is_retried(bystander, make_clip):
     lambda_context = SimpleNamespace(get_remaining_time_in_millis=lambda: 1000)
 
     events.on_upload(factories.s3_event(key), lambda_context)
-    assert repository.get(video.id).status == PROCESSING
+    stopped = repository.get(video.id)
+    assert (stopped.status, stopped.error) == (PROCESSING, "processing was interrupted")
 
     assert after_one_sweep(video.id).status == READY
 

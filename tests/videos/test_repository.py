@@ -25,10 +25,12 @@ def test_table_has_on_demand_billing_point_in_time_recovery_and_the_three_indexe
 def test_bucket_is_private_with_cors_for_the_site_and_expiring_uploads(aws):
     s3 = aws_clients.client("s3")
     block = s3.get_public_access_block(Bucket=settings.PETTUBE_BUCKET)["PublicAccessBlockConfiguration"]
-    cors = s3.get_bucket_cors(Bucket=settings.PETTUBE_BUCKET)["CORSRules"][0]
-    lifecycle = s3.get_bucket_lifecycle_configuration(Bucket=settings.PETTUBE_BUCKET)["Rules"][0]
+    (cors,) = s3.get_bucket_cors(Bucket=settings.PETTUBE_BUCKET)["CORSRules"]
+    (lifecycle,) = s3.get_bucket_lifecycle_configuration(Bucket=settings.PETTUBE_BUCKET)["Rules"]
 
-    assert all(block.values())
+    assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
+                     "RestrictPublicBuckets": True}
     assert set(cors["AllowedOrigins"]) == set(settings.PETTUBE_SITE_ORIGINS)
-    assert "POST" in cors["AllowedMethods"]
+    assert cors["AllowedMethods"] == ["POST", "GET", "HEAD"]
+    assert lifecycle["Status"] == "Enabled"
     assert lifecycle["Filter"]["Prefix"] == "uploads/" and lifecycle["Expiration"]["Days"] == 2

@@ -57,7 +57,8 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert ready.video_key == f"media/{video.id}/video.mp4"
     assert ready.poster_key == f"media/{video.id}/poster.jpg"
     assert ready.source_size == make_clip("short").stat().st_size
-    assert ready.video_size > 0 and ready.poster_size > 0
+    assert storage.size_of(ready.video_key) == ready.video_size > 0
+    assert storage.size_of(ready.poster_key) == ready.poster_size > 0
     assert objects() == [ready.poster_key, ready.video_key]  # the source upload is gone
     assert [item.id for item in services.feed_page().items] == [video.id]
 
@@ -247,7 +248,7 @@ def test_feed_is_newest_first_with_cursor_pages(aws, make_clip):
 
     seen = [v.id for page in (first, second, third) for v in page.items]
     assert seen == list(reversed(ids))
-    assert third.next_cursor is None or services.feed_page(limit=2, cursor=third.next_cursor).items == []
+    assert third.next_cursor is None
 
 
 def test_a_tampered_cursor_is_refused(aws, make_clip):

@@ -71,5 +71,5 @@ def test_probe_of_a_text_file_with_a_video_name_is_not_a_video(tmp_path: Path):
     fake = tmp_path / "cat.mov"
     fake.write_text("meow " * 1000)
 
-    with pytest.raises(transcode.TranscodeError):
+    with pytest.raises(transcode.TranscodeError, match="not a video we can read"):
         transcode.probe(fake)

@@ -1,0 +1,15 @@
+"""Fixtures shared by the video tests: a person, and a test client signed in as them."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+
+@pytest.fixture
+def user():
+    return get_user_model().objects.create_user(username="ana", first_name="Ana")
+
+
+@pytest.fixture
+def signed_in(client, user):
+    client.force_login(user)
+    return client
