@@ -5,11 +5,12 @@ from collections.abc import Sequence
 
 from django.conf import settings
 
-from videos import repository, storage
+from pettube import dynamo
+from videos import storage
 
 
 def ensure_resources(*, extra_origins: Sequence[str] = ()) -> None:
     """The media bucket, allowing browser uploads from PETTUBE_SITE_ORIGINS and `extra_origins`,
     and the table."""
     storage.ensure_bucket(site_origins=[*settings.PETTUBE_SITE_ORIGINS, *extra_origins])
-    repository.ensure_table()
+    dynamo.ensure_table()

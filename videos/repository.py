@@ -1,6 +1,6 @@
 """The only code that talks to DynamoDB. Maps items to `Video` and guards every state change.
 
-Table design (one table, PAY_PER_REQUEST):
+Its items in the shared table (pettube/dynamo.py has the table, its key scheme and indexes):
 - primary key `id`: GetItem, PutItem, UpdateItem, DeleteItem for one video.
 - GSI `feed` (`feed`, `published_at`): sparse; only ready videos carry `feed = "public"`.
   Query newest first for the home page.
@@ -13,19 +13,18 @@ duplicate or late event cannot move a video backwards; a failed condition return
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from botocore.exceptions import ClientError
 from django.conf import settings
-from django.core import signing
 
-from pettube import aws
+from pettube import dynamo
+from pettube.dynamo import InvalidCursor  # noqa: F401 (the views catch it from here)
 
 UPLOADING, PROCESSING, READY, FAILED = "uploading", "processing", "ready", "failed"
 STATUSES = (UPLOADING, PROCESSING, READY, FAILED)
 FEED = "public"
-_CURSOR_SALT = "videos.repository.cursor"
 
 
 @dataclass(frozen=True)
@@ -75,25 +74,6 @@ class Rendition:
     poster_key: str
 
 
-class InvalidCursor(ValueError):
-    pass
-
-
-def _table():
-    return aws.client("dynamodb")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _parse_stamp(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
-
 
 # --- item mapping ---------------------------------------------------------------------------
 
@@ -103,7 +83,7 @@ _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "vide
 
 def _to_attribute(name: str, value) -> dict:
     if name in _STAMPS:
-        return {"S": _stamp(value)}
+        return {"S": dynamo.stamp(value)}
     if isinstance(value, (int, float, Decimal)):
         return {"N": str(value)}
     return {"S": str(value)}
@@ -119,7 +99,7 @@ def _from_item(item: dict) -> Video:
             number = attribute["N"]
             values[name] = int(number) if name in _NUMBERS else float(number)
         elif name in _STAMPS:
-            values[name] = _parse_stamp(attribute["S"])
+            values[name] = dynamo.parse_stamp(attribute["S"])
         else:
             values[name] = attribute["S"]
     return Video(**values)
@@ -129,7 +109,7 @@ def _from_item(item: dict) -> Video:
 
 
 def get(video_id: str) -> Video | None:
-    item = _table().get_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}}, ConsistentRead=True)
+    item = dynamo.client().get_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}}, ConsistentRead=True)
     return _from_item(item["Item"]) if "Item" in item else None
 
 
@@ -163,16 +143,16 @@ def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: st
 
 def started_since(owner_id: str, *, since: datetime, limit: int) -> list[datetime]:
     """When `owner_id` started their uploads since `since`, newest first (at most `limit`)."""
-    answer = _table().query(
+    answer = dynamo.client().query(
         TableName=settings.PETTUBE_TABLE,
         IndexName="by-owner",
         KeyConditionExpression="owner_id = :o AND created_at >= :since",
-        ExpressionAttributeValues={":o": {"S": owner_id}, ":since": {"S": _stamp(since)}},
+        ExpressionAttributeValues={":o": {"S": owner_id}, ":since": {"S": dynamo.stamp(since)}},
         ProjectionExpression="created_at",
         ScanIndexForward=False,
         Limit=limit,
     )
-    return [_parse_stamp(item["created_at"]["S"]) for item in answer.get("Items", [])]
+    return [dynamo.parse_stamp(item["created_at"]["S"]) for item in answer.get("Items", [])]
 
 
 def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
@@ -181,7 +161,7 @@ def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
         index="pending",
         condition="#p = :p AND #d <= :now",
         names={"#p": "pending", "#d": "due_at"},
-        values={":p": {"S": status}, ":now": {"S": _stamp(now)}},
+        values={":p": {"S": status}, ":now": {"S": dynamo.stamp(now)}},
         limit=limit,
         newest_first=False,
     )
@@ -201,27 +181,13 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
     if filter:
         request["FilterExpression"] = filter
     if cursor:
-        request["ExclusiveStartKey"] = _decode_cursor(cursor, index)
-    answer = _table().query(**request)
+        request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
+    answer = dynamo.client().query(**request)
     last = answer.get("LastEvaluatedKey")
     return Page(
         items=[_from_item(item) for item in answer.get("Items", [])],
-        next_cursor=_encode_cursor(last, index) if last else None,
+        next_cursor=dynamo.encode_cursor(last, index) if last else None,
     )
-
-
-def _encode_cursor(key: dict, index: str) -> str:
-    return signing.dumps({"i": index, "k": key}, salt=_CURSOR_SALT, compress=True)
-
-
-def _decode_cursor(cursor: str, index: str) -> dict:
-    try:
-        data = signing.loads(cursor, salt=_CURSOR_SALT)
-    except signing.BadSignature as error:
-        raise InvalidCursor("This cursor is not valid.") from error
-    if not isinstance(data, dict) or data.get("i") != index or not isinstance(data.get("k"), dict):
-        raise InvalidCursor("This cursor is not valid.")
-    return data["k"]
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -234,7 +200,7 @@ def create(video: Video) -> Video:
         if value is not None
     }
     item["pending"] = {"S": video.status}
-    _table().put_item(
+    dynamo.client().put_item(
         TableName=settings.PETTUBE_TABLE,
         Item=item,
         ConditionExpression="attribute_not_exists(id)",
@@ -245,7 +211,7 @@ def create(video: Video) -> Video:
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
     """Move an uploading video, or a processing one whose lease has run out, to processing
     under a new lease. Exactly one of several concurrent callers wins; the others get None."""
-    now = now or _now()
+    now = now or dynamo.now()
     return _transition(
         video_id,
         condition="#s = :uploading OR (#s = :processing AND #d <= :now)",
@@ -254,8 +220,8 @@ def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Vi
         values={
             ":uploading": {"S": UPLOADING},
             ":processing": {"S": PROCESSING},
-            ":now": {"S": _stamp(now)},
-            ":lease": {"S": _stamp(now + lease)},
+            ":now": {"S": dynamo.stamp(now)},
+            ":lease": {"S": dynamo.stamp(now + lease)},
             ":one": {"N": "1"},
         },
     )
@@ -263,18 +229,18 @@ def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Vi
 
 def release(video_id: str, *, reason: str, now: datetime | None = None) -> Video | None:
     """End this attempt without a verdict: the lease expires now, so the sweeper retries."""
-    now = now or _now()
+    now = now or dynamo.now()
     return _transition(
         video_id,
         condition="#s = :processing",
         update="SET #d = :now, updated_at = :now, #e = :reason",
         names={"#s": "status", "#d": "due_at", "#e": "error"},
-        values={":processing": {"S": PROCESSING}, ":now": {"S": _stamp(now)}, ":reason": {"S": reason}},
+        values={":processing": {"S": PROCESSING}, ":now": {"S": dynamo.stamp(now)}, ":reason": {"S": reason}},
     )
 
 
 def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
-    now = now or _now()
+    now = now or dynamo.now()
     fields = {name: _to_attribute(name, value) for name, value in rendition.__dict__.items()}
     assignments = ", ".join(f"#{name} = :{name}" for name in fields)
     return _transition(
@@ -288,14 +254,14 @@ def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = No
             ":processing": {"S": PROCESSING},
             ":ready": {"S": READY},
             ":feed": {"S": FEED},
-            ":now": {"S": _stamp(now)},
+            ":now": {"S": dynamo.stamp(now)},
         }
         | {f":{name}": value for name, value in fields.items()},
     )
 
 
 def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> Video | None:
-    now = now or _now()
+    now = now or dynamo.now()
     return _transition(
         video_id,
         condition="#s IN (:uploading, :processing)",
@@ -306,19 +272,19 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
             ":processing": {"S": PROCESSING},
             ":failed": {"S": FAILED},
             ":reason": {"S": reason[:500]},
-            ":now": {"S": _stamp(now)},
+            ":now": {"S": dynamo.stamp(now)},
         },
     )
 
 
 def delete(video_id: str) -> None:
-    _table().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
+    dynamo.client().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
 
 
 def delete_if(video_id: str, *, status: str) -> bool:
     """Delete the video only while it is still in `status`; False when it moved on."""
     try:
-        _table().delete_item(
+        dynamo.client().delete_item(
             TableName=settings.PETTUBE_TABLE,
             Key={"id": {"S": video_id}},
             ConditionExpression="#s = :s",
@@ -326,7 +292,7 @@ def delete_if(video_id: str, *, status: str) -> bool:
             ExpressionAttributeValues={":s": {"S": status}},
         )
     except ClientError as error:
-        if _condition_failed(error):
+        if dynamo.condition_failed(error):
             return False
         raise
     return True
@@ -334,7 +300,7 @@ def delete_if(video_id: str, *, status: str) -> bool:
 
 def _transition(video_id: str, *, condition: str, update: str, names: dict, values: dict) -> Video | None:
     try:
-        answer = _table().update_item(
+        answer = dynamo.client().update_item(
             TableName=settings.PETTUBE_TABLE,
             Key={"id": {"S": video_id}},
             ConditionExpression=f"attribute_exists(id) AND ({condition})",
@@ -344,51 +310,7 @@ def _transition(video_id: str, *, condition: str, update: str, names: dict, valu
             ReturnValues="ALL_NEW",
         )
     except ClientError as error:
-        if _condition_failed(error):
+        if dynamo.condition_failed(error):
             return None
         raise
     return _from_item(answer["Attributes"])
-
-
-def _condition_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
-
-
-# --- provisioning ---------------------------------------------------------------------------
-
-_INDEXES = {"feed": ("feed", "published_at"), "by-owner": ("owner_id", "created_at"), "pending": ("pending", "due_at")}
-
-
-def ensure_table() -> None:
-    """Create the table and its indexes if missing (idempotent), with point-in-time recovery."""
-    client = _table()
-    name = settings.PETTUBE_TABLE
-    try:
-        client.describe_table(TableName=name)
-    except client.exceptions.ResourceNotFoundException:
-        attributes = {"id"} | {key for pair in _INDEXES.values() for key in pair}
-        client.create_table(
-            TableName=name,
-            BillingMode="PAY_PER_REQUEST",
-            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-            AttributeDefinitions=[{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
-            GlobalSecondaryIndexes=[
-                {
-                    "IndexName": index,
-                    "KeySchema": [
-                        {"AttributeName": partition, "KeyType": "HASH"},
-                        {"AttributeName": sort, "KeyType": "RANGE"},
-                    ],
-                    "Projection": {"ProjectionType": "ALL"},
-                }
-                for index, (partition, sort) in _INDEXES.items()
-            ],
-        )
-        client.get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
-    client.update_continuous_backups(
-        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
-    )
-
-
-def ping() -> None:
-    _table().describe_table(TableName=settings.PETTUBE_TABLE)

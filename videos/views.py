@@ -9,7 +9,8 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from videos import repository, services, storage
+from pettube import dynamo
+from videos import services, storage
 from videos.forms import PETS, UploadStartForm
 from videos.presenters import signed_url, video_cards
 from videos.repository import InvalidCursor
@@ -64,7 +65,7 @@ def my_videos(request):
 
 def healthz(request):
     checks = {}
-    for name, ping in (("database", lambda: connection.ensure_connection()), ("table", repository.ping), ("bucket", storage.ping)):
+    for name, ping in (("database", lambda: connection.ensure_connection()), ("table", dynamo.ping), ("bucket", storage.ping)):
         try:
             ping()
             checks[name] = "ok"

@@ -1,0 +1,164 @@
+"""The one DynamoDB table every app shares (single-table design): its handle, its indexes, time
+stamps, signed pagination cursors and transactions. Each app's `repository.py` is the only door
+to its own items and builds on these helpers; nothing else talks to DynamoDB.
+
+Key scheme: the table's only key is the string `id`.
+- a video: `id` = the video id (11 URL-safe characters, no `#`), as it always was;
+- every other entity: `id` = `<kind>#<its own key>` (for example `pet#<pet id>`), so kinds can
+  never collide with each other or with a video id.
+Attributes that feed an index (below) belong to the entity that index is for: a new kind must not
+carry `feed`, `owner_id`/`created_at`, or `pending` unless it wants to appear in those indexes.
+Items that should vanish by themselves carry `expires_at` (epoch seconds), the table's TTL.
+"""
+
+from datetime import UTC, datetime
+
+from botocore.exceptions import ClientError
+from django.conf import settings
+from django.core import signing
+
+from pettube import aws
+
+# Global secondary indexes: name → (partition key, sort key), all string attributes, all
+# projecting every attribute. Sparse: only items that carry both attributes appear.
+INDEXES = {
+    "feed": ("feed", "published_at"),
+    "by-owner": ("owner_id", "created_at"),
+    "pending": ("pending", "due_at"),
+}
+TTL_ATTRIBUTE = "expires_at"
+_CURSOR_SALT = "videos.repository.cursor"  # unchanged, so cursors handed out before stay valid
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+class ConditionFailed(Exception):
+    """A conditional write or transaction found the item(s) not in the expected state."""
+
+
+def client():
+    return aws.client("dynamodb")
+
+
+def table_name() -> str:
+    return settings.PETTUBE_TABLE
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def stamp(moment: datetime) -> str:
+    """A sortable UTC time stamp, as stored in every `*_at` attribute."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def parse_stamp(value: str) -> datetime:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+# --- pagination -------------------------------------------------------------------------------
+
+
+def encode_cursor(key: dict, index: str) -> str:
+    """DynamoDB's LastEvaluatedKey for `index`, signed: a client can hand it back, not forge it."""
+    return signing.dumps({"i": index, "k": key}, salt=_CURSOR_SALT, compress=True)
+
+
+def decode_cursor(cursor: str, index: str) -> dict:
+    """The ExclusiveStartKey a cursor of `index` carries; InvalidCursor when tampered with or
+    made for another index."""
+    try:
+        data = signing.loads(cursor, salt=_CURSOR_SALT)
+    except signing.BadSignature as error:
+        raise InvalidCursor("This cursor is not valid.") from error
+    if not isinstance(data, dict) or data.get("i") != index or not isinstance(data.get("k"), dict):
+        raise InvalidCursor("This cursor is not valid.")
+    return data["k"]
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def condition_failed(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def transact(*actions: dict) -> None:
+    """One TransactWriteItems of `actions` ({"Put": {...}}, {"Update": {...}}, {"Delete": ...},
+    {"ConditionCheck": ...}, each without TableName): all happen or none. Raises ConditionFailed
+    when any action's condition does not hold."""
+    items = [{kind: {"TableName": table_name(), **body} for kind, body in action.items()} for action in actions]
+    try:
+        client().transact_write_items(TransactItems=items)
+    except ClientError as error:
+        reasons = error.response.get("CancellationReasons") or []
+        if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
+            reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
+        ):
+            raise ConditionFailed(str(error)) from error
+        raise
+
+
+# --- provisioning -----------------------------------------------------------------------------
+
+
+def ensure_table() -> None:
+    """Create the table with every index in INDEXES if missing, add indexes an older table lacks
+    (one at a time, as DynamoDB requires), and turn on point-in-time recovery and the TTL.
+    Idempotent."""
+    dynamodb = client()
+    name = table_name()
+    try:
+        existing = dynamodb.describe_table(TableName=name)["Table"]
+    except dynamodb.exceptions.ResourceNotFoundException:
+        attributes = {"id"} | {key for pair in INDEXES.values() for key in pair}
+        dynamodb.create_table(
+            TableName=name,
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=_definitions(attributes),
+            GlobalSecondaryIndexes=[_index(index) for index in INDEXES],
+        )
+        _wait(name)
+    else:
+        present = {index["IndexName"] for index in existing.get("GlobalSecondaryIndexes", [])}
+        for index in INDEXES:
+            if index not in present:
+                dynamodb.update_table(
+                    TableName=name,
+                    AttributeDefinitions=_definitions(set(INDEXES[index])),
+                    GlobalSecondaryIndexUpdates=[{"Create": _index(index)}],
+                )
+                _wait(name)
+    dynamodb.update_continuous_backups(
+        TableName=name, PointInTimeRecoverySpecification={"PointInTimeRecoveryEnabled": True}
+    )
+    ttl = dynamodb.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+    if ttl.get("TimeToLiveStatus") not in {"ENABLED", "ENABLING"}:
+        dynamodb.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": TTL_ATTRIBUTE}
+        )
+
+
+def _definitions(attributes: set[str]) -> list[dict]:
+    return [{"AttributeName": attribute, "AttributeType": "S"} for attribute in sorted(attributes)]
+
+
+def _index(index: str) -> dict:
+    partition, sort = INDEXES[index]
+    return {
+        "IndexName": index,
+        "KeySchema": [{"AttributeName": partition, "KeyType": "HASH"}, {"AttributeName": sort, "KeyType": "RANGE"}],
+        "Projection": {"ProjectionType": "ALL"},
+    }
+
+
+def _wait(name: str) -> None:
+    client().get_waiter("table_exists").wait(TableName=name, WaiterConfig={"Delay": 1, "MaxAttempts": 60})
+
+
+def ping() -> None:
+    client().describe_table(TableName=table_name())
