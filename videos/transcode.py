@@ -25,6 +25,10 @@ from pathlib import Path
 from videos.ladder import AUDIO_BITRATE, SEGMENT_SECONDS, Rung
 
 MAX_FPS = 60
+# Every job's timestamps are shifted by this much, so that none starts negative (x264 gives the
+# first frames a decoding time before zero, which the muxer would shift for the first chunk only
+# and so put it out of step with the others).
+TIMELINE_OFFSET = 10
 IMAGE_FORMATS = {"image2", "gif", "apng", "webp"}
 CRF = 23
 PRESET = "veryfast"
@@ -177,7 +181,7 @@ def audio_command(source: Path | str, outdir: Path, *, length: float) -> list[st
 
 def _hls_output(outdir: Path, *, first_segment: int, start: float, name: str = "%v") -> list[str]:
     return [
-        "-output_ts_offset", f"{start:.3f}",
+        "-output_ts_offset", f"{start + TIMELINE_OFFSET:.3f}",
         "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "event", "-hls_list_size", "0",
         "-hls_segment_type", "mpegts", "-hls_flags", "temp_file+independent_segments",
         "-start_number", str(first_segment),
