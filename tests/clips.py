@@ -33,6 +33,9 @@ _RECIPES = {
                                             "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
                                             "-shortest"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
+    # Long enough that its start is watchable well before its end.
+    "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
+                          "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
     "fast": ("fast.mp4", [*_LAVFI, "testsrc2=size=320x240:rate=120", "-t", "2", "-c:v", "libx264",
                           "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
     # A raw H.264 elementary stream: no container, no timestamps, no duration in its header.
