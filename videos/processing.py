@@ -13,7 +13,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from videos import repository, storage, streaming, transcode
-from videos.repository import PROCESSING, UPLOADING, Video
+from videos.repository import FAILED, PROCESSING, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
 
@@ -136,12 +136,13 @@ def _reject(video: Video, reason: str) -> Video | None:
 
 
 def _abandon(video: Video) -> Video | None:
-    """This job stopped because the video was deleted (remove what it wrote) or is no longer
-    this attempt's (leave it to the one that owns it)."""
+    """This job stopped because the video was deleted or failed in another job (remove what it
+    wrote, maybe after that job cleaned up) or is no longer this attempt's (leave it to the one
+    that owns it)."""
     current = repository.get(video.id)
-    if current is None:
+    if current is None or current.status == FAILED:
         storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
-        log.info("video deleted while processing; encoding stopped, outputs removed", extra={"video_id": video.id})
+        log.info("encoding stopped; outputs removed", extra={"video_id": video.id, "deleted": current is None})
     return current
 
 
