@@ -35,7 +35,12 @@ class InvalidCursor(ValueError):
 
 
 class ConditionFailed(Exception):
-    """A conditional write or transaction found the item(s) not in the expected state."""
+    """A conditional write or transaction found the item(s) not in the expected state;
+    `failed_actions` are the positions of a transaction's actions whose condition failed."""
+
+    def __init__(self, message: str, failed_actions: list[int] | None = None):
+        super().__init__(message)
+        self.failed_actions = failed_actions or []
 
 
 def client():
@@ -98,7 +103,8 @@ def transact(*actions: dict) -> None:
         if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
             reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
         ):
-            raise ConditionFailed(str(error)) from error
+            failed = [n for n, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
+            raise ConditionFailed(str(error), failed) from error
         raise
 
 

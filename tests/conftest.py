@@ -95,3 +95,19 @@ def django_db_modify_db_settings(tmp_path_factory):
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database["TEST"] = {**database.get("TEST", {}), "NAME": str(tmp_path_factory.mktemp("db") / "test.sqlite3")}
+
+
+@pytest.fixture
+def aws_calls(aws) -> list:
+    """Every AWS API call the app's clients make from now on, as "Service.Operation" (botocore's
+    before-call event, which fires once per API call, before any retry)."""
+    from pettube import aws as aws_clients
+
+    calls = []
+
+    def record(model, **kwargs):
+        calls.append(f"{model.service_model.service_name}.{model.name}")
+
+    for service in ("dynamodb", "s3"):
+        aws_clients.client(service).meta.events.register("before-call", record)
+    return calls

@@ -8,6 +8,11 @@ Its items in the shared table (pettube/dynamo.py has the table, its key scheme a
 - GSI `pending` (`pending`, `due_at`): sparse; only `uploading` and `processing` videos carry
   `pending = <status>`, and `due_at` is when the sweeper should look at them (upload expiry,
   end of the processing lease). Ready and failed videos leave this index.
+- GSI `owner-public` (`owner_public`, `published_at`): sparse; only a person's ready public
+  videos carry `owner_public = <owner_id>`. Their profile page, newest first.
+- upload-start counters, `id = "upload-starts#<owner_id>#<window start>"`: how many uploads the
+  owner started in that window (`starts`); gone by themselves after the window (`expires_at`).
+  Deleting a video does not lower them.
 Every status change is an UpdateItem with a ConditionExpression on the current status, so a
 duplicate or late event cannot move a video backwards; a failed condition returns None.
 """
@@ -25,6 +30,11 @@ from pettube.dynamo import InvalidCursor  # noqa: F401 (the views catch it from 
 UPLOADING, PROCESSING, READY, FAILED = "uploading", "processing", "ready", "failed"
 STATUSES = (UPLOADING, PROCESSING, READY, FAILED)
 FEED = "public"
+_START_COUNTER = "upload-starts"
+
+
+class StartLimitReached(Exception):
+    """The owner's upload-start counter of this window is at its limit."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,15 @@ class Rendition:
     video_key: str
     poster_key: str
 
+
+@dataclass(frozen=True)
+class StartWindow:
+    """A time window in which `owner_id` may start at most `limit` uploads."""
+
+    owner_id: str
+    start: datetime
+    end: datetime
+    limit: int
 
 
 # --- item mapping ---------------------------------------------------------------------------
@@ -141,20 +160,6 @@ def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: st
     )
 
 
-def started_since(owner_id: str, *, since: datetime, limit: int) -> list[datetime]:
-    """When `owner_id` started their uploads since `since`, newest first (at most `limit`)."""
-    answer = dynamo.client().query(
-        TableName=settings.PETTUBE_TABLE,
-        IndexName="by-owner",
-        KeyConditionExpression="owner_id = :o AND created_at >= :since",
-        ExpressionAttributeValues={":o": {"S": owner_id}, ":since": {"S": dynamo.stamp(since)}},
-        ProjectionExpression="created_at",
-        ScanIndexForward=False,
-        Limit=limit,
-    )
-    return [dynamo.parse_stamp(item["created_at"]["S"]) for item in answer.get("Items", [])]
-
-
 def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
     """Videos in `status` (uploading or processing) whose due time has passed, oldest first."""
     page = _query(
@@ -193,19 +198,43 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
 # --- writes ---------------------------------------------------------------------------------
 
 
-def create(video: Video) -> Video:
+def create(video: Video, *, counted_in: StartWindow | None = None) -> Video:
+    """Store a new video. With `counted_in`, its start is counted in that window in the same
+    transaction (one round trip); StartLimitReached, and nothing written, when the window is full."""
     item = {
         name: _to_attribute(name, value)
         for name, value in video.__dict__.items()
         if value is not None
     }
     item["pending"] = {"S": video.status}
-    dynamo.client().put_item(
-        TableName=settings.PETTUBE_TABLE,
-        Item=item,
-        ConditionExpression="attribute_not_exists(id)",
-    )
+    put = {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}
+    if counted_in is None:
+        dynamo.client().put_item(TableName=settings.PETTUBE_TABLE, **put)
+        return video
+    try:
+        dynamo.transact({"Put": put}, count_start(counted_in))
+    except dynamo.ConditionFailed as failed:
+        if failed.failed_actions == [1]:
+            raise StartLimitReached(counted_in.owner_id) from failed
+        raise
     return video
+
+
+def count_start(window: StartWindow) -> dict:
+    """The transaction action (for dynamo.transact) that counts one more upload start of the
+    window's owner, atomically: its condition fails once the count is at the window's limit."""
+    return {
+        "Update": {
+            "Key": {"id": {"S": f"{_START_COUNTER}#{window.owner_id}#{dynamo.stamp(window.start)}"}},
+            "UpdateExpression": "ADD starts :one SET expires_at = if_not_exists(expires_at, :expires)",
+            "ConditionExpression": "attribute_not_exists(starts) OR starts < :limit",
+            "ExpressionAttributeValues": {
+                ":one": {"N": "1"},
+                ":limit": {"N": str(window.limit)},
+                ":expires": {"N": str(int(window.end.timestamp()) + 3600)},
+            },
+        }
+    }
 
 
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
