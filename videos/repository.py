@@ -143,20 +143,28 @@ def feed(*, limit: int, cursor: str | None = None) -> Page:
     )
 
 
-def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: str | None = None) -> Page:
-    """`owner_id`'s videos, newest first; only those in `status` when given (a page may then
-    hold fewer than `limit` items and still have a next cursor)."""
-    names, values = {"#o": "owner_id"}, {":o": {"S": owner_id}}
-    if status:
-        names["#s"], values[":s"] = "status", {"S": status}
+def by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    """`owner_id`'s videos in every status, newest first."""
     return _query(
         index="by-owner",
         condition="#o = :o",
-        names=names,
-        values=values,
+        names={"#o": "owner_id"},
+        values={":o": {"S": owner_id}},
         limit=limit,
         cursor=cursor,
-        filter="#s = :s" if status else None,
+    )
+
+
+def public_by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    """`owner_id`'s ready public videos, newest published first: full pages, and cursors that
+    only ever name a public video."""
+    return _query(
+        index="owner-public",
+        condition="#o = :o",
+        names={"#o": "owner_public"},
+        values={":o": {"S": owner_id}},
+        limit=limit,
+        cursor=cursor,
     )
 
 
@@ -173,7 +181,7 @@ def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
     return page.items
 
 
-def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True, filter=None) -> Page:
+def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
     request = {
         "TableName": settings.PETTUBE_TABLE,
         "IndexName": index,
@@ -183,8 +191,6 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
         "ScanIndexForward": not newest_first,
         "Limit": limit,
     }
-    if filter:
-        request["FilterExpression"] = filter
     if cursor:
         request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
     answer = dynamo.client().query(**request)
@@ -275,9 +281,9 @@ def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = No
     return _transition(
         video_id,
         condition="#s = :processing",
-        update=f"SET #s = :ready, #f = :feed, published_at = :now, updated_at = :now, {assignments} "
+        update=f"SET #s = :ready, #f = :feed, #op = owner_id, published_at = :now, updated_at = :now, {assignments} "
         "REMOVE #p, #d, #e",
-        names={"#s": "status", "#f": "feed", "#p": "pending", "#d": "due_at", "#e": "error"}
+        names={"#s": "status", "#f": "feed", "#op": "owner_public", "#p": "pending", "#d": "due_at", "#e": "error"}
         | {f"#{name}": name for name in fields},
         values={
             ":processing": {"S": PROCESSING},

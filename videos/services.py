@@ -98,11 +98,10 @@ def upload_window(*, owner_id: str, moment: datetime) -> StartWindow:
 
 
 def delete_video(*, video_id: str, user_id: str) -> None:
-    """Delete a video and every object it has. Only its owner may. A worker still processing
-    it notices at the end (its conditional write fails) and removes what it wrote."""
-    video = repository.get(video_id)
-    if video is None:
-        raise NotFound(video_id)
+    """Delete a video and every object it has. Only its owner may; to anybody else a video they
+    cannot see does not exist (NotFound, as when reading it). A worker still processing it
+    notices at the end (its conditional write fails) and removes what it wrote."""
+    video = visible_video(video_id=video_id, user_id=user_id)
     if video.owner_id != user_id:
         raise Forbidden(video_id)
     repository.delete(video_id)
@@ -119,7 +118,7 @@ def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZ
 
 
 def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
-    return repository.by_owner(owner_id, limit=limit, cursor=cursor, status=READY)
+    return repository.public_by_owner(owner_id, limit=limit, cursor=cursor)
 
 
 def visible_video(*, video_id: str, user_id: str | None) -> Video:

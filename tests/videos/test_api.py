@@ -146,17 +146,32 @@ def test_tampered_cursor_gives_400(aws, client):
     assert "cursor" in response.json()["errors"]
 
 
-def test_delete_by_owner_204_by_others_403(aws, client, user):
+def test_delete_by_owner_204_by_others_404_as_if_unseen(aws, client, user):
     video = factories.start_upload(str(user.pk)).video
     other = get_user_model().objects.create_user(username="bob")
 
     assert client.delete(f"/api/videos/{video.id}/").status_code == 401
     client.force_login(other)
-    assert client.delete(f"/api/videos/{video.id}/").status_code == 403
+    unseen = client.delete(f"/api/videos/{video.id}/")
+    unknown = client.delete("/api/videos/AAAAAAAAAAA/")
+    assert (unseen.status_code, unseen.json()) == (unknown.status_code, unknown.json()) == (
+        404, {"error": "No such video.", "errors": {}})
+    assert client.get(f"/api/videos/{video.id}/").json() == unseen.json()
     client.force_login(user)
     assert client.delete(f"/api/videos/{video.id}/").status_code == 204
     assert repository.get(video.id) is None
     assert client.delete(f"/api/videos/{video.id}/").status_code == 404
+
+
+def test_a_public_video_of_somebody_else_cannot_be_deleted(aws, client, user):
+    video = factories.published("someone-else")
+    client.force_login(user)
+
+    response = client.delete(f"/api/videos/{video.id}/")
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "Only the owner can delete this video."
+    assert repository.get(video.id) == video
 
 
 def test_wrong_method_gives_405_json(aws, client):
