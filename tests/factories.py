@@ -41,7 +41,7 @@ def start_upload(owner_id: str = "7", *, title: str = "Rex catches a frisbee", s
 
 def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Video, str]:
     """Start an upload and put the file where the browser would have posted it."""
-    video = start_upload(owner_id, **kwargs).video
+    video = start_upload(owner_id, **{"size": path.stat().st_size} | kwargs).video
     key = storage.upload_key(owner_id, video.id)
     storage.upload(path, key, content_type="video/mp4")
     return video, key

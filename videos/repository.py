@@ -168,17 +168,18 @@ def public_by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> 
     )
 
 
-def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
-    """Videos in `status` (uploading or processing) whose due time has passed, oldest first."""
-    page = _query(
+def due(status: str, *, now: datetime, cursor: str | None = None, limit: int = 100) -> Page:
+    """A page of videos in `status` (uploading or processing) whose due time has passed, oldest
+    first; `next_cursor` leads to the rest."""
+    return _query(
         index="pending",
         condition="#p = :p AND #d <= :now",
         names={"#p": "pending", "#d": "due_at"},
         values={":p": {"S": status}, ":now": {"S": dynamo.stamp(now)}},
         limit=limit,
+        cursor=cursor,
         newest_first=False,
     )
-    return page.items
 
 
 def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
@@ -271,6 +272,17 @@ def release(video_id: str, *, reason: str, now: datetime | None = None) -> Video
         update="SET #d = :now, updated_at = :now, #e = :reason",
         names={"#s": "status", "#d": "due_at", "#e": "error"},
         values={":processing": {"S": PROCESSING}, ":now": {"S": dynamo.stamp(now)}, ":reason": {"S": reason}},
+    )
+
+
+def postpone(video_id: str, *, status: str, due_at: datetime) -> Video | None:
+    """Move the sweeper's next look at a video still in `status` to `due_at`."""
+    return _transition(
+        video_id,
+        condition="#s = :s",
+        update="SET #d = :due",
+        names={"#s": "status", "#d": "due_at"},
+        values={":s": {"S": status}, ":due": {"S": dynamo.stamp(due_at)}},
     )
 
 

@@ -62,7 +62,7 @@ def start_upload(
             status=UPLOADING,
             created_at=now,
             updated_at=now,
-            due_at=now + timedelta(hours=settings.PETTUBE_UPLOAD_EXPIRY_HOURS),
+            due_at=now + timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS),  # the sweeper looks once the form expired
             filename=filename,
             declared_size=size,
         )

@@ -94,4 +94,4 @@ def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev
 
     assert repository.get(abandoned.id) is None
     assert repository.get(waiting.id).status == repository.UPLOADING
-    assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0}
+    assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0, "errors": 0}
