@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from boto3.exceptions import S3TransferFailedError, S3UploadFailedError
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
@@ -32,9 +31,7 @@ MISSED_EVENT_AFTER = timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS)
 
 # Failures that are not the upload's fault: the attempt ends and the sweeper retries. boto3's
 # transfers (download, storing outputs) wrap S3's errors in their own.
-RETRYABLE = (
-    transcode.EncoderInterrupted, ClientError, BotoCoreError, S3UploadFailedError, S3TransferFailedError, OSError,
-)
+RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, *storage.TRANSFER_ERRORS, OSError)
 
 
 @dataclass(frozen=True)
@@ -45,12 +42,14 @@ class SweepReport:
     errors: int = 0
 
 
-def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None, size: int | None = None) -> Video | None:
+def ingest_upload(
+    *, key: str, time_left: Callable[[], float] | None = None, head: storage.ObjectHead | None = None
+) -> Video | None:
     """Process one uploaded object: claim the video (duplicates and late events are no-ops),
     check and transcode the file, then mark the video ready or failed. A failure that may pass
     (AWS errors, a worker running out of time, a full disk) leaves the video for the sweeper
-    to retry. `time_left` gives the seconds this worker has left; `size` is the object's size
-    when the caller already read it."""
+    to retry. `time_left` gives the seconds this worker has left; `head` is the object's size and
+    ETag when the caller already read them."""
     parsed = storage.parse_upload_key(key)
     if parsed is None:
         log.warning("ignored object outside the upload layout", extra={"key": key})
@@ -65,7 +64,7 @@ def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None, siz
         storage.delete(key)
         return repository.mark_failed(video.id, reason="The upload did not match this video.")
     log.info("processing", extra={"video_id": video.id, "attempt": video.attempts})
-    return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)), size)
+    return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)), head)
 
 
 def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
@@ -81,10 +80,10 @@ def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
     return None
 
 
-def _process(video: Video, key: str, time_left: Callable[[], float], size: int | None) -> Video | None:
+def _process(video: Video, key: str, time_left: Callable[[], float], head: storage.ObjectHead | None) -> Video | None:
     workdir = Path(tempfile.mkdtemp(prefix=f"pettube-{video.id}-"))
     try:
-        rendition = _transcode(video, key, workdir, time_left, size)
+        rendition = _transcode(video, key, workdir, time_left, head)
         ready = repository.mark_ready(video.id, rendition=rendition)
     except transcode.TranscodeError as error:
         return _reject(video, key, str(error))
@@ -105,12 +104,12 @@ def _process(video: Video, key: str, time_left: Callable[[], float], size: int |
 
 
 def _transcode(
-    video: Video, key: str, workdir: Path, time_left: Callable[[], float], size: int | None
+    video: Video, key: str, workdir: Path, time_left: Callable[[], float], head: storage.ObjectHead | None
 ) -> Rendition:
-    size = arrived_size(video, key, size)
+    head = arrived(video, key, head)
     _ensure_time(time_left)
     source = workdir / "source"
-    storage.download(key, source)
+    storage.download(key, source, known=head)
     probe = transcode.probe(source)
     if probe.duration and probe.duration > settings.PETTUBE_MAX_DURATION_SECONDS:
         raise transcode.TranscodeError(
@@ -129,7 +128,7 @@ def _transcode(
         duration=round(outputs.duration, 3),
         width=outputs.width,
         height=outputs.height,
-        source_size=size,
+        source_size=head.size,
         video_size=outputs.video.stat().st_size,
         poster_size=outputs.poster.stat().st_size,
         video_key=video_key,
@@ -137,13 +136,14 @@ def _transcode(
     )
 
 
-def arrived_size(video: Video, key: str, size: int | None = None) -> int:
-    """The uploaded object's size (read with one HeadObject unless the caller knows it), checked
+def arrived(video: Video, key: str, head: storage.ObjectHead | None = None) -> storage.ObjectHead:
+    """The uploaded object's head (one HeadObject unless the caller read it), its size checked
     against the limit and against the size declared when the upload started: the POST policy
     that should enforce it is not checked by every S3 (moto) nor by every upload path."""
-    size = storage.size_of(key) if size is None else size
-    if size is None:
+    head = head or storage.head(key)
+    if head is None:
         raise transcode.TranscodeError("The upload did not arrive.")
+    size = head.size
     if size == 0:
         raise transcode.TranscodeError("The file is empty.")
     if size > settings.PETTUBE_MAX_UPLOAD_BYTES:
@@ -153,7 +153,7 @@ def arrived_size(video: Video, key: str, size: int | None = None) -> int:
             f"The uploaded file ({size} bytes) is not the one announced when the upload started "
             f"({video.declared_size} bytes)."
         )
-    return size
+    return head
 
 
 def _ensure_time(time_left: Callable[[], float]) -> float:
@@ -256,12 +256,12 @@ def _look_for_upload(video: Video, time_left: Callable[[], float]) -> dict:
     """The one look at an upload whose form expired: process it if it arrived (its S3 event was
     lost), else leave it until the upload window ends."""
     key = storage.upload_key(video.owner_id, video.id)
-    size = storage.size_of(key)
-    if size is None:
+    head = storage.head(key)
+    if head is None:
         repository.postpone(video.id, status=UPLOADING, due_at=video.created_at + _upload_window())
         return {}
     log.warning("upload event missed; processing now", extra={"video_id": video.id})
-    ingest_upload(key=key, time_left=time_left, size=size)
+    ingest_upload(key=key, time_left=time_left, head=head)
     return {"retried": 1}
 
 

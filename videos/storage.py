@@ -10,7 +10,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
+from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from django.conf import settings
+from s3transfer.exceptions import RetriesExceededError as TransferRetriesExceededError
+from s3transfer.subscribers import BaseSubscriber
 
 from pettube import aws
 
@@ -18,6 +22,8 @@ UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
 UPLOAD_EXPIRY_SECONDS = 10 * 60
 PLAYBACK_EXPIRY_SECONDS = 60 * 60
+# What boto3's transfers (download, upload) raise besides botocore's own errors.
+TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError, TransferRetriesExceededError)
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
@@ -25,6 +31,12 @@ _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_
 class PresignedPost:
     url: str
     fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class ObjectHead:
+    size: int
+    etag: str
 
 
 @dataclass(frozen=True)
@@ -80,16 +92,35 @@ def origin() -> str:
 
 def size_of(key: str) -> int | None:
     """The object's size in bytes, or None when there is no such object."""
+    found = head(key)
+    return found.size if found else None
+
+
+def head(key: str) -> ObjectHead | None:
+    """The object's size and ETag (one HeadObject), or None when there is no such object."""
     try:
-        return _s3().head_object(Bucket=settings.PETTUBE_BUCKET, Key=key)["ContentLength"]
+        answer = _s3().head_object(Bucket=settings.PETTUBE_BUCKET, Key=key)
     except _s3().exceptions.ClientError as error:
         if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
             return None
         raise
+    return ObjectHead(size=answer["ContentLength"], etag=answer["ETag"])
 
 
-def download(key: str, destination: Path) -> None:
-    _s3().download_file(settings.PETTUBE_BUCKET, key, str(destination))
+def download(key: str, destination: Path, *, known: ObjectHead) -> None:
+    """Download `key`, whose head the caller read already: the transfer then skips the
+    HeadObject it would otherwise send first (and its ranged GETs require that ETag)."""
+    with create_transfer_manager(_s3(), TransferConfig()) as transfer:
+        transfer.download(settings.PETTUBE_BUCKET, key, str(destination), subscribers=[_Known(known)]).result()
+
+
+class _Known(BaseSubscriber):
+    def __init__(self, known: ObjectHead):
+        self._known = known
+
+    def on_queued(self, future, **kwargs):
+        future.meta.provide_transfer_size(self._known.size)
+        future.meta.provide_object_etag(self._known.etag)
 
 
 def upload(path: Path, key: str, *, content_type: str) -> None:

@@ -139,11 +139,11 @@ def test_a_full_tmp_is_retried(bystander, make_clip, monkeypatch):
     real_download = storage.download
     calls = []
 
-    def download_onto_a_full_disk(key, destination):
+    def download_onto_a_full_disk(key, destination, **kwargs):
         calls.append(key)
         if len(calls) == 1:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
-        return real_download(key, destination)
+        return real_download(key, destination, **kwargs)
 
     monkeypatch.setattr(storage, "download", download_onto_a_full_disk)
 
