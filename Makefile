@@ -23,7 +23,7 @@ install-dev: $(VENV)/.installed-dev
 install-test: $(VENV)/.installed-test
 
 run: install-dev
-	$(BIN)/python manage.py migrate --noinput
+	PETTUBE_AWS=local $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
