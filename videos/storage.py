@@ -8,7 +8,6 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
 from boto3.s3.transfer import TransferConfig, create_transfer_manager
@@ -82,12 +81,6 @@ def presigned_get(key: str) -> str:
     return _s3().generate_presigned_url(
         "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=PLAYBACK_EXPIRY_SECONDS
     )
-
-
-def origin() -> str:
-    """The scheme and host browsers use for presigned URLs (for the Content Security Policy)."""
-    parts = urlsplit(presigned_get("x"))  # signing is local: no request is sent
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def size_of(key: str) -> int | None:
