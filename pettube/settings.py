@@ -100,6 +100,9 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, its driver loaded by the first request that runs SQL (pettube/postgresql).
+    DATABASES["default"]["ENGINE"] = "pettube.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
