@@ -10,10 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
-from boto3.s3.transfer import TransferConfig, create_transfer_manager
 from django.conf import settings
-from s3transfer.exceptions import RetriesExceededError as TransferRetriesExceededError
-from s3transfer.subscribers import BaseSubscriber
 
 from pettube import aws
 
@@ -22,7 +19,7 @@ MEDIA_PREFIX = "media/"
 UPLOAD_EXPIRY_SECONDS = 10 * 60
 PLAYBACK_EXPIRY_SECONDS = 60 * 60
 # What boto3's transfers (download, upload) raise besides botocore's own errors.
-TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError, TransferRetriesExceededError)
+TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError)
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
@@ -103,17 +100,21 @@ def head(key: str) -> ObjectHead | None:
 def download(key: str, destination: Path, *, known: ObjectHead) -> None:
     """Download `key`, whose head the caller read already: the transfer then skips the
     HeadObject it would otherwise send first (and its ranged GETs require that ETag)."""
+    # Imported here: only the worker downloads; the web function never loads boto3.s3.transfer.
+    from boto3.s3.transfer import TransferConfig, create_transfer_manager
+    from s3transfer.exceptions import RetriesExceededError as TransferRetriesExceeded
+    from s3transfer.subscribers import BaseSubscriber
+
+    class Known(BaseSubscriber):
+        def on_queued(self, future, **kwargs):
+            future.meta.provide_transfer_size(known.size)
+            future.meta.provide_object_etag(known.etag)
+
     with create_transfer_manager(_s3(), TransferConfig()) as transfer:
-        transfer.download(settings.PETTUBE_BUCKET, key, str(destination), subscribers=[_Known(known)]).result()
-
-
-class _Known(BaseSubscriber):
-    def __init__(self, known: ObjectHead):
-        self._known = known
-
-    def on_queued(self, future, **kwargs):
-        future.meta.provide_transfer_size(self._known.size)
-        future.meta.provide_object_etag(self._known.etag)
+        try:
+            transfer.download(settings.PETTUBE_BUCKET, key, str(destination), subscribers=[Known()]).result()
+        except TransferRetriesExceeded as exceeded:  # as boto3's download_file reports it
+            raise RetriesExceededError(exceeded.last_exception) from exceeded
 
 
 def upload(path: Path, key: str, *, content_type: str) -> None:

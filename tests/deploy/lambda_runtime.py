@@ -101,15 +101,16 @@ class Invocation:
 
 
 def invoke(task_root: Path, runtime: Path, events: list[dict], *, environment: dict[str, str],
-           function_name: str = "pettube-dev", timeout: float = 120) -> Invocation:
-    """Start a fresh interpreter on the task root and hand it `events` one after the other."""
+           function_name: str = "pettube-dev", timeout: float = 120, under: tuple[str, ...] = ()) -> Invocation:
+    """Start a fresh interpreter on the task root and hand it `events` one after the other;
+    `under` runs it under another program (valgrind)."""
     env = _lambda_environment(task_root, runtime, function_name, environment)
     runner = _RUNNER.format(function_name=function_name, timeout=timeout)
     lines = "".join(json.dumps(event) + "\n" for event in events)
     with tempfile.TemporaryFile("w+") as stderr_file:  # a pipe could fill up and block the child
         started = time.perf_counter()
         process = subprocess.Popen(
-            [_base_python(), "-S", "-c", runner],
+            [*under, _base_python(), "-S", "-c", runner],
             cwd=task_root,
             env=env,
             stdin=subprocess.PIPE,
