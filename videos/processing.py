@@ -4,25 +4,21 @@ what is stuck. Only the worker runs this; the web function never imports the enc
 
 import errno
 import logging
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from videos import repository, storage, transcode
-from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Rendition, Video
+from videos import repository, storage, streaming, transcode
+from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
 
 MAX_ATTEMPTS = 3
-# What a worker keeps back from its time budget to upload outputs and record the result.
-FINISHING_SECONDS = 30
+FINISHING_SECONDS = streaming.FINISHING_SECONDS
 # When an upload's form has expired (its first `due_at`), the sweeper looks once: an object in the
 # bucket lost its S3 event and is processed; no object means it never arrives, and the video is
 # removed when the upload window ends, without looking again.
@@ -30,7 +26,7 @@ MISSED_EVENT_AFTER = timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS)
 
 
 # Failures that are not the upload's fault: the attempt ends and the sweeper retries. boto3's
-# transfers (download, storing outputs) wrap S3's errors in their own.
+# transfers (storing outputs) wrap S3's errors in their own.
 RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, *storage.TRANSFER_ERRORS, OSError)
 
 
@@ -42,14 +38,12 @@ class SweepReport:
     errors: int = 0
 
 
-def ingest_upload(
-    *, key: str, time_left: Callable[[], float] | None = None, head: storage.ObjectHead | None = None
-) -> Video | None:
+def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None, size: int | None = None) -> Video | None:
     """Process one uploaded object: claim the video (duplicates and late events are no-ops),
     check and transcode the file, then mark the video ready or failed. A failure that may pass
     (AWS errors, a worker running out of time, a full disk) leaves the video for the sweeper
-    to retry. `time_left` gives the seconds this worker has left; `head` is the object's size and
-    ETag when the caller already read them."""
+    to retry. `time_left` gives the seconds this worker has left; `size` is the object's size
+    when the caller already read it."""
     parsed = storage.parse_upload_key(key)
     if parsed is None:
         log.warning("ignored object outside the upload layout", extra={"key": key})
@@ -64,7 +58,7 @@ def ingest_upload(
         storage.delete(key)
         return repository.mark_failed(video.id, reason="The upload did not match this video.")
     log.info("processing", extra={"video_id": video.id, "attempt": video.attempts})
-    return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)), head)
+    return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)), size)
 
 
 def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
@@ -80,70 +74,49 @@ def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
     return None
 
 
-def _process(video: Video, key: str, time_left: Callable[[], float], head: storage.ObjectHead | None) -> Video | None:
-    workdir = Path(tempfile.mkdtemp(prefix=f"pettube-{video.id}-"))
+def _process(video: Video, key: str, time_left: Callable[[], float], size: int | None) -> Video | None:
     try:
-        rendition = _transcode(video, key, workdir, time_left, head)
-        ready = repository.mark_ready(video.id, rendition=rendition)
+        size = _arrived_size(video, key, size)
+        _ensure_time(time_left)
+        source = storage.presigned_source(key)
+        probe = transcode.probe(source)
+        _check_limits(probe)
+        streaming.encode(video, streaming.plan(probe, source_size=size), source=source, time_left=time_left)
     except transcode.TranscodeError as error:
-        return _reject(video, key, str(error))
+        return _reject(video, str(error))
+    except transcode.EncoderStopped:
+        return _abandon(video)
     except RETRYABLE as error:
         return _release(video, error)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if ready is None:
-        log.info("video deleted while processing; outputs removed", extra={"video_id": video.id})
-        storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
-        return None
-    storage.delete(key)
-    log.info(
-        "ready",
-        extra={"video_id": video.id, "duration": rendition.duration, "width": rendition.width, "height": rendition.height},
-    )
-    return ready
+    return repository.get(video.id)
 
 
-def _transcode(
-    video: Video, key: str, workdir: Path, time_left: Callable[[], float], head: storage.ObjectHead | None
-) -> Rendition:
-    head = arrived(video, key, head)
-    _ensure_time(time_left)
-    source = workdir / "source"
-    storage.download(key, source, known=head)
-    probe = transcode.probe(source)
-    if probe.duration and probe.duration > settings.PETTUBE_MAX_DURATION_SECONDS:
-        raise transcode.TranscodeError(
-            f"The video is longer than {settings.PETTUBE_MAX_DURATION_SECONDS // 60} minutes."
+def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable[[], float] | None = None) -> None:
+    """Encode one chunk of a long video's attempt (started by the attempt's first job, here or
+    as another Lambda invocation), with the same verdicts as `ingest_upload`."""
+    video = repository.get(video_id)
+    if video is None or video.status != PROCESSING or video.attempts != attempt:
+        log.info("chunk of a finished or newer attempt ignored", extra={"video_id": video_id, "attempt": attempt})
+        return
+    try:
+        streaming.encode_chunk(
+            video, index=index, time_left=time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS))
         )
-    if probe.width * probe.height > settings.PETTUBE_MAX_SOURCE_PIXELS:
-        raise transcode.TranscodeError(f"The video's resolution ({probe.width}x{probe.height}) is too high.")
-    outputs = transcode.encode(source, workdir, timeout=_ensure_time(time_left))
-    if probe.duration and outputs.duration < 0.5 * probe.duration:
-        raise transcode.TranscodeError("The file seems to be incomplete: part of the video is missing.")
-    video_key = storage.media_key(video.id, "video.mp4")
-    poster_key = storage.media_key(video.id, "poster.jpg")
-    storage.upload(outputs.video, video_key, content_type="video/mp4")
-    storage.upload(outputs.poster, poster_key, content_type="image/jpeg")
-    return Rendition(
-        duration=round(outputs.duration, 3),
-        width=outputs.width,
-        height=outputs.height,
-        source_size=head.size,
-        video_size=outputs.video.stat().st_size,
-        poster_size=outputs.poster.stat().st_size,
-        video_key=video_key,
-        poster_key=poster_key,
-    )
+    except transcode.TranscodeError as error:
+        _reject(video, str(error))
+    except transcode.EncoderStopped:
+        _abandon(video)
+    except RETRYABLE as error:
+        _release(video, error)
 
 
-def arrived(video: Video, key: str, head: storage.ObjectHead | None = None) -> storage.ObjectHead:
-    """The uploaded object's head (one HeadObject unless the caller read it), its size checked
-    against the limit and against the size declared when the upload started: the POST policy
-    that should enforce it is not checked by every S3 (moto) nor by every upload path."""
-    head = head or storage.head(key)
-    if head is None:
+def _arrived_size(video: Video, key: str, size: int | None = None) -> int:
+    """The uploaded object's size (one HeadObject unless the caller read it), checked against the
+    limit and against the size declared when the upload started: the POST policy that should
+    enforce it is not checked by every S3 (moto) nor by every upload path."""
+    size = storage.size_of(key) if size is None else size
+    if size is None:
         raise transcode.TranscodeError("The upload did not arrive.")
-    size = head.size
     if size == 0:
         raise transcode.TranscodeError("The file is empty.")
     if size > settings.PETTUBE_MAX_UPLOAD_BYTES:
@@ -153,22 +126,46 @@ def arrived(video: Video, key: str, head: storage.ObjectHead | None = None) -> s
             f"The uploaded file ({size} bytes) is not the one announced when the upload started "
             f"({video.declared_size} bytes)."
         )
-    return head
+    return size
 
 
-def _ensure_time(time_left: Callable[[], float]) -> float:
-    """The seconds this worker may still spend before finishing; EncoderInterrupted when none."""
-    budget = time_left() - FINISHING_SECONDS
-    if budget <= 0:
+def _ensure_time(time_left: Callable[[], float]) -> None:
+    """Start no step of an attempt that this worker has no time left to finish."""
+    if time_left() - FINISHING_SECONDS <= 0:
         raise transcode.EncoderInterrupted("no time left in this worker")
-    return budget
 
 
-def _reject(video: Video, key: str, reason: str) -> Video | None:
+def _check_limits(probe: transcode.Probe) -> None:
+    """What the header says. The encoder enforces the same limits on what it decodes: it stops
+    past the longest duration, caps every frame's size and the frame rate."""
+    if probe.duration is None:
+        raise transcode.TranscodeError("We could not tell how long this video is (its file gives no duration).")
+    if probe.duration > settings.PETTUBE_MAX_DURATION_SECONDS:
+        raise transcode.TranscodeError(
+            f"The video is longer than {settings.PETTUBE_MAX_DURATION_SECONDS // 60} minutes."
+        )
+    if probe.width * probe.height > settings.PETTUBE_MAX_SOURCE_PIXELS:
+        raise transcode.TranscodeError(f"The video's resolution ({probe.width}x{probe.height}) is too high.")
+
+
+def _reject(video: Video, reason: str) -> Video | None:
+    """The upload cannot become a video: failed with the reason, its file and anything already
+    published (segments of a playable start) removed."""
     failed = repository.mark_failed(video.id, reason=reason)
-    storage.delete(key)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
     log.warning("failed", extra={"video_id": video.id, "reason": reason})
     return failed
+
+
+def _abandon(video: Video) -> Video | None:
+    """This job stopped because the video was deleted or failed in another job (remove what it
+    wrote, maybe after that job cleaned up) or is no longer this attempt's (leave it to the one
+    that owns it)."""
+    current = repository.get(video.id)
+    if current is None or current.status == FAILED:
+        storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+        log.info("encoding stopped; outputs removed", extra={"video_id": video.id, "deleted": current is None})
+    return current
 
 
 def _release(video: Video, error: Exception) -> Video | None:
@@ -256,12 +253,12 @@ def _look_for_upload(video: Video, time_left: Callable[[], float]) -> dict:
     """The one look at an upload whose form expired: process it if it arrived (its S3 event was
     lost), else leave it until the upload window ends."""
     key = storage.upload_key(video.owner_id, video.id)
-    head = storage.head(key)
-    if head is None:
+    size = storage.size_of(key)
+    if size is None:
         repository.postpone(video.id, status=UPLOADING, due_at=video.created_at + _upload_window())
         return {}
     log.warning("upload event missed; processing now", extra={"video_id": video.id})
-    ingest_upload(key=key, time_left=time_left, head=head)
+    ingest_upload(key=key, time_left=time_left, size=size)
     return {"retried": 1}
 
 

@@ -1,7 +1,8 @@
 """The only code that talks to S3: key layout, presigned POST and GET, downloads, deletes.
 
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
-deleted once processed); `media/<video_id>/…` holds what viewers get.
+deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, `poster.jpg`
+and the HLS ladder under `hls/` (videos/hls.py).
 """
 
 import json
@@ -18,6 +19,9 @@ UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
 UPLOAD_EXPIRY_SECONDS = 10 * 60
 PLAYBACK_EXPIRY_SECONDS = 60 * 60
+# Segment URLs in the playlists a browser gets: a viewer who pauses longer reloads the page.
+SEGMENT_EXPIRY_SECONDS = 30 * 60
+HLS_FOLDER = "hls"
 # What boto3's transfers (download, upload) raise besides botocore's own errors.
 TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError)
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
@@ -27,12 +31,6 @@ _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_
 class PresignedPost:
     url: str
     fields: dict[str, str]
-
-
-@dataclass(frozen=True)
-class ObjectHead:
-    size: int
-    etag: str
 
 
 @dataclass(frozen=True)
@@ -74,47 +72,49 @@ def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> Presigne
     return PresignedPost(url=post["url"], fields=post["fields"])
 
 
-def presigned_get(key: str) -> str:
+def presigned_get(key: str, *, expires_in: int = PLAYBACK_EXPIRY_SECONDS) -> str:
     return _s3().generate_presigned_url(
-        "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=PLAYBACK_EXPIRY_SECONDS
+        "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=expires_in
+    )
+
+
+def presigned_source(key: str) -> str:
+    """A URL ffmpeg reads an upload from (with range requests), valid for a whole attempt."""
+    return presigned_get(key, expires_in=settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS + 60)
+
+
+def hls_key(video_id: str, name: str) -> str:
+    """Where a video's HLS playlists and segments live: `media/<id>/hls/<name>`."""
+    return media_key(video_id, f"{HLS_FOLDER}/{name}")
+
+
+def read_text(key: str) -> str | None:
+    """A small text object (a playlist), or None when there is no such object."""
+    try:
+        return _s3().get_object(Bucket=settings.PETTUBE_BUCKET, Key=key)["Body"].read().decode()
+    except _s3().exceptions.NoSuchKey:
+        return None
+
+
+def put_text(key: str, text: str, *, content_type: str) -> None:
+    """Store a small text object that changes (a playlist): never cached."""
+    _s3().put_object(
+        Bucket=settings.PETTUBE_BUCKET, Key=key, Body=text.encode(), ContentType=content_type, CacheControl="no-store"
     )
 
 
 def size_of(key: str) -> int | None:
     """The object's size in bytes, or None when there is no such object."""
-    found = head(key)
-    return found.size if found else None
-
-
-def head(key: str) -> ObjectHead | None:
-    """The object's size and ETag (one HeadObject), or None when there is no such object."""
     try:
-        answer = _s3().head_object(Bucket=settings.PETTUBE_BUCKET, Key=key)
+        return _s3().head_object(Bucket=settings.PETTUBE_BUCKET, Key=key)["ContentLength"]
     except _s3().exceptions.ClientError as error:
         if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
             return None
         raise
-    return ObjectHead(size=answer["ContentLength"], etag=answer["ETag"])
 
 
-def download(key: str, destination: Path, *, known: ObjectHead) -> None:
-    """Download `key`, whose head the caller read already: the transfer then skips the
-    HeadObject it would otherwise send first (and its ranged GETs require that ETag)."""
-    # Imported here: only the worker downloads; the web function never loads boto3.s3.transfer.
-    from boto3.s3.transfer import TransferConfig, create_transfer_manager
-    from s3transfer.exceptions import RetriesExceededError as TransferRetriesExceeded
-    from s3transfer.subscribers import BaseSubscriber
-
-    class Known(BaseSubscriber):
-        def on_queued(self, future, **kwargs):
-            future.meta.provide_transfer_size(known.size)
-            future.meta.provide_object_etag(known.etag)
-
-    with create_transfer_manager(_s3(), TransferConfig()) as transfer:
-        try:
-            transfer.download(settings.PETTUBE_BUCKET, key, str(destination), subscribers=[Known()]).result()
-        except TransferRetriesExceeded as exceeded:  # as boto3's download_file reports it
-            raise RetriesExceededError(exceeded.last_exception) from exceeded
+def download(key: str, destination: Path) -> None:
+    _s3().download_file(settings.PETTUBE_BUCKET, key, str(destination))
 
 
 def upload(path: Path, key: str, *, content_type: str) -> None:

@@ -11,7 +11,7 @@ from pettube import aws as aws_clients
 from pettube import dynamo
 from tests import factories
 from tests.videos.test_services import objects
-from videos import processing, repository, services, storage, transcode
+from videos import processing, repository, services, storage, streaming, transcode
 from videos.repository import FAILED, PROCESSING, READY, UPLOADING
 
 
@@ -52,7 +52,7 @@ def test_one_videos_failure_never_stops_the_sweep(aws, make_clip, monkeypatch):
     second, second_key = factories.uploaded(make_clip("small"), title="fine")
     for video in (first, second):
         repository.claim(video.id, lease=timedelta(seconds=-1))  # workers that died
-    real_encode = transcode.encode
+    real_encode = streaming.encode
     calls = []
 
     def encode_failing_once(*args, **kwargs):
@@ -61,7 +61,7 @@ def test_one_videos_failure_never_stops_the_sweep(aws, make_clip, monkeypatch):
             raise RuntimeError("a bug the worker did not expect")
         return real_encode(*args, **kwargs)
 
-    monkeypatch.setattr(transcode, "encode", encode_failing_once)
+    monkeypatch.setattr(streaming, "encode", encode_failing_once)
 
     report = processing.sweep()
 
@@ -133,14 +133,14 @@ def test_the_sweep_starts_no_ingest_it_has_no_time_to_finish(aws, make_clip):
     assert repository.get(video.id).status == READY
 
 
-def test_no_download_starts_without_time_to_use_it(aws, make_clip, monkeypatch):
+def test_no_work_on_the_source_starts_without_time_to_finish(aws, make_clip, monkeypatch):
     video, key = factories.uploaded(make_clip("small"))
-    downloads = []
-    monkeypatch.setattr(storage, "download", lambda *args, **kwargs: downloads.append(args))
+    probes = []
+    monkeypatch.setattr(transcode, "probe", lambda *args, **kwargs: probes.append(args))
 
     stopped = processing.ingest_upload(key=key, time_left=lambda: processing.FINISHING_SECONDS)
 
-    assert downloads == []
+    assert probes == []
     assert (stopped.status, stopped.error) == (PROCESSING, "processing was interrupted")
 
 
