@@ -87,10 +87,11 @@ def main() -> None:
             runtime_dir = runtime.runtime_root(work / "runtime")
             request = runtime.api_gateway_event("GET", "/")
             app_environment = lambda_environment | {"DATABASE_URL": PRODUCTION_DATABASE_URL}
+            app_entry = runtime.entry_of(STAGE)
 
             app_ms, hello_ms = [], []
             for _ in range(runs):
-                app_run = runtime.invoke(app, runtime_dir, [request], environment=app_environment)
+                app_run = runtime.invoke(app, runtime_dir, [request], environment=app_environment, entry=app_entry)
                 _expect_ok(app_run, b"PetTube")
                 app_ms.append(app_run.first_ms)
                 hello_run = runtime.invoke(hello, runtime_dir, [request], environment=runtime.CREDENTIALS,
@@ -98,8 +99,9 @@ def main() -> None:
                 _expect_ok(hello_run, b"Hello, world")
                 hello_ms.append(hello_run.first_ms)
             if shutil.which("valgrind"):
-                app_instructions = _instructions(app, runtime_dir, request, app_environment, "pettube-dev")
-                hello_instructions = _instructions(hello, runtime_dir, request, runtime.CREDENTIALS, "hello-dev")
+                app_instructions = _instructions(app, runtime_dir, request, app_environment, "pettube-dev", app_entry)
+                hello_instructions = _instructions(hello, runtime_dir, request, runtime.CREDENTIALS, "hello-dev",
+                                                   "handler.lambda_handler")
     finally:
         server.stop()
 
@@ -118,10 +120,12 @@ def main() -> None:
         )
 
 
-def _instructions(task_root: Path, runtime_dir: Path, request: dict, environment: dict, function_name: str) -> int:
+def _instructions(task_root: Path, runtime_dir: Path, request: dict, environment: dict, function_name: str,
+                  entry: str) -> int:
     """Instructions of one cold start up to its first answer and exit, counted by callgrind."""
     run = runtime.invoke(task_root, runtime_dir, [request], environment=environment, function_name=function_name,
-                         timeout=900, under=("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"))
+                         timeout=900, under=("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"),
+                         entry=entry)
     return int(re.search(r"Collected : (\d+)", run.stderr).group(1))
 
 
@@ -135,6 +139,7 @@ def _package_hello(work: Path) -> Path:
         path.write_text(textwrap.dedent(text).lstrip())
     settings = runtime.stage_settings(STAGE)
     settings.update(project_name="hello", django_settings="hello.settings", environment_variables={})
+    settings.pop("lambda_handler", None)  # Zappa's own handler, as a new project has
     (project / "zappa_settings.json").write_text(json.dumps({STAGE: settings}, indent=4))
     # PYTHONPATH: Zappa finds the project's `zip` callback.
     return runtime.zappa_package(STAGE, work / "hello.zip", cwd=project, PYTHONPATH=str(runtime.PROJECT))

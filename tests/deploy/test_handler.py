@@ -41,6 +41,7 @@ def test_web_function_answers_api_gateway_requests(builds, unpacked, emulated_aw
             google_sign_in_event(),
         ],
         environment=emulated_aws,
+        entry=runtime.entry_of("dev"),
     ).results
 
     assert migrate == {}
