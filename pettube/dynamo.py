@@ -7,7 +7,7 @@ Key scheme: the table's only key is the string `id`.
 - every other entity: `id` = `<kind>#<its own key>` (for example `pet#<pet id>`), so kinds can
   never collide with each other or with a video id.
 Attributes that feed an index (below) belong to the entity that index is for: a new kind must not
-carry `feed`, `owner_id`/`created_at`, or `pending` unless it wants to appear in those indexes.
+carry `feed`, `owner_id`/`created_at`, `pending` or `owner_public` unless it wants to appear in those indexes.
 Items that should vanish by themselves carry `expires_at` (epoch seconds), the table's TTL.
 """
 
@@ -25,6 +25,7 @@ INDEXES = {
     "feed": ("feed", "published_at"),
     "by-owner": ("owner_id", "created_at"),
     "pending": ("pending", "due_at"),
+    "owner-public": ("owner_public", "published_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
 _CURSOR_SALT = "videos.repository.cursor"  # unchanged, so cursors handed out before stay valid
@@ -35,7 +36,12 @@ class InvalidCursor(ValueError):
 
 
 class ConditionFailed(Exception):
-    """A conditional write or transaction found the item(s) not in the expected state."""
+    """A conditional write or transaction found the item(s) not in the expected state;
+    `failed_actions` are the positions of a transaction's actions whose condition failed."""
+
+    def __init__(self, message: str, failed_actions: list[int] | None = None):
+        super().__init__(message)
+        self.failed_actions = failed_actions or []
 
 
 def client():
@@ -98,7 +104,8 @@ def transact(*actions: dict) -> None:
         if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
             reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
         ):
-            raise ConditionFailed(str(error)) from error
+            failed = [n for n, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
+            raise ConditionFailed(str(error), failed) from error
         raise
 
 

@@ -2,11 +2,11 @@
 JSON `{"error": ..., "errors": {...}}`, never a 500."""
 
 import functools
-import json
 
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from pettube.json_body import InvalidBody, json_object
 from videos import services
 from videos.forms import UploadStartForm
 from videos.presenters import video_json
@@ -55,11 +55,9 @@ def _start_upload(request):
     if not request.user.is_authenticated:
         return error(401, "Sign in to upload.")
     try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return error(400, "The body must be JSON.")
-    if not isinstance(body, dict):
-        return error(400, "The body must be a JSON object.")
+        body = json_object(request)
+    except InvalidBody as invalid:
+        return error(invalid.status, str(invalid))
     form = UploadStartForm(data={name: _scalar(value) for name, value in body.items()})
     if not form.is_valid():
         return error(400, "Some fields are not valid.", {name: list(messages) for name, messages in form.errors.items()})

@@ -8,6 +8,11 @@ Its items in the shared table (pettube/dynamo.py has the table, its key scheme a
 - GSI `pending` (`pending`, `due_at`): sparse; only `uploading` and `processing` videos carry
   `pending = <status>`, and `due_at` is when the sweeper should look at them (upload expiry,
   end of the processing lease). Ready and failed videos leave this index.
+- GSI `owner-public` (`owner_public`, `published_at`): sparse; only a person's ready public
+  videos carry `owner_public = <owner_id>`. Their profile page, newest first.
+- upload-start counters, `id = "upload-starts#<owner_id>#<window start>"`: how many uploads the
+  owner started in that window (`starts`); gone by themselves after the window (`expires_at`).
+  Deleting a video does not lower them.
 Every status change is an UpdateItem with a ConditionExpression on the current status, so a
 duplicate or late event cannot move a video backwards; a failed condition returns None.
 """
@@ -26,6 +31,11 @@ from pettube.dynamo import InvalidCursor  # noqa: F401 (the views catch it from 
 UPLOADING, PROCESSING, READY, FAILED = "uploading", "processing", "ready", "failed"
 STATUSES = (UPLOADING, PROCESSING, READY, FAILED)
 FEED = "public"
+_START_COUNTER = "upload-starts"
+
+
+class StartLimitReached(Exception):
+    """The owner's upload-start counter of this window is at its limit."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +111,15 @@ class Rendition:
     poster_key: str
 
 
+@dataclass(frozen=True)
+class StartWindow:
+    """A time window in which `owner_id` may start at most `limit` uploads."""
+
+    owner_id: str
+    start: datetime
+    end: datetime
+    limit: int
+
 
 # --- item mapping ---------------------------------------------------------------------------
 
@@ -153,51 +172,46 @@ def feed(*, limit: int, cursor: str | None = None) -> Page:
     )
 
 
-def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: str | None = None) -> Page:
-    """`owner_id`'s videos, newest first; only those in `status` when given (a page may then
-    hold fewer than `limit` items and still have a next cursor)."""
-    names, values = {"#o": "owner_id"}, {":o": {"S": owner_id}}
-    if status:
-        names["#s"], values[":s"] = "status", {"S": status}
+def by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    """`owner_id`'s videos in every status, newest first."""
     return _query(
         index="by-owner",
         condition="#o = :o",
-        names=names,
-        values=values,
+        names={"#o": "owner_id"},
+        values={":o": {"S": owner_id}},
         limit=limit,
         cursor=cursor,
-        filter="#s = :s" if status else None,
     )
 
 
-def started_since(owner_id: str, *, since: datetime, limit: int) -> list[datetime]:
-    """When `owner_id` started their uploads since `since`, newest first (at most `limit`)."""
-    answer = dynamo.client().query(
-        TableName=settings.PETTUBE_TABLE,
-        IndexName="by-owner",
-        KeyConditionExpression="owner_id = :o AND created_at >= :since",
-        ExpressionAttributeValues={":o": {"S": owner_id}, ":since": {"S": dynamo.stamp(since)}},
-        ProjectionExpression="created_at",
-        ScanIndexForward=False,
-        Limit=limit,
+def public_by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    """`owner_id`'s ready public videos, newest published first: full pages, and cursors that
+    only ever name a public video."""
+    return _query(
+        index="owner-public",
+        condition="#o = :o",
+        names={"#o": "owner_public"},
+        values={":o": {"S": owner_id}},
+        limit=limit,
+        cursor=cursor,
     )
-    return [dynamo.parse_stamp(item["created_at"]["S"]) for item in answer.get("Items", [])]
 
 
-def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
-    """Videos in `status` (uploading or processing) whose due time has passed, oldest first."""
-    page = _query(
+def due(status: str, *, now: datetime, cursor: str | None = None, limit: int = 100) -> Page:
+    """A page of videos in `status` (uploading or processing) whose due time has passed, oldest
+    first; `next_cursor` leads to the rest."""
+    return _query(
         index="pending",
         condition="#p = :p AND #d <= :now",
         names={"#p": "pending", "#d": "due_at"},
         values={":p": {"S": status}, ":now": {"S": dynamo.stamp(now)}},
         limit=limit,
+        cursor=cursor,
         newest_first=False,
     )
-    return page.items
 
 
-def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True, filter=None) -> Page:
+def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
     request = {
         "TableName": settings.PETTUBE_TABLE,
         "IndexName": index,
@@ -207,8 +221,6 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
         "ScanIndexForward": not newest_first,
         "Limit": limit,
     }
-    if filter:
-        request["FilterExpression"] = filter
     if cursor:
         request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
     answer = dynamo.client().query(**request)
@@ -222,19 +234,43 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
 # --- writes ---------------------------------------------------------------------------------
 
 
-def create(video: Video) -> Video:
+def create(video: Video, *, counted_in: StartWindow | None = None) -> Video:
+    """Store a new video. With `counted_in`, its start is counted in that window in the same
+    transaction (one round trip); StartLimitReached, and nothing written, when the window is full."""
     item = {
         name: _to_attribute(name, value)
         for name, value in video.__dict__.items()
         if value is not None
     }
     item["pending"] = {"S": video.status}
-    dynamo.client().put_item(
-        TableName=settings.PETTUBE_TABLE,
-        Item=item,
-        ConditionExpression="attribute_not_exists(id)",
-    )
+    put = {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}
+    if counted_in is None:
+        dynamo.client().put_item(TableName=settings.PETTUBE_TABLE, **put)
+        return video
+    try:
+        dynamo.transact({"Put": put}, count_start(counted_in))
+    except dynamo.ConditionFailed as failed:
+        if failed.failed_actions == [1]:
+            raise StartLimitReached(counted_in.owner_id) from failed
+        raise
     return video
+
+
+def count_start(window: StartWindow) -> dict:
+    """The transaction action (for dynamo.transact) that counts one more upload start of the
+    window's owner, atomically: its condition fails once the count is at the window's limit."""
+    return {
+        "Update": {
+            "Key": {"id": {"S": f"{_START_COUNTER}#{window.owner_id}#{dynamo.stamp(window.start)}"}},
+            "UpdateExpression": "ADD starts :one SET expires_at = if_not_exists(expires_at, :expires)",
+            "ConditionExpression": "attribute_not_exists(starts) OR starts < :limit",
+            "ExpressionAttributeValues": {
+                ":one": {"N": "1"},
+                ":limit": {"N": str(window.limit)},
+                ":expires": {"N": str(int(window.end.timestamp()) + 3600)},
+            },
+        }
+    }
 
 
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
@@ -269,6 +305,17 @@ def release(video_id: str, *, reason: str, now: datetime | None = None) -> Video
     )
 
 
+def postpone(video_id: str, *, status: str, due_at: datetime) -> Video | None:
+    """Move the sweeper's next look at a video still in `status` to `due_at`."""
+    return _transition(
+        video_id,
+        condition="#s = :s",
+        update="SET #d = :due",
+        names={"#s": "status", "#d": "due_at"},
+        values={":s": {"S": status}, ":due": {"S": dynamo.stamp(due_at)}},
+    )
+
+
 def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
     now = now or dynamo.now()
     fields = {name: _to_attribute(name, value) for name, value in rendition.__dict__.items()}
@@ -276,9 +323,9 @@ def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = No
     return _transition(
         video_id,
         condition="#s = :processing",
-        update=f"SET #s = :ready, #f = :feed, published_at = :now, updated_at = :now, {assignments} "
+        update=f"SET #s = :ready, #f = :feed, #op = owner_id, published_at = :now, updated_at = :now, {assignments} "
         "REMOVE #p, #d, #e",
-        names={"#s": "status", "#f": "feed", "#p": "pending", "#d": "due_at", "#e": "error"}
+        names={"#s": "status", "#f": "feed", "#op": "owner_public", "#p": "pending", "#d": "due_at", "#e": "error"}
         | {f"#{name}": name for name in fields},
         values={
             ":processing": {"S": PROCESSING},

@@ -5,12 +5,13 @@ upload once it arrives is videos/processing.py, in the worker."""
 import logging
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 
+from pettube import dynamo
 from videos import hls, ladder, repository, storage
-from videos.repository import READY, UPLOADING, Video
+from videos.repository import READY, UPLOADING, StartWindow, Video
 
 log = logging.getLogger("pettube.videos")
 
@@ -48,10 +49,10 @@ def start_upload(
 ) -> UploadStart:
     """Record a new video as `uploading` and return the presigned POST the browser sends the
     file with. The key is ours (`uploads/<owner>/<id>`); the filename is only kept as metadata.
-    Raises RateLimited past PETTUBE_UPLOADS_PER_HOUR upload starts in the last hour."""
-    now = datetime.now(UTC)
-    _check_upload_rate(owner_id, now)
-    video = repository.create(
+    Raises RateLimited past PETTUBE_UPLOADS_PER_HOUR upload starts in this hour (see
+    `counted_start`)."""
+    now = dynamo.now()
+    video = counted_start(
         Video(
             id=new_video_id(),
             owner_id=owner_id,
@@ -62,7 +63,7 @@ def start_upload(
             status=UPLOADING,
             created_at=now,
             updated_at=now,
-            due_at=now + timedelta(hours=settings.PETTUBE_UPLOAD_EXPIRY_HOURS),
+            due_at=now + timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS),  # the sweeper looks once the form expired
             filename=filename,
             declared_size=size,
         )
@@ -76,21 +77,32 @@ def start_upload(
     return UploadStart(video=video, upload=upload)
 
 
-def _check_upload_rate(owner_id: str, now: datetime) -> None:
-    limit, window = settings.PETTUBE_UPLOADS_PER_HOUR, timedelta(hours=1)
-    recent = repository.started_since(owner_id, since=now - window, limit=limit)
-    if len(recent) >= limit:
-        retry_after = max(1, int((recent[-1] + window - now).total_seconds()) + 1)
-        log.warning("upload rate limited", extra={"owner_id": owner_id, "retry_after": retry_after})
-        raise RateLimited(retry_after)
+def counted_start(video: Video) -> Video:
+    """Store a new video and count its start against its owner's PETTUBE_UPLOADS_PER_HOUR in
+    the clock hour of `video.created_at`, in one DynamoDB transaction: concurrent starts cannot
+    both take the last place, and deleting videos gives no start back. Raises RateLimited, with
+    the seconds until the hour ends, when the hour's starts are used up."""
+    window = upload_window(owner_id=video.owner_id, moment=video.created_at)
+    try:
+        return repository.create(video, counted_in=window)
+    except repository.StartLimitReached:
+        retry_after = max(1, int((window.end - video.created_at).total_seconds()) + 1)
+        log.warning("upload rate limited", extra={"owner_id": video.owner_id, "retry_after": retry_after})
+        raise RateLimited(retry_after) from None
+
+
+def upload_window(*, owner_id: str, moment: datetime) -> StartWindow:
+    start = moment.replace(minute=0, second=0, microsecond=0)
+    return StartWindow(
+        owner_id=owner_id, start=start, end=start + timedelta(hours=1), limit=settings.PETTUBE_UPLOADS_PER_HOUR
+    )
 
 
 def delete_video(*, video_id: str, user_id: str) -> None:
-    """Delete a video and every object it has. Only its owner may. A worker still processing
-    it notices at the end (its conditional write fails) and removes what it wrote."""
-    video = repository.get(video_id)
-    if video is None:
-        raise NotFound(video_id)
+    """Delete a video and every object it has. Only its owner may; to anybody else a video they
+    cannot see does not exist (NotFound, as when reading it). A worker still processing it
+    notices at the end (its conditional write fails) and removes what it wrote."""
+    video = visible_video(video_id=video_id, user_id=user_id)
     if video.owner_id != user_id:
         raise Forbidden(video_id)
     repository.delete(video_id)
@@ -107,7 +119,7 @@ def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZ
 
 
 def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
-    return repository.by_owner(owner_id, limit=limit, cursor=cursor, status=READY)
+    return repository.public_by_owner(owner_id, limit=limit, cursor=cursor)
 
 
 def visible_video(*, video_id: str, user_id: str | None) -> Video:

@@ -9,8 +9,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
 from django.conf import settings
 
 from pettube import aws
@@ -22,6 +22,8 @@ PLAYBACK_EXPIRY_SECONDS = 60 * 60
 # Segment URLs in the playlists a browser gets: a viewer who pauses longer reloads the page.
 SEGMENT_EXPIRY_SECONDS = 30 * 60
 HLS_FOLDER = "hls"
+# What boto3's transfers (download, upload) raise besides botocore's own errors.
+TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError)
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
@@ -99,12 +101,6 @@ def put_text(key: str, text: str, *, content_type: str) -> None:
     _s3().put_object(
         Bucket=settings.PETTUBE_BUCKET, Key=key, Body=text.encode(), ContentType=content_type, CacheControl="no-store"
     )
-
-
-def origin() -> str:
-    """The scheme and host browsers use for presigned URLs (for the Content Security Policy)."""
-    parts = urlsplit(presigned_get("x"))  # signing is local: no request is sent
-    return f"{parts.scheme}://{parts.netloc}"
 
 
 def size_of(key: str) -> int | None:

@@ -41,6 +41,7 @@ def test_web_function_answers_api_gateway_requests(builds, unpacked, emulated_aw
             google_sign_in_event(),
         ],
         environment=emulated_aws,
+        entry=runtime.entry_of("dev"),
     ).results
 
     assert migrate == {}
@@ -94,7 +95,7 @@ def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev
 
     assert repository.get(abandoned.id) is None
     assert repository.get(waiting.id).status == repository.UPLOADING
-    assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0}
+    assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0, "errors": 0}
 
 
 def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emulated_aws, dev_stage, make_clip):

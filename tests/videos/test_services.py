@@ -190,12 +190,16 @@ def test_delete_removes_the_item_and_every_object(aws, make_clip):
 
 def test_only_the_owner_can_delete(aws):
     video = factories.start_upload("7").video
+    public = factories.published("7")
 
-    with pytest.raises(services.Forbidden):
+    with pytest.raises(services.NotFound):  # not theirs to see: as if it did not exist
         services.delete_video(video_id=video.id, user_id="8")
+    with pytest.raises(services.Forbidden):
+        services.delete_video(video_id=public.id, user_id="8")
     with pytest.raises(services.NotFound):
         services.delete_video(video_id="AAAAAAAAAAA", user_id="7")
     assert repository.get(video.id) is not None
+    assert repository.get(public.id) == public
 
 
 def test_a_video_deleted_while_processing_leaves_nothing_behind(aws, make_clip, monkeypatch):
