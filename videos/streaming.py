@@ -181,13 +181,13 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> No
     try:
         while any(job.encoder.running() for job in jobs):
             for job in jobs:
-                _publish_new_segments(video_id, job)
+                _publish_new_segments(video_id, job, then=report)
             report()
             time.sleep(SCAN_EVERY)
         for job in jobs:
             job.encoder.wait()
         for job in jobs:
-            _publish_new_segments(video_id, job)
+            _publish_new_segments(video_id, job, then=report)
         report(final=True)
         for job in jobs:
             job.encoder.wait()  # raises EncoderStopped if the last report found the video gone
@@ -196,20 +196,22 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> No
             job.encoder.stop()
 
 
-def _publish_new_segments(video_id: str, job: Job) -> None:
+def _publish_new_segments(video_id: str, job: Job, *, then: Callable[[], None]) -> None:
+    """Upload the segments ffmpeg finished since the last look, each followed by its live
+    playlist (so what is published is watchable at once) and by `then`."""
     for folder in job.folders:
         playlist = job.outdir / folder / "index.m3u8"
         if not playlist.exists():
             continue
         done = job.published.setdefault(folder, [])
-        new = hls.finished_segments(playlist.read_text())[len(done):]
-        for segment in new:
+        for segment in hls.finished_segments(playlist.read_text())[len(done):]:
             storage.upload(job.outdir / folder / f"{segment.number:05d}.ts",
                            storage.hls_key(video_id, hls.segment_uri(folder, segment.number)), content_type="video/mp2t")
             done.append(segment)
-        if new and job.live:
-            storage.put_text(storage.hls_key(video_id, f"{folder}.m3u8"),
-                             hls.media_playlist(folder, done, complete=False), content_type=hls.MIME_TYPE)
+            if job.live:
+                storage.put_text(storage.hls_key(video_id, f"{folder}.m3u8"),
+                                 hls.media_playlist(folder, done, complete=False), content_type=hls.MIME_TYPE)
+            then()
 
 
 def _finish(video_id: str, attempt: int, job: Job) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from pettube import aws as aws_clients
 from tests import factories
-from videos import events, processing, repository, storage, transcode
+from videos import events, processing, repository, services, storage, transcode
 from videos.repository import FAILED, PROCESSING, READY
 
 
@@ -220,3 +220,31 @@ def test_concurrent_copies_of_one_event_give_one_transcode(bystander, make_clip,
     assert len(encodes) == 1
     assert repository.get(video.id).status == READY
     assert repository.get(video.id).attempts == 1
+
+
+def test_s3_failing_mid_ladder_is_retried_and_nothing_half_published_is_ready(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("long"))  # 20 s: five segments per rung
+    video_segments = []
+
+    def refused_after_two_segments(params, **kwargs):  # S3 fails once two segments of each rung are in
+        if params["url_path"].endswith(".ts") and "/audio/" not in params["url_path"]:
+            video_segments.append(params["url_path"])
+            if len(video_segments) > 2 * 3:
+                response = {"Error": {"Code": "InternalError", "Message": "injected"},
+                            "ResponseMetadata": {"HTTPStatusCode": 500}}
+                return SimpleNamespace(status_code=500, headers={}, content=b""), response
+        return None
+
+    s3 = aws_clients.client("s3")
+    s3.meta.events.register("before-call.s3.PutObject", refused_after_two_segments)
+    stopped = processing.ingest_upload(key=key)
+    s3.meta.events.unregister("before-call.s3.PutObject", refused_after_two_segments)
+
+    assert (stopped.status, stopped.error) == (PROCESSING, "the storage service was unavailable")
+    assert stopped.playable  # the owner could watch the start...
+    assert [item.id for item in services.feed_page().items] == [bystander.id]  # ...but half a ladder is never ready
+
+    retried = after_one_sweep(video.id)
+    assert (retried.status, retried.attempts) == (READY, 2)
+    final = storage.read_text(storage.hls_key(video.id, "1080p.m3u8"))
+    assert final.count(".ts") == 5 and final.rstrip().endswith("#EXT-X-ENDLIST")
