@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "social_django",
     "accounts",
     "videos",
+    "pets",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from videos import repository, storage, transcode
+from videos import listings, repository, storage, thumbnails, transcode
 from videos.repository import PROCESSING, UPLOADING, Rendition, Video
 
 log = logging.getLogger("pettube.videos")
@@ -75,7 +75,7 @@ def _process(video: Video, key: str, time_left: Callable[[], float]) -> Video | 
     workdir = Path(tempfile.mkdtemp(prefix=f"pettube-{video.id}-"))
     try:
         rendition = _transcode(video, key, workdir, time_left)
-        ready = repository.mark_ready(video.id, rendition=rendition)
+        ready = listings.mark_ready(video.id, rendition=rendition)
     except transcode.TranscodeError as error:
         return _reject(video, key, str(error))
     except RETRYABLE as error:
@@ -118,18 +118,23 @@ def _transcode(video: Video, key: str, workdir: Path, time_left: Callable[[], fl
     if probe.duration and outputs.duration < 0.5 * probe.duration:
         raise transcode.TranscodeError("The file seems to be incomplete: part of the video is missing.")
     video_key = storage.media_key(video.id, "video.mp4")
-    poster_key = storage.media_key(video.id, "poster.jpg")
     storage.upload(outputs.video, video_key, content_type="video/mp4")
-    storage.upload(outputs.poster, poster_key, content_type="image/jpeg")
+    frames = thumbnails.candidates(source, workdir, outputs.duration)
+    for frame in frames:
+        storage.upload(frame.poster, storage.media_key(video.id, frame.poster.name), content_type="image/jpeg")
+        storage.upload(frame.card, storage.media_key(video.id, frame.card.name), content_type="image/jpeg")
+    poster = frames[thumbnails.sharpest(frames)]
     return Rendition(
         duration=round(outputs.duration, 3),
         width=outputs.width,
         height=outputs.height,
         source_size=size,
         video_size=outputs.video.stat().st_size,
-        poster_size=outputs.poster.stat().st_size,
+        poster_size=poster.poster.stat().st_size,
         video_key=video_key,
-        poster_key=poster_key,
+        poster_key=storage.media_key(video.id, poster.poster.name),
+        card_key=storage.media_key(video.id, poster.card.name),
+        thumbnails=len(frames),
     )
 
 

@@ -2,17 +2,27 @@
 
 Its items in the shared table (pettube/dynamo.py has the table, its key scheme and indexes):
 - primary key `id`: GetItem, PutItem, UpdateItem, DeleteItem for one video.
-- GSI `feed` (`feed`, `published_at`): sparse; only ready videos carry `feed = "public"`.
+- GSI `feed` (`feed`, `published_at`): sparse; only ready public videos carry `feed = "public"`.
   Query newest first for the home page.
+- GSI `owner-public` (`owner_public`, `published_at`): sparse; only ready public videos carry
+  `owner_public = <owner id>`, for profile pages.
 - GSI `by-owner` (`owner_id`, `created_at`): a person's videos in every status, newest first.
 - GSI `pending` (`pending`, `due_at`): sparse; only `uploading` and `processing` videos carry
   `pending = <status>`, and `due_at` is when the sweeper should look at them (upload expiry,
   end of the processing lease). Ready and failed videos leave this index.
 Every status change is an UpdateItem with a ConditionExpression on the current status, so a
 duplicate or late event cannot move a video backwards; a failed condition returns None.
+Changes that also move a video in or out of other listings (publishing, editing, deleting) are
+actions for one transaction (`update_action`, `delete_action`), conditioned on `updated_at` as
+read, which every write changes; videos/listings.py builds those transactions.
+
+A public ready video is also copied, as a "card", onto the listing entries of other apps (its
+species, its pets' pages, search terms): `card` and `from_card` are that copy's format. A card
+carries no attribute of the video indexes above, so entries never show up in them.
 """
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -25,6 +35,17 @@ from pettube.dynamo import InvalidCursor  # noqa: F401 (the views catch it from 
 UPLOADING, PROCESSING, READY, FAILED = "uploading", "processing", "ready", "failed"
 STATUSES = (UPLOADING, PROCESSING, READY, FAILED)
 FEED = "public"
+PUBLIC, UNLISTED, PRIVATE = "public", "unlisted", "private"
+VISIBILITIES = (PUBLIC, UNLISTED, PRIVATE)
+
+
+@dataclass(frozen=True)
+class PetTag:
+    """A pet a video is tagged with, as the video keeps it (so cards need no pet lookup)."""
+
+    id: str
+    name: str
+    species: str
 
 
 @dataclass(frozen=True)
@@ -52,6 +73,20 @@ class Video:
     poster_size: int | None = None
     video_key: str | None = None
     poster_key: str | None = None
+    card_key: str | None = None
+    thumbnails: int = 0
+    visibility: str = PUBLIC
+    pets: tuple[PetTag, ...] = field(default=())
+
+    @property
+    def listed(self) -> bool:
+        """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
+        return self.status == READY and self.visibility == PUBLIC
+
+    @property
+    def species(self) -> list[str]:
+        """What animals the video shows: its pet category and its tagged pets' species."""
+        return list(dict.fromkeys([self.pet, *(tag.species for tag in self.pets)]))
 
 
 @dataclass(frozen=True)
@@ -72,21 +107,41 @@ class Rendition:
     poster_size: int
     video_key: str
     poster_key: str
-
+    card_key: str
+    thumbnails: int
 
 
 # --- item mapping ---------------------------------------------------------------------------
 
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at"}
-_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size"}
+_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "thumbnails"}
+# What a card (a listing entry's copy of a video) leaves out: what only the owner or the worker needs.
+_NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at"}
 
 
 def _to_attribute(name: str, value) -> dict:
     if name in _STAMPS:
         return {"S": dynamo.stamp(value)}
+    if name == "pets":
+        return {"S": json.dumps([tag.__dict__ for tag in value])}
     if isinstance(value, (int, float, Decimal)):
         return {"N": str(value)}
     return {"S": str(value)}
+
+
+def _to_item(video: Video) -> dict:
+    """The video's item, with the attributes that place it in the indexes its state calls for."""
+    item = {
+        name: _to_attribute(name, value)
+        for name, value in video.__dict__.items()
+        if value is not None and not (name == "error" and not value)
+    }
+    if video.status in (UPLOADING, PROCESSING):
+        item["pending"] = {"S": video.status}
+    if video.listed:
+        item["feed"] = {"S": FEED}
+        item["owner_public"] = {"S": video.owner_id}
+    return item
 
 
 def _from_item(item: dict) -> Video:
@@ -100,9 +155,25 @@ def _from_item(item: dict) -> Video:
             values[name] = int(number) if name in _NUMBERS else float(number)
         elif name in _STAMPS:
             values[name] = dynamo.parse_stamp(attribute["S"])
+        elif name == "pets":
+            values[name] = tuple(PetTag(**tag) for tag in json.loads(attribute["S"]))
         else:
             values[name] = attribute["S"]
     return Video(**values)
+
+
+def card(video: Video) -> dict:
+    """The attributes a listing entry copies from a public video, to show its card."""
+    item = {name: value for name, value in _to_item(video).items() if name not in _NOT_ON_CARDS}
+    for name in ("feed", "owner_public", "pending"):
+        item.pop(name, None)
+    item["video_id"] = item.pop("id")
+    item["video_owner"] = item.pop("owner_id")
+    return item
+
+
+def from_card(item: dict) -> Video:
+    return _from_item({**item, "id": item["video_id"], "owner_id": item["video_owner"]})
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -124,20 +195,17 @@ def feed(*, limit: int, cursor: str | None = None) -> Page:
     )
 
 
-def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: str | None = None) -> Page:
-    """`owner_id`'s videos, newest first; only those in `status` when given (a page may then
-    hold fewer than `limit` items and still have a next cursor)."""
-    names, values = {"#o": "owner_id"}, {":o": {"S": owner_id}}
-    if status:
-        names["#s"], values[":s"] = "status", {"S": status}
+def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, listed_only: bool = False) -> Page:
+    """`owner_id`'s videos, newest first; only the public ready ones with `listed_only` (a page
+    may then hold fewer than `limit` items and still have a next cursor)."""
     return _query(
         index="by-owner",
         condition="#o = :o",
-        names=names,
-        values=values,
+        names={"#o": "owner_id"},
+        values={":o": {"S": owner_id}},
         limit=limit,
         cursor=cursor,
-        filter="#s = :s" if status else None,
+        filter="attribute_exists(owner_public)" if listed_only else None,
     )
 
 
@@ -193,19 +261,55 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
 # --- writes ---------------------------------------------------------------------------------
 
 
-def create(video: Video) -> Video:
-    item = {
-        name: _to_attribute(name, value)
-        for name, value in video.__dict__.items()
-        if value is not None
-    }
-    item["pending"] = {"S": video.status}
-    dynamo.client().put_item(
-        TableName=settings.PETTUBE_TABLE,
-        Item=item,
-        ConditionExpression="attribute_not_exists(id)",
+def create_action(video: Video) -> dict:
+    return {"Put": {"Item": _to_item(video), "ConditionExpression": "attribute_not_exists(id)"}}
+
+
+def update_action(old: Video, new: Video) -> dict:
+    """Turn the item of `old` into `new`'s, only if nobody wrote it since `old` was read."""
+    before, after = _to_item(old), _to_item(new)
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    removed = sorted(name for name in before if name not in after)
+    names = {f"#a{number}": name for number, name in enumerate(changed + removed)}
+    aliases = {name: alias for alias, name in names.items()}
+    update = " ".join(
+        part
+        for part in (
+            "SET " + ", ".join(f"{aliases[name]} = :a{aliases[name][2:]}" for name in changed) if changed else "",
+            "REMOVE " + ", ".join(aliases[name] for name in removed) if removed else "",
+        )
+        if part
     )
+    return {
+        "Update": {
+            "Key": {"id": {"S": old.id}},
+            "ConditionExpression": "updated_at = :was",
+            "UpdateExpression": update,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {":was": before["updated_at"]}
+            | {f":a{aliases[name][2:]}": after[name] for name in changed},
+        }
+    }
+
+
+def delete_action(video: Video) -> dict:
+    return {
+        "Delete": {
+            "Key": {"id": {"S": video.id}},
+            "ConditionExpression": "updated_at = :was",
+            "ExpressionAttributeValues": {":was": {"S": dynamo.stamp(video.updated_at)}},
+        }
+    }
+
+
+def create(video: Video) -> Video:
+    dynamo.client().put_item(TableName=settings.PETTUBE_TABLE, **create_action(video)["Put"])
     return video
+
+
+def with_rendition(video: Video, rendition: Rendition, *, now: datetime) -> Video:
+    """`video` as it is once ready with `rendition`: published now, out of the sweeper's way."""
+    return replace(video, **rendition.__dict__, status=READY, published_at=now, updated_at=now, due_at=None, error="")
 
 
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
@@ -236,27 +340,6 @@ def release(video_id: str, *, reason: str, now: datetime | None = None) -> Video
         update="SET #d = :now, updated_at = :now, #e = :reason",
         names={"#s": "status", "#d": "due_at", "#e": "error"},
         values={":processing": {"S": PROCESSING}, ":now": {"S": dynamo.stamp(now)}, ":reason": {"S": reason}},
-    )
-
-
-def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
-    now = now or dynamo.now()
-    fields = {name: _to_attribute(name, value) for name, value in rendition.__dict__.items()}
-    assignments = ", ".join(f"#{name} = :{name}" for name in fields)
-    return _transition(
-        video_id,
-        condition="#s = :processing",
-        update=f"SET #s = :ready, #f = :feed, published_at = :now, updated_at = :now, {assignments} "
-        "REMOVE #p, #d, #e",
-        names={"#s": "status", "#f": "feed", "#p": "pending", "#d": "due_at", "#e": "error"}
-        | {f"#{name}": name for name in fields},
-        values={
-            ":processing": {"S": PROCESSING},
-            ":ready": {"S": READY},
-            ":feed": {"S": FEED},
-            ":now": {"S": dynamo.stamp(now)},
-        }
-        | {f":{name}": value for name, value in fields.items()},
     )
 
 
