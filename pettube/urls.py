@@ -4,6 +4,8 @@ from pettube import errors
 
 urlpatterns = [
     path("", include("videos.urls")),
+    path("", include("pets.urls")),
+    path("", include("search.urls")),
     path("", include("accounts.urls")),
     path("", include("social_django.urls", namespace="social")),
 ]

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -92,15 +93,16 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     body = client.get(f"/api/videos/{video.id}/").json()
 
     assert set(body) == {
-        "id", "title", "description", "pet", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "playback",
+        "id", "title", "description", "pet", "pets", "owner", "status", "error", "duration", "width", "height",
+        "created_at", "thumbnail_url", "playback", "visibility",
     }
+    assert (body["pets"], body["visibility"]) == ([], "public")
     assert body["status"] == "ready"
     assert (body["width"], body["height"]) == (320, 240)
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
     assert "X-Amz-Signature=" in body["playback"]["mp4"]
     assert "X-Amz-Expires=3600" in body["playback"]["mp4"]
-    assert f"media/{video.id}/poster.jpg?" in body["thumbnail_url"]
+    assert re.search(rf"media/{video.id}/poster-[0-3]\.jpg\?", body["thumbnail_url"])
     assert "X-Amz-Signature=" in body["thumbnail_url"]
     assert f"media/{video.id}/video.mp4?" in body["playback"]["mp4"]
 

@@ -11,13 +11,15 @@ def test_a_dynamodb_scan_anywhere_in_the_suite_raises(aws):
         aws_clients.client("dynamodb").scan(TableName=settings.PETTUBE_TABLE)
 
 
-def test_table_has_on_demand_billing_point_in_time_recovery_and_the_three_indexes(aws):
+def test_table_has_on_demand_billing_point_in_time_recovery_and_its_indexes(aws):
     dynamodb = aws_clients.client("dynamodb")
     table = dynamodb.describe_table(TableName=settings.PETTUBE_TABLE)["Table"]
     backups = dynamodb.describe_continuous_backups(TableName=settings.PETTUBE_TABLE)
 
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {"feed", "by-owner", "pending"}
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+        "feed", "by-owner", "pending", "pets-of", "pet-videos", "species", "search"
+    }
     recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
 

@@ -55,11 +55,15 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert ready.duration == pytest.approx(2.0, abs=0.2)
     assert (ready.width, ready.height) == (640, 360)
     assert ready.video_key == f"media/{video.id}/video.mp4"
-    assert ready.poster_key == f"media/{video.id}/poster.jpg"
+    assert ready.thumbnails == 4
+    assert ready.poster_key in {f"media/{video.id}/poster-{number}.jpg" for number in range(4)}
+    assert ready.card_key == ready.poster_key.replace("poster-", "card-")
     assert ready.source_size == make_clip("short").stat().st_size
     assert storage.size_of(ready.video_key) == ready.video_size > 0
     assert storage.size_of(ready.poster_key) == ready.poster_size > 0
-    assert objects() == [ready.poster_key, ready.video_key]  # the source upload is gone
+    assert objects() == sorted(  # the source upload is gone
+        [ready.video_key] + [f"media/{video.id}/{kind}-{number}.jpg" for kind in ("card", "poster") for number in range(4)]
+    )
     assert [item.id for item in services.feed_page().items] == [video.id]
 
 
