@@ -64,11 +64,12 @@ def save(old: Video | None, new: Video | None) -> None:
     dynamo.transact(*actions)
 
 
-def change(video_id: str, edit: Callable[[Video], Video | None]) -> Video | None:
-    """Read the video, `edit` it (None: leave it as it is) and save the result; read and edit
-    again when another write came first. None when there is no such video or nothing to do."""
+def change(video_id: str, edit: Callable[[Video], Video | None], *, read: Video | None = None) -> Video | None:
+    """Read the video (the first time, `read` if given), `edit` it (None: leave it as it is)
+    and save the result; read and edit again when another write came first. None when there is
+    no such video or nothing to do."""
     for _ in range(ATTEMPTS):
-        video = repository.get(video_id)
+        video, read = read or repository.get(video_id), None
         if video is None:
             return None
         edited = edit(video)

@@ -145,7 +145,7 @@ def edit_video(*, video_id: str, user_id: str, **changes) -> Video:
         return replace(current, **fields, updated_at=datetime.now(UTC))
 
     try:
-        edited = listings.change(video_id, edit)
+        edited = listings.change(video_id, edit, read=video)
     except listings.Conflict:
         if "pets" in fields:
             _tags(user_id, changes["pets"])  # a pet changed hands meanwhile: say so
