@@ -360,10 +360,6 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
     )
 
 
-def delete(video_id: str) -> None:
-    dynamo.client().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
-
-
 def delete_if(video_id: str, *, status: str) -> bool:
     """Delete the video only while it is still in `status`; False when it moved on."""
     try:
