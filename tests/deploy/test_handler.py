@@ -75,9 +75,9 @@ def test_web_function_serves_pet_species_and_search_pages(builds, unpacked, emul
         environment=emulated_aws,
     ).results
 
-    for page in (pet, species, found):
+    for page, heading in ((pet, "<h1>Rex</h1>"), (species, "Newest dog videos"), (found, "Videos matching")):
         assert page["statusCode"] == 200, page["body"][:2000]
-        assert f'href="/v/{video.id}/"' in page["body"]
+        assert heading in page["body"] and f'href="/v/{video.id}/"' in page["body"]
     assert api["statusCode"] == 200
     assert [item["id"] for item in json.loads(api["body"])["items"]] == [video.id]
 

@@ -117,3 +117,24 @@ def test_owner_changes_visibility_from_my_videos(aws, signed_in, user):
 
     assert f'data-visibility="{video.id}"' in page and '<option value="public" selected>' in page
     assert f"/v/{video.id}/?edit=1#edit" in page
+
+
+def test_relist_videos_gives_videos_published_before_listings_existed_their_entries(aws):
+    from datetime import UTC, datetime
+
+    from django.core.management import call_command
+
+    from videos import repository
+
+    now = datetime.now(UTC)
+    old = repository.create(repository.Video(  # as the worker wrote a ready video before: the item alone
+        id="oldvideo001", owner_id="7", owner_name="user7", title="Old snowy walk", description="", pet="cat",
+        status=repository.READY, created_at=now, updated_at=now, published_at=now, poster_key="media/x/poster.jpg",
+    ))
+    assert search.search(query="snowy", limit=5).items == []
+
+    call_command("relist_videos")
+    call_command("relist_videos")  # idempotent
+
+    assert [video.id for video in search.search(query="snowy", limit=5).items] == [old.id]
+    assert [video.id for video in pets.species_page(species="cat", limit=5).items] == [old.id]
