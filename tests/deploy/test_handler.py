@@ -78,7 +78,7 @@ def test_web_function_serves_pet_species_and_search_pages(builds, unpacked, emul
     for page, heading in ((pet, "<h1>Rex</h1>"), (species, "Newest dog videos"), (found, "Videos matching")):
         assert page["statusCode"] == 200, page["body"][:2000]
         main = page["body"][page["body"].find("<main>"):]
-        assert heading in main and f'href="/v/{video.id}/"' in main, main
+        assert heading in main and f'href="/dev/v/{video.id}/"' in main, main
     assert api["statusCode"] == 200
     assert [item["id"] for item in json.loads(api["body"])["items"]] == [video.id]
 
