@@ -10,10 +10,11 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from videos.transcode import MAX_SHORT_SIDE, EncoderInterrupted, TranscodeError, ffmpeg_binary
+from videos.transcode import EncoderInterrupted, TranscodeError, ffmpeg_binary
 
 COUNT = 4
 CARD_WIDTH = 320
+MAX_SHORT_SIDE = 720
 _SHARPNESS = re.compile(r"lavfi\.signalstats\.YAVG=([0-9.]+)")
 _POSTER_SCALE = (
     f"scale=w='if(gte(iw,ih),-2,min({MAX_SHORT_SIDE},iw))':h='if(gte(iw,ih),min({MAX_SHORT_SIDE},ih),-2)'"
