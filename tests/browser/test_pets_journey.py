@@ -4,7 +4,8 @@ find the video by search and by species, make it private and see it vanish for s
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from tests.browser.test_smoke import CHROMIUM, CHROMIUM_ARGS, READY_TIMEOUT_MS, REPORT_CSP_VIOLATIONS, site  # noqa: F401
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REPORT_CSP_VIOLATIONS
+from tests.browser.test_smoke import READY_TIMEOUT_MS
 
 
 @pytest.fixture
@@ -15,7 +16,7 @@ def browser():
         chromium.close()
 
 
-def person(browser, site, username, problems):  # noqa: F811
+def person(browser, site, username, problems):
     """A page in its own browser context, signed in as `username` with the dev login."""
     context = browser.new_context()
     context.set_default_timeout(10_000)
@@ -32,7 +33,7 @@ def person(browser, site, username, problems):  # noqa: F811
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_pet_upload_search_species_and_privacy(site, browser, make_clip):  # noqa: F811
+def test_pet_upload_search_species_and_privacy(site, browser, make_clip):
     problems = []
     owner = person(browser, site, "ana", problems)
 
