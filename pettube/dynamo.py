@@ -26,6 +26,10 @@ INDEXES = {
     "by-owner": ("owner_id", "created_at"),
     "pending": ("pending", "due_at"),
     "owner-public": ("owner_public", "published_at"),
+    "pets-of": ("pet_owner", "created_at"),
+    "pet-videos": ("pet_feed", "published_at"),
+    "species": ("species_feed", "published_at"),
+    "search": ("term", "published_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
 _CURSOR_SALT = "videos.repository.cursor"  # unchanged, so cursors handed out before stay valid

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "social_django",
     "accounts",
     "videos",
+    "pets",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,14 @@ _RECIPES = {
                                             "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
                                             "-shortest"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
+    # Four 1 s parts: black, blurred, sharp, blurred (for the default thumbnail).
+    "black_blur_sharp": ("black_blur_sharp.mp4", [
+        *_LAVFI, "color=black:size=320x240:rate=25:duration=1",
+        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
+        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
+        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
+        "-filter_complex", "[1:v]gblur=sigma=12[b1];[3:v]gblur=sigma=12[b3];[0:v][b1][2:v][b3]concat=n=4:v=1:a=0[v]",
+        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
     # Long enough that its start is watchable well before its end.
     "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
                           "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),

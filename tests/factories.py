@@ -47,12 +47,29 @@ def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Vide
     return video, key
 
 
-def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee") -> repository.Video:
-    """A ready public video made through the repository's own transitions, without an encode
-    (for listings that need many)."""
-    video = start_upload(owner_id, title=title).video
+def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", description: str = "Good boy.",
+              pet: str = "dog", pets: list[str] = (), visibility: str = "public") -> repository.Video:
+    """A ready video without running the encoder: the upload is claimed and published with the
+    rendition the worker would record (its objects are not in the bucket). For tests of what
+    is listed where, which do not need the pictures."""
+    from datetime import timedelta
+
+    from videos import listings
+
+    video = services.start_upload(
+        owner_id=owner_id, owner_name=f"user{owner_id}", title=title, description=description, pet=pet,
+        filename="rex.mp4", content_type="video/mp4", size=1000, pets=list(pets), visibility=visibility,
+    ).video
     repository.claim(video.id, lease=timedelta(minutes=5))
-    return repository.mark_ready(video.id, rendition=repository.Rendition(
-        duration=3.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
-        video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster.jpg"),
+    return listings.mark_ready(video.id, rendition=repository.Rendition(
+        duration=2.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
+        video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster-1.jpg"),
+        card_key=storage.media_key(video.id, "card-1.jpg"), thumbnails=4,
     ))
+
+
+def pet(owner_id: str = "7", *, name: str = "Rex", species: str = "dog", breed: str = "", born=None):
+    from pets import services as pets
+
+    return pets.add_pet(owner_id=owner_id, owner_name=f"user{owner_id}", name=name, species=species, breed=breed,
+                        born=born)

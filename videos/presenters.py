@@ -11,12 +11,16 @@ def signed_url(key: str | None) -> str | None:
     return storage.presigned_get(key) if key else None
 
 
-def video_json(video: Video) -> dict:
-    return {
+def video_json(video: Video, *, for_owner: bool = False) -> dict:
+    """The API's view of a video; its owner also gets the candidate thumbnails' URLs (to pick
+    one with `PATCH {"poster": <index>}`)."""
+    answer = {
         "id": video.id,
         "title": video.title,
         "description": video.description,
         "pet": video.pet,
+        "pets": [{"id": tag.id, "name": tag.name, "species": tag.species} for tag in video.pets],
+        "visibility": video.visibility,
         "owner": video.owner_name,
         "status": video.status,
         "error": video.error if video.status == FAILED else None,
@@ -32,6 +36,9 @@ def video_json(video: Video) -> dict:
             "hls": master_playlist_url(video),
         },
     }
+    if for_owner:
+        answer["thumbnails"] = [signed_url(key) for key in thumbnail_keys(video)]
+    return answer
 
 
 def progress(video: Video) -> int | None:
@@ -48,7 +55,14 @@ def master_playlist_url(video: Video) -> str | None:
 
 
 def video_cards(videos: list[Video]) -> list[dict]:
-    """Videos with their presigned poster URLs, for the grids of the HTML pages."""
+    """Videos with their presigned poster URLs (the card-sized one too), for the grids of the
+    HTML pages."""
     return [
-        {"video": video, "poster_url": signed_url(video.poster_key)} for video in videos
+        {"video": video, "poster_url": signed_url(video.poster_key), "card_url": signed_url(video.card_key)}
+        for video in videos
     ]
+
+
+def thumbnail_keys(video: Video) -> list[str]:
+    """The keys of the video's candidate posters, in time order."""
+    return [storage.media_key(video.id, f"poster-{number}.jpg") for number in range(video.thumbnails)]

@@ -2,8 +2,10 @@
 
 Its items in the shared table (pettube/dynamo.py has the table, its key scheme and indexes):
 - primary key `id`: GetItem, PutItem, UpdateItem, DeleteItem for one video.
-- GSI `feed` (`feed`, `published_at`): sparse; only ready videos carry `feed = "public"`.
+- GSI `feed` (`feed`, `published_at`): sparse; only ready public videos carry `feed = "public"`.
   Query newest first for the home page.
+- GSI `owner-public` (`owner_public`, `published_at`): sparse; only ready public videos carry
+  `owner_public = <owner id>`, for profile pages.
 - GSI `by-owner` (`owner_id`, `created_at`): a person's videos in every status, newest first.
 - GSI `pending` (`pending`, `due_at`): sparse; only `uploading` and `processing` videos carry
   `pending = <status>`, and `due_at` is when the sweeper should look at them (upload expiry,
@@ -15,10 +17,17 @@ Its items in the shared table (pettube/dynamo.py has the table, its key scheme a
   Deleting a video does not lower them.
 Every status change is an UpdateItem with a ConditionExpression on the current status, so a
 duplicate or late event cannot move a video backwards; a failed condition returns None.
+Changes that also move a video in or out of other listings (publishing, editing, deleting) are
+actions for one transaction (`update_action`, `delete_action`), conditioned on `updated_at` as
+read, which every write changes; videos/listings.py builds those transactions.
+
+A public ready video is also copied, as a "card", onto the listing entries of other apps (its
+species, its pets' pages, search terms): `card` and `from_card` are that copy's format. A card
+carries no attribute of the video indexes above, so entries never show up in them.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -34,8 +43,17 @@ FEED = "public"
 _START_COUNTER = "upload-starts"
 
 
-class StartLimitReached(Exception):
-    """The owner's upload-start counter of this window is at its limit."""
+PUBLIC, UNLISTED, PRIVATE = "public", "unlisted", "private"
+VISIBILITIES = (PUBLIC, UNLISTED, PRIVATE)
+
+
+@dataclass(frozen=True)
+class PetTag:
+    """A pet a video is tagged with, as the video keeps it (so cards need no pet lookup)."""
+
+    id: str
+    name: str
+    species: str
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,10 @@ class Video:
     poster_size: int | None = None
     video_key: str | None = None
     poster_key: str | None = None
+    card_key: str | None = None
+    thumbnails: int = 0
+    visibility: str = PUBLIC
+    pets: tuple[PetTag, ...] = field(default=())
     # While processing (videos/streaming.py): the ladder being encoded and how far it got.
     source_fps: float | None = None
     rungs: str | None = None  # JSON, videos.ladder.rungs_to_json
@@ -76,6 +98,16 @@ class Video:
     @property
     def playable(self) -> bool:
         return self.status == READY or (self.status == PROCESSING and self.playable_at is not None)
+
+    @property
+    def listed(self) -> bool:
+        """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
+        return self.status == READY and self.visibility == PUBLIC
+
+    @property
+    def species(self) -> list[str]:
+        """What animals the video shows: its pet category and its tagged pets' species."""
+        return list(dict.fromkeys([self.pet, *(tag.species for tag in self.pets)]))
 
 
 @dataclass(frozen=True)
@@ -109,7 +141,8 @@ class Rendition:
     poster_size: int
     video_key: str
     poster_key: str
-
+    card_key: str
+    thumbnails: int
 
 @dataclass(frozen=True)
 class StartWindow:
@@ -125,16 +158,36 @@ class StartWindow:
 
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
-            "chunk_seconds", "parts", "parts_done"}
+            "chunk_seconds", "parts", "parts_done", "thumbnails"}
 _PART_LIFETIME = timedelta(days=7)
+# What a card (a listing entry's copy of a video) leaves out: what only the owner or the worker needs.
+_NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
+                 "has_audio", "chunk_seconds", "parts", "parts_done", "encoded_seconds", "playable_at"}
 
 
 def _to_attribute(name: str, value) -> dict:
     if name in _STAMPS:
         return {"S": dynamo.stamp(value)}
+    if name == "pets":
+        return {"S": json.dumps([tag.__dict__ for tag in value])}
     if isinstance(value, (int, float, Decimal)):
         return {"N": str(value)}
     return {"S": str(value)}
+
+
+def _to_item(video: Video) -> dict:
+    """The video's item, with the attributes that place it in the indexes its state calls for."""
+    item = {
+        name: _to_attribute(name, value)
+        for name, value in video.__dict__.items()
+        if value is not None and not (name == "error" and not value)
+    }
+    if video.status in (UPLOADING, PROCESSING):
+        item["pending"] = {"S": video.status}
+    if video.listed:
+        item["feed"] = {"S": FEED}
+        item["owner_public"] = {"S": video.owner_id}
+    return item
 
 
 def _from_item(item: dict) -> Video:
@@ -148,9 +201,25 @@ def _from_item(item: dict) -> Video:
             values[name] = int(number) if name in _NUMBERS else float(number)
         elif name in _STAMPS:
             values[name] = dynamo.parse_stamp(attribute["S"])
+        elif name == "pets":
+            values[name] = tuple(PetTag(**tag) for tag in json.loads(attribute["S"]))
         else:
             values[name] = attribute["S"]
     return Video(**values)
+
+
+def card(video: Video) -> dict:
+    """The attributes a listing entry copies from a public video, to show its card."""
+    item = {name: value for name, value in _to_item(video).items() if name not in _NOT_ON_CARDS}
+    for name in ("feed", "owner_public", "pending"):
+        item.pop(name, None)
+    item["video_id"] = item.pop("id")
+    item["video_owner"] = item.pop("owner_id")
+    return item
+
+
+def from_card(item: dict) -> Video:
+    return _from_item({**item, "id": item["video_id"], "owner_id": item["video_owner"]})
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -234,25 +303,49 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
 # --- writes ---------------------------------------------------------------------------------
 
 
-def create(video: Video, *, counted_in: StartWindow | None = None) -> Video:
-    """Store a new video. With `counted_in`, its start is counted in that window in the same
-    transaction (one round trip); StartLimitReached, and nothing written, when the window is full."""
-    item = {
-        name: _to_attribute(name, value)
-        for name, value in video.__dict__.items()
-        if value is not None
+def create_action(video: Video) -> dict:
+    return {"Put": {"Item": _to_item(video), "ConditionExpression": "attribute_not_exists(id)"}}
+
+
+def update_action(old: Video, new: Video) -> dict:
+    """Turn the item of `old` into `new`'s, only if nobody wrote it since `old` was read."""
+    before, after = _to_item(old), _to_item(new)
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    removed = sorted(name for name in before if name not in after)
+    names = {f"#a{number}": name for number, name in enumerate(changed + removed)}
+    aliases = {name: alias for alias, name in names.items()}
+    update = " ".join(
+        part
+        for part in (
+            "SET " + ", ".join(f"{aliases[name]} = :a{aliases[name][2:]}" for name in changed) if changed else "",
+            "REMOVE " + ", ".join(aliases[name] for name in removed) if removed else "",
+        )
+        if part
+    )
+    return {
+        "Update": {
+            "Key": {"id": {"S": old.id}},
+            "ConditionExpression": "updated_at = :was",
+            "UpdateExpression": update,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {":was": before["updated_at"]}
+            | {f":a{aliases[name][2:]}": after[name] for name in changed},
+        }
     }
-    item["pending"] = {"S": video.status}
-    put = {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}
-    if counted_in is None:
-        dynamo.client().put_item(TableName=settings.PETTUBE_TABLE, **put)
-        return video
-    try:
-        dynamo.transact({"Put": put}, count_start(counted_in))
-    except dynamo.ConditionFailed as failed:
-        if failed.failed_actions == [1]:
-            raise StartLimitReached(counted_in.owner_id) from failed
-        raise
+
+
+def delete_action(video: Video) -> dict:
+    return {
+        "Delete": {
+            "Key": {"id": {"S": video.id}},
+            "ConditionExpression": "updated_at = :was",
+            "ExpressionAttributeValues": {":was": {"S": dynamo.stamp(video.updated_at)}},
+        }
+    }
+
+
+def create(video: Video) -> Video:
+    dynamo.client().put_item(TableName=settings.PETTUBE_TABLE, **create_action(video)["Put"])
     return video
 
 
@@ -271,6 +364,11 @@ def count_start(window: StartWindow) -> dict:
             },
         }
     }
+
+
+def with_rendition(video: Video, rendition: Rendition, *, now: datetime) -> Video:
+    """`video` as it is once ready with `rendition`: published now, out of the sweeper's way."""
+    return replace(video, **rendition.__dict__, status=READY, published_at=now, updated_at=now, due_at=None, error="")
 
 
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
@@ -313,27 +411,6 @@ def postpone(video_id: str, *, status: str, due_at: datetime) -> Video | None:
         update="SET #d = :due",
         names={"#s": "status", "#d": "due_at"},
         values={":s": {"S": status}, ":due": {"S": dynamo.stamp(due_at)}},
-    )
-
-
-def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
-    now = now or dynamo.now()
-    fields = {name: _to_attribute(name, value) for name, value in rendition.__dict__.items()}
-    assignments = ", ".join(f"#{name} = :{name}" for name in fields)
-    return _transition(
-        video_id,
-        condition="#s = :processing",
-        update=f"SET #s = :ready, #f = :feed, #op = owner_id, published_at = :now, updated_at = :now, {assignments} "
-        "REMOVE #p, #d, #e",
-        names={"#s": "status", "#f": "feed", "#op": "owner_public", "#p": "pending", "#d": "due_at", "#e": "error"}
-        | {f"#{name}": name for name in fields},
-        values={
-            ":processing": {"S": PROCESSING},
-            ":ready": {"S": READY},
-            ":feed": {"S": FEED},
-            ":now": {"S": dynamo.stamp(now)},
-        }
-        | {f":{name}": value for name, value in fields.items()},
     )
 
 
@@ -453,10 +530,6 @@ def parts(video_id: str, *, attempt: int, names: list[str]) -> dict[str, list[tu
 
 def _part_id(video_id: str, attempt: int, part: str) -> str:
     return f"part#{video_id}#{attempt}#{part}"
-
-
-def delete(video_id: str) -> None:
-    dynamo.client().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
 
 
 def delete_if(video_id: str, *, status: str) -> bool:

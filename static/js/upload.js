@@ -57,6 +57,8 @@ form.addEventListener("submit", async (event) => {
     title: form.elements.title.value,
     description: form.elements.description.value,
     pet: form.elements.pet.value,
+    pets: [...form.querySelectorAll("input[name=pets]:checked")].map((input) => input.value),
+    visibility: form.elements.visibility.value,
     filename: file.name,
     content_type: file.type || "video/mp4",
     size: file.size,

@@ -1,4 +1,4 @@
-// Watch and "my videos" pages: delete with confirmation, live status of unfinished videos.
+// Watch and "my videos" pages: delete with confirmation, visibility, live status of unfinished videos.
 import { api, followStatus } from "./api.js";
 
 for (const button of document.querySelectorAll("button[data-delete]")) {
@@ -16,6 +16,20 @@ for (const button of document.querySelectorAll("button[data-delete]")) {
   });
 }
 
+// "My videos": who can watch, changed in place.
+for (const select of document.querySelectorAll("select[data-visibility]")) {
+  let saved = select.value;
+  select.addEventListener("change", async () => {
+    select.disabled = true;
+    const { ok, data } = await api("PATCH", `/api/videos/${select.dataset.visibility}/`, { visibility: select.value });
+    select.disabled = false;
+    if (ok) saved = data.visibility;
+    else {
+      select.value = saved;
+      window.alert(data?.error || "The change could not be saved.");
+    }
+  });
+}
 const finished = (video) => video.status === "ready" || video.status === "failed";
 
 for (const element of document.querySelectorAll("[data-video-id][data-status]")) {

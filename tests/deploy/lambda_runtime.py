@@ -189,7 +189,8 @@ def api_gateway_event(method: str, path: str, *, host: str = "abc123.execute-api
         },
         "multiValueHeaders": {},
         "queryStringParameters": query,
-        "multiValueQueryStringParameters": None,
+        # API Gateway sends both; Zappa reads the multi-value one.
+        "multiValueQueryStringParameters": {name: [value] for name, value in query.items()} if query else None,
         "pathParameters": {"proxy": path.lstrip("/")},
         "stageVariables": None,
         "requestContext": {

@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -94,9 +95,10 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     body = client.get(f"/api/videos/{video.id}/").json()
 
     assert set(body) == {
-        "id", "title", "description", "pet", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "progress", "playable", "playback",
+        "id", "title", "description", "pet", "pets", "owner", "status", "error", "duration", "width", "height",
+        "created_at", "thumbnail_url", "progress", "playable", "playback", "visibility",
     }
+    assert (body["pets"], body["visibility"]) == ([], "public")
     assert set(body["playback"]) == {"mp4", "hls"}
     assert (body["status"], body["progress"], body["playable"]) == ("ready", 100, True)
     assert body["playback"]["hls"] == f"/v/{video.id}/hls/master.m3u8"
@@ -104,7 +106,7 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
     assert "X-Amz-Signature=" in body["playback"]["mp4"]
     assert "X-Amz-Expires=3600" in body["playback"]["mp4"]
-    assert f"media/{video.id}/poster.jpg?" in body["thumbnail_url"]
+    assert re.search(rf"media/{video.id}/poster-[0-3]\.jpg\?", body["thumbnail_url"])
     assert "X-Amz-Signature=" in body["thumbnail_url"]
     assert f"media/{video.id}/video.mp4?" in body["playback"]["mp4"]
 

@@ -68,7 +68,8 @@ def after_one_sweep(video_id):
 
 def test_dynamodb_throttling_when_marking_ready_is_retried(bystander, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    fault = Fault("dynamodb", "UpdateItem", code="ProvisionedThroughputExceededException", status=400, when=b":ready")
+    fault = Fault("dynamodb", "TransactWriteItems", code="ProvisionedThroughputExceededException", status=400,
+                  when=b"\"ready\"")
 
     assert processing.ingest_upload(key=key).status == PROCESSING
     assert fault.hits == 1
@@ -79,7 +80,7 @@ def test_dynamodb_throttling_when_marking_ready_is_retried(bystander, make_clip)
 
 def test_dynamodb_throttling_that_never_passes_ends_failed_with_the_reason(bystander, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    Fault("dynamodb", "UpdateItem", code="ThrottlingException", status=400, times=99, when=b":ready")
+    Fault("dynamodb", "TransactWriteItems", code="ThrottlingException", status=400, times=99, when=b"\"ready\"")
 
     processing.ingest_upload(key=key)
     for _ in range(processing.MAX_ATTEMPTS):

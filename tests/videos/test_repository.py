@@ -17,7 +17,9 @@ def test_table_has_on_demand_billing_point_in_time_recovery_and_its_indexes(aws)
     backups = dynamodb.describe_continuous_backups(TableName=settings.PETTUBE_TABLE)
 
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {"feed", "by-owner", "pending", "owner-public"}
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+        "feed", "by-owner", "pending", "owner-public", "pets-of", "pet-videos", "species", "search"
+    }
     recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
 
