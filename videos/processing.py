@@ -174,12 +174,12 @@ def sweep(*, now: datetime | None = None, time_left: Callable[[], float] | None 
     expired = retried = timed_out = 0
     for video in repository.due(UPLOADING, now=now + _upload_window() - MISSED_EVENT_AFTER):
         key = storage.upload_key(video.owner_id, video.id)
-        if storage.size_of(key) is not None:
+        if video.upload_id is None and storage.size_of(key) is not None:  # an open multipart upload has no object
             log.warning("upload event missed; processing now", extra={"video_id": video.id})
             retried += 1
             ingest_upload(key=key, time_left=time_left)
         elif video.due_at <= now and repository.delete_if(video.id, status=UPLOADING):
-            storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+            storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
             log.info("expired upload removed", extra={"video_id": video.id})
             expired += 1
     for video in repository.due(PROCESSING, now=now):

@@ -52,6 +52,8 @@ class Video:
     poster_size: int | None = None
     video_key: str | None = None
     poster_key: str | None = None
+    upload_id: str | None = None  # an open S3 multipart upload, until the server completes it
+    part_size: int | None = None  # bytes per part of a multipart upload (the last may be smaller)
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class Rendition:
 # --- item mapping ---------------------------------------------------------------------------
 
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at"}
-_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size"}
+_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "part_size"}
 
 
 def _to_attribute(name: str, value) -> dict:
@@ -274,6 +276,18 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
             ":reason": {"S": reason[:500]},
             ":now": {"S": dynamo.stamp(now)},
         },
+    )
+
+
+def upload_completed(video_id: str, *, upload_id: str) -> Video | None:
+    """Forget the multipart upload `upload_id` once S3 has assembled it (the object exists now,
+    so the sweeper may look for it); None when the video moved on or is gone."""
+    return _transition(
+        video_id,
+        condition="#u = :u",
+        update="REMOVE #u",
+        names={"#u": "upload_id"},
+        values={":u": {"S": upload_id}},
     )
 
 

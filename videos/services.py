@@ -34,7 +34,7 @@ class RateLimited(Exception):
 @dataclass(frozen=True)
 class UploadStart:
     video: Video
-    upload: storage.PresignedPost
+    upload: storage.PresignedPost | storage.MultipartUpload
 
 
 def new_video_id() -> str:
@@ -45,14 +45,20 @@ def start_upload(
     *, owner_id: str, owner_name: str, title: str, description: str, pet: str, filename: str,
     content_type: str, size: int,
 ) -> UploadStart:
-    """Record a new video as `uploading` and return the presigned POST the browser sends the
-    file with. The key is ours (`uploads/<owner>/<id>`); the filename is only kept as metadata.
+    """Record a new video as `uploading` and return how the browser sends the file: a presigned
+    POST, or for a large file a multipart upload (videos/multipart.py hands out its part URLs and
+    completes it). The key is ours (`uploads/<owner>/<id>`); the filename is only metadata.
     Raises RateLimited past PETTUBE_UPLOADS_PER_HOUR upload starts in the last hour."""
     now = datetime.now(UTC)
     _check_upload_rate(owner_id, now)
+    video_id = new_video_id()
+    key = storage.upload_key(owner_id, video_id)
+    multipart = (
+        storage.begin_multipart(key=key, content_type=content_type, size=size) if storage.uses_multipart(size) else None
+    )
     video = repository.create(
         Video(
-            id=new_video_id(),
+            id=video_id,
             owner_id=owner_id,
             owner_name=owner_name,
             title=title,
@@ -64,10 +70,12 @@ def start_upload(
             due_at=now + timedelta(hours=settings.PETTUBE_UPLOAD_EXPIRY_HOURS),
             filename=filename,
             declared_size=size,
+            upload_id=multipart and multipart.upload_id,
+            part_size=multipart and multipart.part_size,
         )
     )
-    upload = storage.presigned_upload(
-        key=storage.upload_key(owner_id, video.id),
+    upload = multipart or storage.presigned_upload(
+        key=key,
         content_type=content_type,
         max_bytes=size,  # the declared size, itself at most PETTUBE_MAX_UPLOAD_BYTES
     )
@@ -85,15 +93,16 @@ def _check_upload_rate(owner_id: str, now: datetime) -> None:
 
 
 def delete_video(*, video_id: str, user_id: str) -> None:
-    """Delete a video and every object it has. Only its owner may. A worker still processing
-    it notices at the end (its conditional write fails) and removes what it wrote."""
+    """Delete a video and every object it has (cancelling an upload under way). Only its owner
+    may. A worker still processing it notices at the end (its conditional write fails) and
+    removes what it wrote."""
     video = repository.get(video_id)
     if video is None:
         raise NotFound(video_id)
     if video.owner_id != user_id:
         raise Forbidden(video_id)
     repository.delete(video_id)
-    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
     log.info("deleted", extra={"video_id": video.id, "owner_id": user_id})
 
 
