@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from pettube import dynamo
 from videos import services, storage
-from videos.forms import PETS, UploadStartForm
+from videos.forms import PETS
 from videos.presenters import signed_url, video_cards
 from videos.repository import InvalidCursor
 
@@ -53,7 +53,11 @@ def upload(request):
     return render(
         request,
         "videos/upload.html",
-        {"form": UploadStartForm(), "pets": PETS, "max_gb": f"{settings.PETTUBE_MAX_UPLOAD_BYTES / 1024**3:g}"},
+        {
+            "pets": PETS,
+            "max_bytes": settings.PETTUBE_MAX_UPLOAD_BYTES,
+            "max_gb": f"{settings.PETTUBE_MAX_UPLOAD_BYTES / 1024**3:g}",
+        },
     )
 
 
