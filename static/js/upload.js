@@ -18,7 +18,9 @@ const processingBar = document.getElementById("processing-bar");
 const button = (action) => section.querySelector(`[data-action=${action}]`);
 const maxBytes = Number(form.dataset.maxBytes);
 // The API's field names, and the form field that shows their errors.
-const FIELD_OF = { title: "title", description: "description", pet: "pet", filename: "file", content_type: "file", size: "file" };
+const FIELD_OF = {
+  title: "title", description: "description", pet: "pet", file: "file", filename: "file", content_type: "file", size: "file",
+};
 const VIDEO_NAME = /\.(mp4|m4v|mov|webm|mkv|avi|3gp|mts|mpg|mpeg|wmv)$/i;
 
 let resuming = null; // the video id when the chosen file continues an upload started before

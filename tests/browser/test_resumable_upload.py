@@ -76,6 +76,8 @@ def test_cut_off_then_reloaded_upload_resumes_to_the_exact_file_and_one_video(
     part_count = -(-big_file.stat().st_size // storage.PART_SIZE)
 
     wait_for_bar(page, 20)
+    expect(page.get_by_role("progressbar", name="Upload progress")).to_be_visible()
+    expect(page.get_by_test_id("announcer")).to_have_text("Uploading long-walk.mp4.")
     uplink.cut()  # context.set_offline(True), and the throttled connections too
     expect(page.get_by_test_id("retry")).to_contain_text("You are offline")
     cut_at = page.eval_on_selector("#upload-bar", "bar => bar.value")
