@@ -13,7 +13,8 @@ from videos.views import render_cards
 
 
 def login_page(request):
-    return render(request, "accounts/login.html", {"form": DevLoginForm(), "next": _next_url(request), "signing_in": True})
+    context = {"form": DevLoginForm(), "next": _next_url(request), "signing_in": True}
+    return render(request, "accounts/login.html", context)
 
 
 @require_http_methods(["POST"])

@@ -180,7 +180,8 @@ def main() -> None:
     finally:
         server.stop()
         path.unlink()
-    print(f"file: {SIZE / 1e6:.0f} MB; parts of {storage.PART_SIZE / 2**20:.0f} MiB, {CONNECTIONS} at once; runs: {runs}")
+    part_mib = storage.PART_SIZE / 2**20
+    print(f"file: {SIZE / 1e6:.0f} MB; parts of {part_mib:.0f} MiB, {CONNECTIONS} at once; runs: {runs}")
     print(f"multipart (s): {[round(t, 2) for t in multipart_times]}")
     print(f"one POST (s): {[round(t, 2) for t in post_times]}")
     print(f"cut half-way and resumed: re-sent {extra_bytes / 1e6:.1f} MB = {extra_parts} part(s) "

@@ -33,8 +33,8 @@ _RECIPES = {
                                             "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
                                             "-shortest"]),
     # Noise, losslessly coded: about 20 MB for 4 s, so it is sent as a multipart upload (3 parts).
-    "noisy": ("noisy.mp4", [*_LAVFI, "nullsrc=size=480x270:rate=25,geq=lum='random(1)*255':cb=128:cr=128", "-t", "4",
-                            "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p"]),
+    "noisy": ("noisy.mp4", [*_LAVFI, "nullsrc=size=480x270:rate=25,geq=lum='random(1)*255':cb=128:cr=128",
+                            "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
 }
 

@@ -78,7 +78,8 @@ def open_page(browser, problems):
             log.warning("browser: %s", text)  # shown with the failure of any later step
             problems.append(text)
 
-        page.on("console", lambda message: message.type == "error" and problem(f"{message.text} ({message.location['url']})"))
+        page.on("console", lambda message: message.type == "error"
+                and problem(f"{message.text} ({message.location['url']})"))
         page.on("pageerror", lambda failure: problem(f"uncaught: {failure}"))
         page.on("dialog", lambda dialog: dialog.accept())  # "leave this page?" while uploading: yes
         page.add_init_script(REPORT_CSP_VIOLATIONS)

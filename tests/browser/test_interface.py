@@ -99,7 +99,9 @@ def test_form_errors_are_plain_next_to_their_fields_all_at_once_and_checked_here
     page.get_by_label("Title").fill("Biscuit")
     page.get_by_label("Video file").set_input_files(notes)
     page.get_by_role("button", name="Upload").click()
-    expect(page.locator("#file-error")).to_have_text("“notes.txt” is not a video. Choose a video file (MP4, MOV, WebM…).")
+    expect(page.locator("#file-error")).to_have_text(
+        "“notes.txt” is not a video. Choose a video file (MP4, MOV, WebM…)."
+    )
     expect(page.locator("#title-error")).to_be_hidden()
     expect(page.get_by_label("Title")).not_to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Video file")).to_be_focused()
@@ -202,7 +204,8 @@ def test_small_things(lola, lolas_videos, live_server, page, problems):
     uploaded = ready_row.locator("time")
     expect(uploaded).not_to_contain_text("UTC")  # the viewer's local time
     expect(uploaded).to_have_attribute("title", lolas_videos["ready"].created_at.strftime("%a, %d %b %Y %H:%M:%S GMT"))
-    assert failed_row.locator(".mini > *").bounding_box()["width"] == ready_row.locator(".mini img").bounding_box()["width"]
+    placeholder, poster = failed_row.locator(".mini > *"), ready_row.locator(".mini img")
+    assert placeholder.bounding_box()["width"] == poster.bounding_box()["width"]  # no layout shift
     assert [text for text in problems if "/accounts/dev-login/" not in text] == []  # its 400 is the refusal
 
 

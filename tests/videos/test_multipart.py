@@ -50,7 +50,7 @@ def open_uploads() -> list[dict]:
 def upload_events(queue_url: str) -> list[str]:
     sqs = aws_clients.client("sqs")
     names = []
-    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0).get("Messages"):
+    while messages := sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get("Messages"):
         for message in messages:
             names += [record["eventName"] for record in json.loads(message["Body"]).get("Records", [])]
             sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
@@ -187,8 +187,9 @@ def test_parts_that_do_not_add_up_to_the_declared_size_are_refused(aws, signed_i
 
 
 def test_sizes_over_the_limit_cannot_start(aws, signed_in):
+    too_big = settings.PETTUBE_MAX_UPLOAD_BYTES + 1
     response = post(signed_in, "/api/videos/", {"title": "t", "pet": "dog", "filename": "f.mp4",
-                                                 "content_type": "video/mp4", "size": settings.PETTUBE_MAX_UPLOAD_BYTES + 1})
+                                                 "content_type": "video/mp4", "size": too_big})
 
     assert response.status_code == 400 and set(response.json()["errors"]) == {"size"}
     assert open_uploads() == []
