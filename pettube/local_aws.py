@@ -38,6 +38,7 @@ def free_port() -> int:
 def start_server() -> tuple[ThreadedMotoServer, str]:
     """Start moto on a free loopback port and point this process (and its children, such as
     runserver's reloaded workers) at it through the environment."""
+    _make_dynamodb_writes_atomic()
     port = free_port()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns runserver's
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -46,6 +47,25 @@ def start_server() -> tuple[ThreadedMotoServer, str]:
     os.environ.update(_LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=endpoint, PETTUBE_AWS="local")
     aws.reset_clients()
     return server, endpoint
+
+
+def _make_dynamodb_writes_atomic() -> None:
+    """DynamoDB checks a write's condition and applies it atomically; moto does it in steps, so
+    two concurrent conditional writes could both succeed (two workers claiming one upload).
+    Serving its DynamoDB requests one at a time restores the guarantee the app relies on."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "serialized", False):
+        return
+    lock = threading.Lock()
+    unserialized = DynamoHandler.call_action
+
+    def call_action(self):
+        with lock:
+            return unserialized(self)
+
+    call_action.serialized = True
+    DynamoHandler.call_action = call_action
 
 
 def provision(*, extra_origins: Sequence[str] = ()) -> str:

@@ -20,7 +20,7 @@ export function sleep(ms) {
 }
 
 // Follows a video until it is ready or failed (or gone: null); calls onChange whenever its
-// status or processing progress changes. A dropped connection only delays the next look.
+// status, progress or playability changes. A dropped connection only delays the next look.
 export async function followStatus(id, onChange) {
   let last = null;
   for (let delay = 1000; ; delay = Math.min(delay * 1.25, 5000)) {
@@ -32,8 +32,9 @@ export async function followStatus(id, onChange) {
     }
     if (answer && !answer.ok) return null;
     const video = answer?.data;
-    if (video && `${video.status} ${video.progress}` !== last) {
-      last = `${video.status} ${video.progress}`;
+    const state = video && `${video.status} ${video.progress} ${video.playable}`;
+    if (video && state !== last) {
+      last = state;
       onChange(video);
     }
     if (video && (video.status === "ready" || video.status === "failed")) return video;

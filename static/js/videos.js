@@ -40,47 +40,61 @@ for (const button of document.querySelectorAll("button[data-delete]")) {
 
 // --- live status ----------------------------------------------------------------------------
 
+const finished = (video) => video.status === "ready" || video.status === "failed";
+
 function showStatus(element, video) {
-  element.dataset.status = video.status;
-  const progress = typeof video.progress === "number" && video.status === "processing" ? ` ${Math.round(video.progress)}%` : "";
+  const done = typeof video.progress === "number" && video.status === "processing" ? ` ${Math.round(video.progress)}%` : "";
   for (const badge of element.querySelectorAll(".status")) {
-    badge.textContent = `${video.status}${progress}`;
+    badge.textContent = `${video.status}${done}`;
     badge.className = `status status-${video.status}`;
   }
-  const sentence = element.querySelector(".player-placeholder[data-testid=status]");
-  if (sentence) sentence.textContent = statusSentence(video);
+  const placeholder = element.querySelector(".player-placeholder");
+  if (placeholder) placeholder.textContent = statusSentence(video);
+  const encoding = element.querySelector(".encoding");
+  if (encoding && video.status === "processing") {
+    encoding.textContent = `Still encoding: ${video.progress}%. You are watching what is ready so far.`;
+  } else if (encoding && finished(video)) encoding.remove();
 }
 
-function follow(element) {
-  followStatus(element.dataset.videoId, (video) => showStatus(element, video)).then((video) => {
+function followWatchPage(element) {
+  // Watching the start already, the player reloads its playlist by itself until the end; a page
+  // without a player shows one as soon as the start can be watched.
+  const hasPlayer = Boolean(element.querySelector("#player"));
+  followStatus(element.dataset.videoId, (video) => {
+    showStatus(element, video);
+    if (!hasPlayer && video.playable && !finished(video)) window.location.reload();
+  }).then((video) => {
+    if (video?.status !== "ready") return;
+    if (hasPlayer) return notify(`“${video.title}” is ready and on the feed.`);
+    flash(`“${video.title}” is ready and on the feed.`);
+    window.location.reload();
+  });
+}
+
+function followRow(row) {
+  followStatus(row.dataset.videoId, (video) => showStatus(row, video)).then((video) => {
     if (!video) return;
-    if (element.tagName === "ARTICLE") {
-      if (video.status === "ready") {
-        flash(`“${video.title}” is ready and on the feed.`);
-        window.location.reload();
-      }
-      return;
-    }
     if (video.status === "ready" && video.thumbnail_url) {
-      const cell = element.querySelector(".mini");
       const image = document.createElement("img");
       image.src = video.thumbnail_url;
       image.alt = "";
-      cell.replaceChildren(image);
+      row.querySelector(".mini").replaceChildren(image);
     }
     if (video.status === "failed") {
       const reason = document.createElement("div");
       reason.className = "reason";
       reason.textContent = video.error;
-      element.querySelector(".status").after(reason);
+      row.querySelector(".status").after(reason);
     }
-    element.querySelector("[data-resume]")?.remove();
+    row.querySelector("[data-resume]")?.remove();
     notify(video.status === "ready" ? `“${video.title}” is ready.` : `“${video.title}” could not be processed.`);
   });
 }
 
 for (const element of document.querySelectorAll("[data-video-id][data-status]")) {
-  if (["uploading", "processing"].includes(element.dataset.status)) follow(element);
+  if (!["uploading", "processing"].includes(element.dataset.status)) continue;
+  if (element.matches(".watch")) followWatchPage(element);
+  else followRow(element);
 }
 
 // --- resuming an upload from its row --------------------------------------------------------
