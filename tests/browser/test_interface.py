@@ -216,3 +216,18 @@ def test_the_empty_feed_links_to_sign_in(live_server, aws, page, problems):
 
     page.wait_for_url(f"{live_server.url}/login/?next=/upload/")
     assert problems == []
+
+
+def test_the_keyboard_goes_through_the_upload_page_in_reading_order(lola, live_server, aws, page, problems):
+    sign_in(page, live_server.url, "lola")
+    page.goto(f"{live_server.url}/upload/")
+
+    order = []
+    for _ in range(9):
+        page.keyboard.press("Tab")
+        order.append(page.evaluate("() => document.activeElement.labels?.[0]?.textContent.trim() || "
+                                   "document.activeElement.textContent.trim()"))
+
+    assert order == ["PetTube", "Upload", "My videos", "Sign out", "Title", "Description (optional)", "Pet",
+                     "Video file", "Upload"]
+    assert problems == []

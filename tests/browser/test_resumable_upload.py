@@ -132,13 +132,23 @@ def test_an_upload_left_for_my_videos_resumes_from_its_row(site_without_worker, 
     assert problems == []
 
 
-def test_cancel_aborts_the_upload_and_leaves_nothing(site_without_worker, page, problems, big_file):
+def test_pause_stops_sending_resume_goes_on_cancel_leaves_nothing(site_without_worker, page, problems, big_file):
     site = site_without_worker
     sign_in(page, site, "pip")
     Uplink(page, PHONE_UPLINK)
     owner_id = repository.get(start(page, site, big_file, "Never mind")).owner_id
     wait_for_bar(page, 10)
 
+    page.get_by_role("button", name="Pause").click()
+    expect(page.get_by_test_id("phase")).to_have_text("Paused")
+    expect(page.get_by_test_id("announcer")).to_have_text("Upload paused.")
+    expect(page.get_by_role("button", name="Resume")).to_be_focused()
+    paused_at = page.eval_on_selector("#upload-bar", "bar => bar.value")
+    page.wait_for_timeout(1500)
+    assert page.eval_on_selector("#upload-bar", "bar => bar.value") <= paused_at  # nothing moves
+    page.get_by_role("button", name="Resume").click()
+    expect(page.get_by_test_id("announcer")).to_have_text("Upload resumed.")
+    page.wait_for_function(f"() => document.querySelector('#upload-bar').value > {paused_at}", timeout=30_000)
     page.get_by_role("button", name="Cancel upload").click()
 
     expect(page.get_by_test_id("flash")).to_have_text("Upload cancelled: nothing was kept.")
