@@ -75,7 +75,9 @@ def complete_upload(*, video_id: str, user_id: str) -> Video:
         if by_number[number].size != expected:
             raise BadParts(f"Part {number} has {by_number[number].size} bytes; it should have {expected}.")
     key = storage.upload_key(video.owner_id, video.id)
-    storage.complete_multipart(key=key, upload_id=video.upload_id, parts=[by_number[n] for n in range(1, count + 1)])
+    in_order = [by_number[number] for number in range(1, count + 1)]
+    if not storage.complete_multipart(key=key, upload_id=video.upload_id, parts=in_order):
+        raise NotOpen(video.id)  # cancelled meanwhile
     log.info("multipart upload completed", extra={"video_id": video.id, "parts": count})
     return repository.upload_completed(video.id, upload_id=video.upload_id) or repository.get(video.id) or video
 

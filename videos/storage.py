@@ -204,13 +204,20 @@ def stored_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
         marker = page["NextPartNumberMarker"]
 
 
-def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> None:
-    _s3().complete_multipart_upload(
-        Bucket=settings.PETTUBE_BUCKET,
-        Key=key,
-        UploadId=upload_id,
-        MultipartUpload={"Parts": [{"PartNumber": part.number, "ETag": part.etag} for part in parts]},
-    )
+def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> bool:
+    """Have S3 assemble `parts` into `key`; False when the upload was aborted meanwhile."""
+    try:
+        _s3().complete_multipart_upload(
+            Bucket=settings.PETTUBE_BUCKET,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": part.number, "ETag": part.etag} for part in parts]},
+        )
+    except _s3().exceptions.ClientError as error:
+        if _code(error) == "NoSuchUpload":
+            return False
+        raise
+    return True
 
 
 def abort_multipart(*, key: str, upload_id: str) -> None:

@@ -219,3 +219,4 @@ def test_the_sweep_aborts_abandoned_multipart_uploads_without_a_head_object(aws,
     assert heads == []
     assert open_uploads() == []
     assert repository.get(started["id"]) is None
+
