@@ -32,9 +32,6 @@ _RECIPES = {
                                             "-t", "2", "-c:v", "libx265", "-preset", "ultrafast", "-pix_fmt", "yuv420p10le",
                                             "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
                                             "-shortest"]),
-    # Noise, losslessly coded: about 20 MB for 4 s, so it is sent as a multipart upload (3 parts).
-    "noisy": ("noisy.mp4", [*_LAVFI, "nullsrc=size=480x270:rate=25,geq=lum='random(1)*255':cb=128:cr=128",
-                            "-t", "4", "-c:v", "libx264", "-preset", "ultrafast", "-qp", "0", "-pix_fmt", "yuv420p"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
     # Long enough that its start is watchable well before its end.
     "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
@@ -54,6 +51,8 @@ def make(name: str, directory: Path) -> Path:
         return _rotated(make("iphone_source", directory), directory / "iphone.mov")
     if name == "truncated":
         return _truncated(directory)
+    if name == "padded":
+        return _padded(directory)
     if name == "size_switch":
         return _size_switch(directory)
     if name == "html":
@@ -79,6 +78,17 @@ def _portrait(directory: Path) -> Path:
 def _rotated(source: Path, path: Path) -> Path:
     if not path.exists():
         _ffmpeg("-display_rotation", "90", "-i", str(source), "-c", "copy", str(path))
+    return path
+
+
+def _padded(directory: Path) -> Path:
+    """The small clip followed by a 17 MiB `free` box (which players skip): large enough to be
+    sent as a multipart upload (3 parts), as cheap to encode as the small clip."""
+    path = directory / "padded.mp4"
+    if not path.exists():
+        padding = 17 * 1024**2
+        free_box = (padding + 8).to_bytes(4, "big") + b"free" + bytes(padding)
+        path.write_bytes(make("small", directory).read_bytes() + free_box)
     return path
 
 

@@ -79,7 +79,7 @@ def test_a_large_file_gets_a_multipart_upload_and_a_small_one_a_post(aws, signed
 def test_parts_uploaded_then_completed_by_the_server_give_the_exact_file_and_reach_on_upload(
     aws, signed_in, user, make_clip
 ):
-    clip = make_clip("noisy")
+    clip = make_clip("padded")
     data = clip.read_bytes()
     started = start(signed_in, len(data))
     count = started["upload"]["part_count"]
