@@ -195,14 +195,21 @@ async function followProcessing(id) {
   };
   tick();
   const clock = setInterval(tick, 1000);
+  let watching = false;
   const final = await followStatus(id, (video) => {
     if (typeof video.progress === "number") {
       percent = Math.round(video.progress);
       processingBar.value = percent;
       tick();
     }
+    // The watch page plays the start as soon as the first segments are published.
+    if (video.playable && !watching && video.status !== "ready") {
+      watching = true;
+      window.location.assign(`/v/${id}/`);
+    }
   });
   clearInterval(clock);
+  if (watching) return;
   if (final?.status === "ready") {
     setPhase("ready", "Ready!");
     announce("The video is ready. Opening it…");
