@@ -45,7 +45,11 @@ check-deploy: install-dev
 	GOOGLE_OAUTH2_KEY=check-deploy GOOGLE_OAUTH2_SECRET=check-deploy \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test: install-test chromium
+# What the browser tests inject into pages (axe-core), pinned in package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+test: install-test chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:

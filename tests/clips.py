@@ -59,6 +59,8 @@ def make(name: str, directory: Path) -> Path:
         return _rotated(make("iphone_source", directory), directory / "iphone.mov")
     if name == "truncated":
         return _truncated(directory)
+    if name == "padded":
+        return _padded(directory)
     if name == "size_switch":
         return _size_switch(directory)
     if name == "html":
@@ -84,6 +86,17 @@ def _portrait(directory: Path) -> Path:
 def _rotated(source: Path, path: Path) -> Path:
     if not path.exists():
         _ffmpeg("-display_rotation", "90", "-i", str(source), "-c", "copy", str(path))
+    return path
+
+
+def _padded(directory: Path) -> Path:
+    """The small clip followed by a 17 MiB `free` box (which players skip): large enough to be
+    sent as a multipart upload (3 parts), as cheap to encode as the small clip."""
+    path = directory / "padded.mp4"
+    if not path.exists():
+        padding = 17 * 1024**2
+        free_box = (padding + 8).to_bytes(4, "big") + b"free" + bytes(padding)
+        path.write_bytes(make("small", directory).read_bytes() + free_box)
     return path
 
 

@@ -52,8 +52,6 @@ def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", desc
     """A ready video without running the encoder: the upload is claimed and published with the
     rendition the worker would record (its objects are not in the bucket). For tests of what
     is listed where, which do not need the pictures."""
-    from datetime import timedelta
-
     from videos import listings
 
     video = services.start_upload(

@@ -10,7 +10,7 @@ from pettube.json_body import InvalidBody, json_object
 from pets import services as pets
 from pets.species import SPECIES
 from search import services as search
-from videos import services
+from videos import services, storage
 from videos.forms import UploadStartForm, VideoEditForm
 from videos.presenters import video_json
 from videos.repository import InvalidCursor
@@ -106,10 +106,17 @@ def _start_upload(request):
         {
             "id": start.video.id,
             "status": start.video.status,
-            "upload": {"url": start.upload.url, "fields": start.upload.fields},
+            "upload": upload_json(start.upload),
         },
         status=201,
     )
+
+
+def upload_json(upload) -> dict:
+    """How the browser sends the file: one presigned POST, or S3 parts (`/parts/`, `/complete/`)."""
+    if isinstance(upload, storage.MultipartUpload):
+        return {"kind": "multipart", "part_size": upload.part_size, "part_count": upload.part_count}
+    return {"kind": "post", "url": upload.url, "fields": upload.fields}
 
 
 def _scalar(value):

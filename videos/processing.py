@@ -241,6 +241,9 @@ def _expire_uploads(videos: list[Video]) -> dict:
     is still uploading, and all their upload keys in one request (no media exist before
     processing)."""
     gone = [video for video in videos if repository.delete_if(video.id, status=UPLOADING)]
+    for video in gone:
+        if video.upload_id:  # free the parts of its unfinished multipart upload
+            storage.abort_multipart(key=storage.upload_key(video.owner_id, video.id), upload_id=video.upload_id)
     storage.delete(*(storage.upload_key(video.owner_id, video.id) for video in gone))
     for video in gone:
         log.info("expired upload removed", extra={"video_id": video.id})
@@ -251,7 +254,7 @@ def _look_for_upload(video: Video, time_left: Callable[[], float]) -> dict:
     """The one look at an upload whose form expired: process it if it arrived (its S3 event was
     lost), else leave it until the upload window ends."""
     key = storage.upload_key(video.owner_id, video.id)
-    size = storage.size_of(key)
+    size = None if video.upload_id else storage.size_of(key)  # an open multipart upload has no object yet
     if size is None:
         repository.postpone(video.id, status=UPLOADING, due_at=video.created_at + _upload_window())
         return {}

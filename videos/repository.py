@@ -85,6 +85,8 @@ class Video:
     thumbnails: int = 0
     visibility: str = PUBLIC
     pets: tuple[PetTag, ...] = field(default=())
+    upload_id: str | None = None  # an open S3 multipart upload, until the server completes it
+    part_size: int | None = None  # bytes per part of a multipart upload (the last may be smaller)
     # While processing (videos/streaming.py): the ladder being encoded and how far it got.
     source_fps: float | None = None
     rungs: str | None = None  # JSON, videos.ladder.rungs_to_json
@@ -158,7 +160,7 @@ class StartWindow:
 
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
-            "chunk_seconds", "parts", "parts_done", "thumbnails"}
+            "chunk_seconds", "parts", "parts_done", "thumbnails", "part_size"}
 _PART_LIFETIME = timedelta(days=7)
 # What a card (a listing entry's copy of a video) leaves out: what only the owner or the worker needs.
 _NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
@@ -428,6 +430,18 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
             ":reason": {"S": reason[:500]},
             ":now": {"S": dynamo.stamp(now)},
         },
+    )
+
+
+def upload_completed(video_id: str, *, upload_id: str) -> Video | None:
+    """Forget the multipart upload `upload_id` once S3 has assembled it (the object exists now,
+    so the sweeper may look for it); None when the video moved on or is gone."""
+    return _transition(
+        video_id,
+        condition="#u = :u",
+        update="REMOVE #u",
+        names={"#u": "upload_id"},
+        values={":u": {"S": upload_id}},
     )
 
 

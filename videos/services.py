@@ -43,7 +43,7 @@ class RateLimited(Exception):
 @dataclass(frozen=True)
 class UploadStart:
     video: Video
-    upload: storage.PresignedPost
+    upload: storage.PresignedPost | storage.MultipartUpload
 
 
 def new_video_id() -> str:
@@ -54,31 +54,46 @@ def start_upload(
     *, owner_id: str, owner_name: str, title: str, description: str, pet: str, filename: str,
     content_type: str, size: int, pets: list[str] = (), visibility: str = PUBLIC,
 ) -> UploadStart:
-    """Record a new video as `uploading`, tagged with the owner's `pets`, and return the
-    presigned POST the browser sends the file with. The key is ours (`uploads/<owner>/<id>`);
-    the filename is only kept as metadata. Raises RateLimited past PETTUBE_UPLOADS_PER_HOUR
-    upload starts in this hour (see `counted_start`), NotYourPet when a pet is not the owner's."""
+    """Record a new video as `uploading`, tagged with the owner's `pets`, and return how the
+    browser sends the file: a presigned POST, or for a large file a multipart upload
+    (videos/multipart.py hands out its part URLs and completes it). The key is ours
+    (`uploads/<owner>/<id>`); the filename is only metadata. Raises RateLimited past
+    PETTUBE_UPLOADS_PER_HOUR upload starts in this hour (see `counted_start`), NotYourPet when a
+    pet is not the owner's."""
     now = dynamo.now()
-    video = counted_start(
-        Video(
-            id=new_video_id(),
-            owner_id=owner_id,
-            owner_name=owner_name,
-            title=title,
-            description=description,
-            pet=pet,
-            status=UPLOADING,
-            created_at=now,
-            updated_at=now,
-            due_at=now + timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS),  # the sweeper looks once the form expired
-            filename=filename,
-            declared_size=size,
-            visibility=visibility,
-            pets=_tags(owner_id, list(pets)),
-        )
+    video_id = new_video_id()
+    key = storage.upload_key(owner_id, video_id)
+    multipart = (
+        storage.begin_multipart(key=key, content_type=content_type, size=size) if storage.uses_multipart(size) else None
     )
-    upload = storage.presigned_upload(
-        key=storage.upload_key(owner_id, video.id),
+    try:
+        video = counted_start(
+            Video(
+                id=video_id,
+                owner_id=owner_id,
+                owner_name=owner_name,
+                title=title,
+                description=description,
+                pet=pet,
+                status=UPLOADING,
+                created_at=now,
+                updated_at=now,
+                # the sweeper looks once the form expired
+                due_at=now + timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS),
+                filename=filename,
+                declared_size=size,
+                visibility=visibility,
+                pets=_tags(owner_id, list(pets)),
+                upload_id=multipart and multipart.upload_id,
+                part_size=multipart and multipart.part_size,
+            )
+        )
+    except (RateLimited, NotYourPet):
+        if multipart:
+            storage.abort_multipart(key=key, upload_id=multipart.upload_id)
+        raise
+    upload = multipart or storage.presigned_upload(
+        key=key,
         content_type=content_type,
         max_bytes=size,  # the declared size, itself at most PETTUBE_MAX_UPLOAD_BYTES
     )
@@ -119,7 +134,8 @@ def _tags(owner_id: str, pet_ids: list[str]) -> tuple[PetTag, ...]:
 
 
 def delete_video(*, video_id: str, user_id: str) -> None:
-    """Delete a video, its listings and every object it has. Only its owner may; to anybody
+    """Delete a video, its listings and every object it has (cancelling an upload under way).
+    Only its owner may; to anybody
     else a video they cannot see does not exist (NotFound, as when reading it). A worker still
     processing it notices at the end (its conditional write fails) and removes what it wrote."""
     for _ in range(listings.ATTEMPTS):
@@ -133,7 +149,7 @@ def delete_video(*, video_id: str, user_id: str) -> None:
             continue  # it changed since we read it (the worker, an edit): read again
     else:
         raise Conflict(video_id)
-    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
     log.info("deleted", extra={"video_id": video.id, "owner_id": user_id})
 
 

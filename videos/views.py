@@ -103,6 +103,7 @@ def upload(request):
             "pets": PETS,
             "my_pets": pets.pets_of(owner_id=str(request.user.pk)),
             "visibilities": VISIBILITIES,
+            "max_bytes": settings.PETTUBE_MAX_UPLOAD_BYTES,
             "max_gb": f"{settings.PETTUBE_MAX_UPLOAD_BYTES / 1024**3:g}",
         },
     )

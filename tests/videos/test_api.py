@@ -77,6 +77,22 @@ def test_upload_start_rejects_bad_fields_with_400_json(aws, signed_in, change, f
 
 
 @pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"title": ""}, "title", "Give your video a title."),
+        ({"size": 0}, "size", "This file is empty. Choose another one."),
+        ({"content_type": "text/html"}, "content_type", "This is not a video file. Choose a video (MP4, MOV, WebM…)."),
+        ({"pet": "dragon"}, "pet", "Choose a pet from the list."),
+        ({"size": 3 * 1024**3}, "size", "This file is larger than the limit of 2 GB."),
+    ],
+)
+def test_upload_start_errors_are_plain_words_the_page_shows_next_to_the_field(aws, signed_in, change, field, message):
+    response = post_json(signed_in, VALID | change)
+
+    assert response.json()["errors"] == {field: [message]}
+
+
+@pytest.mark.parametrize(
     ("body", "message"),
     [(b"{not json", "The body must be JSON."), (b"[1, 2]", "The body must be a JSON object."),
      (b"\xff\xfe", "The body must be JSON."), (b"", "The body must be JSON.")],

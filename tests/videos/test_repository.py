@@ -33,6 +33,8 @@ def test_bucket_is_private_with_cors_for_the_site_and_expiring_uploads(aws):
     assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
                      "RestrictPublicBuckets": True}
     assert set(cors["AllowedOrigins"]) == set(settings.PETTUBE_SITE_ORIGINS)
-    assert cors["AllowedMethods"] == ["POST", "GET", "HEAD"]
+    assert cors["AllowedMethods"] == ["POST", "PUT", "GET", "HEAD"]  # PUT: multipart parts
+    assert "ETag" in cors["ExposeHeaders"]
     assert lifecycle["Status"] == "Enabled"
     assert lifecycle["Filter"]["Prefix"] == "uploads/" and lifecycle["Expiration"]["Days"] == 2
+    assert lifecycle["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
