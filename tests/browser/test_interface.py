@@ -56,7 +56,7 @@ def test_a_failed_upload_says_so_and_nothing_else(lola, site, page, problems, ma
 
 def test_processing_shows_time_progress_and_that_one_may_leave(lola, site_without_worker, page, problems, make_clip,
                                                               monkeypatch):
-    monkeypatch.setattr(api, "video_json", lambda video: video_json(video) | {"progress": 42})  # as issue 9 sends it
+    monkeypatch.setattr(api, "video_json", lambda video, **kwargs: video_json(video, **kwargs) | {"progress": 42})  # as issue 9 sends it
     site = site_without_worker
     sign_in(page, site, "lola")
 
