@@ -2,6 +2,7 @@
 queue receiving the bucket's upload events, plus the event pump that plays the role of
 Lambda: each S3 event goes to `videos.events.on_upload`, and `sweep` runs on a schedule."""
 
+import importlib
 import json
 import logging
 import os
@@ -19,6 +20,12 @@ log = logging.getLogger("pettube.local_aws")
 
 QUEUE_NAME = "pettube-upload-events"
 SWEEP_INTERVAL_SECONDS = 5 * 60
+# The worker's other schedules (zappa_settings.json): entry point → seconds between runs.
+SCHEDULE = {
+    "community.events.rank": 60 * 60,
+    "notifications.events.deliver_due": 5 * 60,
+    "notifications.events.digest": 24 * 60 * 60,
+}
 # Lambda runs an asynchronous event up to 3 times (2 retries); so does the local pump.
 MAX_DELIVERIES = 3
 RETRY_AFTER_SECONDS = 10
@@ -62,6 +69,12 @@ def queue_url() -> str:
     return aws.client("sqs").get_queue_url(QueueName=QUEUE_NAME)["QueueUrl"]
 
 
+def run_scheduled(function: str) -> None:
+    """Call a scheduled entry point by its dotted name, as its Zappa schedule would."""
+    module, name = function.rsplit(".", 1)
+    getattr(importlib.import_module(module), name)({"source": "local.schedule"}, None)
+
+
 class EventPump(threading.Thread):
     """Hands each S3 event from the queue to `on_upload`, and runs `sweep` every interval."""
 
@@ -80,11 +93,16 @@ class EventPump(threading.Thread):
 
         sqs = aws.client("sqs")
         next_sweep = 0.0
+        next_runs = dict.fromkeys(SCHEDULE, 0.0)
         while not self._stopping.is_set():
             try:
                 if (now := time.monotonic()) >= next_sweep:
                     next_sweep = now + self.sweep_interval
                     events.sweep({"source": "local.schedule"}, None)
+                for function, interval in SCHEDULE.items():
+                    if now >= next_runs[function]:
+                        next_runs[function] = now + interval
+                        run_scheduled(function)
                 answer = sqs.receive_message(
                     QueueUrl=self.queue_url,
                     MaxNumberOfMessages=10,

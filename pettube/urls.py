@@ -4,6 +4,8 @@ from pettube import errors
 
 urlpatterns = [
     path("", include("videos.urls")),
+    path("", include("community.urls")),
+    path("", include("notifications.urls")),
     path("", include("accounts.urls")),
     path("", include("social_django.urls", namespace="social")),
 ]

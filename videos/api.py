@@ -7,6 +7,8 @@ import json
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from community import ranking
+from community import services as community
 from videos import services
 from videos.forms import UploadStartForm
 from videos.presenters import video_json
@@ -44,8 +46,9 @@ def csrf_failure(request, reason=""):
 def videos(request):
     if request.method == "POST":
         return _start_upload(request)
+    read_page = ranking.popular_page if request.GET.get("sort") == "popular" else services.feed_page
     try:
-        page = services.feed_page(cursor=request.GET.get("cursor") or None)
+        page = read_page(cursor=request.GET.get("cursor") or None)
     except InvalidCursor as invalid:
         return error(400, str(invalid), {"cursor": [str(invalid)]})
     return JsonResponse({"items": [video_json(video) for video in page.items], "next_cursor": page.next_cursor})
@@ -100,7 +103,7 @@ def video(request, video_id: str):
             return error(403, "Only the owner can delete this video.")
         return HttpResponse(status=204)
     try:
-        found = services.visible_video(video_id=video_id, user_id=user_id)
+        viewing = community.viewing(video_id=video_id, user_id=user_id)
     except services.NotFound:
         return error(404, "No such video.")
-    return JsonResponse(video_json(found))
+    return JsonResponse(video_json(viewing.video, liked=viewing.liked if user_id else None))

@@ -9,7 +9,9 @@ def signed_url(key: str | None) -> str | None:
     return storage.presigned_get(key) if key else None
 
 
-def video_json(video: Video) -> dict:
+def video_json(video: Video, *, liked: bool | None = None) -> dict:
+    """The API's video; `liked` is whether the person asking likes it (None: not looked up, as
+    in lists)."""
     return {
         "id": video.id,
         "title": video.title,
@@ -27,6 +29,9 @@ def video_json(video: Video) -> dict:
             "mp4": signed_url(video.video_key),
             "hls": None,
         },
+        "likes": video.likes,
+        "views": video.views,
+        "liked": liked,
     }
 
 

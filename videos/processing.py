@@ -15,6 +15,7 @@ from pathlib import Path
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
+from notifications import services as notifications
 from videos import repository, storage, transcode
 from videos.repository import PROCESSING, UPLOADING, Rendition, Video
 
@@ -87,6 +88,7 @@ def _process(video: Video, key: str, time_left: Callable[[], float]) -> Video | 
         storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
         return None
     storage.delete(key)
+    notifications.video_ready(video=ready)
     log.info(
         "ready",
         extra={"video_id": video.id, "duration": rendition.duration, "width": rendition.width, "height": rendition.height},
@@ -136,6 +138,8 @@ def _transcode(video: Video, key: str, workdir: Path, time_left: Callable[[], fl
 def _reject(video: Video, key: str, reason: str) -> Video | None:
     failed = repository.mark_failed(video.id, reason=reason)
     storage.delete(key)
+    if failed:
+        notifications.video_failed(video=failed)
     log.warning("failed", extra={"video_id": video.id, "reason": reason})
     return failed
 
@@ -184,8 +188,9 @@ def sweep(*, now: datetime | None = None, time_left: Callable[[], float] | None 
             expired += 1
     for video in repository.due(PROCESSING, now=now):
         if video.attempts >= MAX_ATTEMPTS:
-            if repository.mark_failed(video.id, reason=_final_reason(video)):
+            if failed := repository.mark_failed(video.id, reason=_final_reason(video)):
                 storage.delete(storage.upload_key(video.owner_id, video.id))
+                notifications.video_failed(video=failed)
                 log.warning("failed after retries", extra={"video_id": video.id, "attempts": video.attempts})
                 timed_out += 1
         elif time_left() > FINISHING_SECONDS * 2:

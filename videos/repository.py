@@ -52,6 +52,10 @@ class Video:
     poster_size: int | None = None
     video_key: str | None = None
     poster_key: str | None = None
+    likes: int = 0
+    views: int = 0
+    hidden_at: datetime | None = None
+    parked_feed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,10 @@ class Rendition:
 
 # --- item mapping ---------------------------------------------------------------------------
 
-_STAMPS = {"created_at", "updated_at", "published_at", "due_at"}
-_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size"}
+_STAMPS = {"created_at", "updated_at", "published_at", "due_at", "hidden_at"}
+_NUMBERS = {
+    "declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "likes", "views",
+}
 
 
 def _to_attribute(name: str, value) -> dict:
@@ -113,6 +119,40 @@ def get(video_id: str) -> Video | None:
     return _from_item(item["Item"]) if "Item" in item else None
 
 
+def get_along(video_id: str, *, others: list[str]) -> tuple[Video | None, dict[str, dict]]:
+    """The video and those of the `others` (ids of other apps' items) that exist, by id, as
+    raw items for their own repositories to read: one BatchGetItem."""
+    found = dynamo.get_many([video_id, *others])
+    video = found.pop(video_id, None)
+    return (_from_item(video) if video else None), found
+
+
+def snapshot(video: Video) -> dict:
+    """The video as a DynamoDB map, for another item to keep a copy of (a ranking)."""
+    return _to_item(video)
+
+
+def from_snapshot(item: dict) -> Video:
+    return _from_item(item)
+
+
+def published_since(since: datetime) -> list[Video]:
+    """Every public ready video published since `since`, newest first (a Query on `feed`)."""
+    videos, cursor = [], None
+    while True:
+        page = _query(
+            index="feed",
+            condition="#p = :p AND #t >= :since",
+            names={"#p": "feed", "#t": "published_at"},
+            values={":p": {"S": FEED}, ":since": {"S": dynamo.stamp(since)}},
+            limit=500,
+            cursor=cursor,
+        )
+        videos += page.items
+        if not (cursor := page.next_cursor):
+            return videos
+
+
 def feed(*, limit: int, cursor: str | None = None) -> Page:
     return _query(
         index="feed",
@@ -129,7 +169,7 @@ def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: st
     hold fewer than `limit` items and still have a next cursor)."""
     names, values = {"#o": "owner_id"}, {":o": {"S": owner_id}}
     if status:
-        names["#s"], values[":s"] = "status", {"S": status}
+        names["#s"], names["#h"], values[":s"] = "status", "hidden_at", {"S": status}
     return _query(
         index="by-owner",
         condition="#o = :o",
@@ -137,7 +177,7 @@ def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: st
         values=values,
         limit=limit,
         cursor=cursor,
-        filter="#s = :s" if status else None,
+        filter="#s = :s AND attribute_not_exists(#h)" if status else None,
     )
 
 
@@ -193,12 +233,12 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
 # --- writes ---------------------------------------------------------------------------------
 
 
+def _to_item(video: Video) -> dict:
+    return {name: _to_attribute(name, value) for name, value in video.__dict__.items() if value is not None}
+
+
 def create(video: Video) -> Video:
-    item = {
-        name: _to_attribute(name, value)
-        for name, value in video.__dict__.items()
-        if value is not None
-    }
+    item = _to_item(video)
     item["pending"] = {"S": video.status}
     dynamo.client().put_item(
         TableName=settings.PETTUBE_TABLE,
@@ -277,6 +317,43 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
     )
 
 
+def counter_action(video_id: str, *, counter: str, delta: int) -> dict:
+    """A transaction action (pettube/dynamo.py's `transact`) adding `delta` to the ready
+    video's `counter` (likes, views); its condition fails when the video is gone or not ready."""
+    return {
+        "Update": {
+            "Key": {"id": {"S": video_id}},
+            "ConditionExpression": "attribute_exists(id) AND #s = :ready",
+            "UpdateExpression": "ADD #c :delta",
+            "ExpressionAttributeNames": {"#s": "status", "#c": counter},
+            "ExpressionAttributeValues": {":ready": {"S": READY}, ":delta": {"N": str(delta)}},
+        }
+    }
+
+
+def hide(video_id: str, *, now: datetime | None = None) -> Video | None:
+    """Take a video out of every listing (and its page) until restored; None if already hidden."""
+    now = now or dynamo.now()
+    return _transition(
+        video_id,
+        condition="attribute_not_exists(#h)",
+        update="SET #h = :now, #k = if_not_exists(#f, :none) REMOVE #f",
+        names={"#h": "hidden_at", "#k": "parked_feed", "#f": "feed"},
+        values={":now": {"S": dynamo.stamp(now)}, ":none": {"S": ""}},
+    )
+
+
+def restore(video: Video) -> Video | None:
+    """Undo `hide`: the video returns to the listings it was in."""
+    names = {"#h": "hidden_at", "#k": "parked_feed"}
+    values = {}
+    update = "REMOVE #h, #k"
+    if video.parked_feed:
+        names["#f"], values[":feed"] = "feed", {"S": video.parked_feed}
+        update = "SET #f = :feed " + update
+    return _transition(video.id, condition="attribute_exists(#h)", update=update, names=names, values=values)
+
+
 def delete(video_id: str) -> None:
     dynamo.client().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
 
@@ -306,7 +383,7 @@ def _transition(video_id: str, *, condition: str, update: str, names: dict, valu
             ConditionExpression=f"attribute_exists(id) AND ({condition})",
             UpdateExpression=update,
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
+            **({"ExpressionAttributeValues": values} if values else {}),
             ReturnValues="ALL_NEW",
         )
     except ClientError as error:

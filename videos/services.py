@@ -110,8 +110,63 @@ def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = P
 
 
 def visible_video(*, video_id: str, user_id: str | None) -> Video:
-    """A video as `user_id` may see it: ready ones for everybody, others for their owner."""
-    video = repository.get(video_id)
-    if video is None or (video.status != READY and video.owner_id != user_id):
+    """A video as `user_id` may see it: ready ones for everybody, others for their owner;
+    a video hidden after reports only for its owner."""
+    return _visible(repository.get(video_id), video_id=video_id, user_id=user_id)
+
+
+def visible_video_along(*, video_id: str, user_id: str | None, others: list[str]) -> tuple[Video, dict[str, dict]]:
+    """`visible_video`, and those of the `others` (ids of other apps' items) that exist, in one
+    DynamoDB round trip (the watch page: the video, whether its viewer likes it, their unseen count)."""
+    video, present = repository.get_along(video_id, others=others)
+    return _visible(video, video_id=video_id, user_id=user_id), present
+
+
+def _visible(video: Video | None, *, video_id: str, user_id: str | None) -> Video:
+    if video is None or (video.owner_id != user_id and (video.status != READY or video.hidden_at)):
         raise NotFound(video_id)
     return video
+
+
+# --- for the other apps (community: likes, views, the ranking, reports) ---------------------
+
+
+def counter_action(*, video_id: str, counter: str, delta: int) -> dict:
+    """A transaction action adding `delta` to a ready video's `likes` or `views`, for another
+    app's pettube.dynamo.transact (its condition fails when the video is gone or not ready)."""
+    return repository.counter_action(video_id, counter=counter, delta=delta)
+
+
+def published_since(*, since: datetime) -> list[Video]:
+    return repository.published_since(since)
+
+
+def snapshot(video: Video) -> dict:
+    return repository.snapshot(video)
+
+
+def from_snapshot(item: dict) -> Video:
+    return repository.from_snapshot(item)
+
+
+def hide_video(*, video_id: str) -> Video | None:
+    """Hide a video pending review (reports): out of the feed, profiles and its page."""
+    hidden = repository.hide(video_id)
+    if hidden:
+        log.info("hidden pending review", extra={"video_id": video_id})
+    return hidden
+
+
+def restore_video(*, video_id: str) -> Video | None:
+    video = repository.get(video_id)
+    return repository.restore(video) if video and video.hidden_at else None
+
+
+def remove_video(*, video_id: str) -> None:
+    """Delete a video and its objects whoever owns it (staff, after reviewing reports)."""
+    video = repository.get(video_id)
+    if video is None:
+        return
+    repository.delete(video_id)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+    log.info("removed after review", extra={"video_id": video.id})

@@ -9,6 +9,9 @@ from django.http import Http404, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from community import ranking
+from community import services as community
+from notifications import services as notifications
 from pettube import dynamo
 from videos import services, storage
 from videos.forms import PETS, UploadStartForm
@@ -27,15 +30,18 @@ def render_cards(request, template: str, read_page, **context):
 
 
 def feed(request):
+    if request.GET.get("sort") == "popular":
+        return render_cards(request, "videos/feed.html", ranking.popular_page, popular=True)
     return render_cards(request, "videos/feed.html", services.feed_page)
 
 
 def watch(request, video_id: str):
     user_id = str(request.user.pk) if request.user.is_authenticated else None
     try:
-        video = services.visible_video(video_id=video_id, user_id=user_id)
+        viewing = community.viewing(video_id=video_id, user_id=user_id)
     except services.NotFound:
         raise Http404("No such video.") from None
+    video = viewing.video
     return render(
         request,
         "videos/watch.html",
@@ -44,6 +50,10 @@ def watch(request, video_id: str):
             "is_owner": video.owner_id == user_id,
             "video_url": signed_url(video.video_key),
             "poster_url": signed_url(video.poster_key),
+            "liked": viewing.liked,
+            "unseen_count": viewing.unseen,
+            "view_ticket": community.view_ticket(video=video),
+            "view_seconds": f"{settings.PETTUBE_VIEW_SECONDS:g}",
         },
     )
 
@@ -60,7 +70,10 @@ def upload(request):
 @login_required
 @never_cache
 def my_videos(request):
-    return render_cards(request, "videos/mine.html", functools.partial(services.videos_of, owner_id=str(request.user.pk)))
+    notifications.mark_seen(user_id=str(request.user.pk))
+    return render_cards(
+        request, "videos/mine.html", functools.partial(services.videos_of, owner_id=str(request.user.pk)), unseen_count=0
+    )
 
 
 def healthz(request):

@@ -93,8 +93,9 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
 
     assert set(body) == {
         "id", "title", "description", "pet", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "playback",
+        "created_at", "thumbnail_url", "playback", "likes", "views", "liked",
     }
+    assert (body["likes"], body["views"], body["liked"]) == (0, 0, None)  # signed out: `liked` unknown
     assert body["status"] == "ready"
     assert (body["width"], body["height"]) == (320, 240)
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
