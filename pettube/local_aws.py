@@ -2,6 +2,7 @@
 queue receiving the bucket's upload events, plus the event pump that plays the role of
 Lambda: each S3 event goes to `videos.events.on_upload`, and `sweep` runs on a schedule."""
 
+import functools
 import importlib
 import json
 import logging
@@ -39,9 +40,32 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def isolate_dynamodb_requests() -> None:
+    """DynamoDB isolates concurrent requests (a transaction is all or nothing, for everyone);
+    moto does not: it applies a transaction by copying the whole table and restoring the copy
+    when a condition fails, undoing writes other threads made meanwhile. One lock around moto's
+    table operations makes concurrent likes and views behave as on AWS."""
+    from moto.dynamodb.models import DynamoDBBackend
+
+    lock = threading.RLock()
+    for name in ("get_item", "query", "scan", "put_item", "update_item", "delete_item", "transact_write_items"):
+        operation = getattr(DynamoDBBackend, name)
+        if getattr(operation, "isolated", False):
+            continue
+
+        @functools.wraps(operation)
+        def isolated(self, *args, _operation=operation, **kwargs):
+            with lock:
+                return _operation(self, *args, **kwargs)
+
+        isolated.isolated = True
+        setattr(DynamoDBBackend, name, isolated)
+
+
 def start_server() -> tuple[ThreadedMotoServer, str]:
     """Start moto on a free loopback port and point this process (and its children, such as
     runserver's reloaded workers) at it through the environment."""
+    isolate_dynamodb_requests()
     port = free_port()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns runserver's
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)

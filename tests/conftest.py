@@ -95,3 +95,15 @@ def django_db_modify_db_settings(tmp_path_factory):
     database = settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database["TEST"] = {**database.get("TEST", {}), "NAME": str(tmp_path_factory.mktemp("db") / "test.sqlite3")}
+
+
+@pytest.fixture
+def aws_calls(aws) -> list[str]:
+    """Every AWS call the app makes from here on, as "<service>.<Operation>" (botocore's
+    before-call event hook, on clients created after it is registered)."""
+    from pettube import aws as aws_clients
+
+    calls = []
+    aws_clients._session().events.register("before-call", lambda event_name, **_: calls.append(event_name.split(".", 1)[1]))
+    aws_clients.client.cache_clear()
+    return calls
