@@ -85,7 +85,9 @@ def video_comments(request, video_id: str):
     if request.method == "POST":
         return _post_comment(request, video_id)
     try:
-        page = comments.comments_on(video_id=video_id, user_id=_user_id(request), cursor=request.GET.get("cursor") or None)
+        page = comments.comments_on(
+            video_id=video_id, user_id=_user_id(request), cursor=request.GET.get("cursor") or None
+        )
     except videos.NotFound:
         return error(404, "No such video.")
     except InvalidCursor as invalid:
@@ -130,7 +132,9 @@ def video_comment(request, video_id: str, comment_id: str):
 
 @allow("POST")
 def report_video(request, video_id: str):
-    return _report(request, lambda reason: reports.report_video(video_id=video_id, reporter_id=_user_id(request), reason=reason))
+    return _report(
+        request, lambda reason: reports.report_video(video_id=video_id, reporter_id=_user_id(request), reason=reason)
+    )
 
 
 @allow("POST")

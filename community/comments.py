@@ -47,8 +47,10 @@ def post_comment(*, video_id: str, author_id: str, author_name: str, text: str) 
     hour = now.replace(minute=0, second=0, microsecond=0)
     actions = [
         repository.put_comment_action(comment),
-        repository.count_action("comment", author_id, window=f"{hour:%Y%m%d%H}", limit=settings.PETTUBE_COMMENTS_PER_HOUR,
-                                expires=hour + timedelta(hours=2)),
+        repository.count_action(
+            "comment", author_id, window=f"{hour:%Y%m%d%H}", limit=settings.PETTUBE_COMMENTS_PER_HOUR,
+            expires=hour + timedelta(hours=2),
+        ),
     ]
     if video.owner_id != author_id:
         actions += notifications.activity_actions(
@@ -64,7 +66,9 @@ def post_comment(*, video_id: str, author_id: str, author_name: str, text: str) 
     return comment
 
 
-def comments_on(*, video_id: str, user_id: str | None, cursor: str | None = None, limit: int = PAGE_SIZE) -> CommentPage:
+def comments_on(
+    *, video_id: str, user_id: str | None, cursor: str | None = None, limit: int = PAGE_SIZE
+) -> CommentPage:
     """A page of the comments on a video `user_id` can watch, newest first. Raises
     videos.services.NotFound, pettube.dynamo.InvalidCursor."""
     videos.visible_video(video_id=video_id, user_id=user_id)

@@ -36,7 +36,8 @@ def rank(*, now: datetime | None = None) -> Ranking:
     store the ranking, replacing the previous one."""
     now = now or dynamo.now()
     candidates = videos.published_since(since=now - WINDOW)
-    ranked = sorted(candidates, key=lambda video: (score(video, now=now), video.published_at), reverse=True)[:MAX_RANKED]
+    best_first = sorted(candidates, key=lambda video: (score(video, now=now), video.published_at), reverse=True)
+    ranked = best_first[:MAX_RANKED]
     ranking = Ranking(
         computed_at=now,
         entries=[(videos.snapshot(replace(video, description="")), score(video, now=now)) for video in ranked],

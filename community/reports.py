@@ -62,7 +62,9 @@ def _count(target: str, *, video_id: str, summary: str, reporter_id: str, reason
     one report that reaches the threshold."""
     now = dynamo.now()
     try:
-        repository.add_report(target=target, video_id=video_id, summary=summary, reporter=reporter_id, reason=reason, now=now)
+        repository.add_report(
+            target=target, video_id=video_id, summary=summary, reporter=reporter_id, reason=reason, now=now
+        )
     except dynamo.ConditionFailed:
         return False
     hide = repository.mark_case_hidden(target, threshold=settings.PETTUBE_REPORTS_TO_HIDE, now=now)

@@ -196,7 +196,10 @@ def remove_comment(comment_id: str) -> None:
 def set_comment_hidden(comment_id: str, *, hidden_at: datetime | None) -> None:
     update = {"UpdateExpression": "REMOVE hidden_at"}
     if hidden_at:
-        update = {"UpdateExpression": "SET hidden_at = :h", "ExpressionAttributeValues": {":h": _s(dynamo.stamp(hidden_at))}}
+        update = {
+            "UpdateExpression": "SET hidden_at = :h",
+            "ExpressionAttributeValues": {":h": _s(dynamo.stamp(hidden_at))},
+        }
     try:
         dynamo.client().update_item(
             TableName=dynamo.table_name(),
@@ -231,7 +234,11 @@ def add_report(*, target: str, video_id: str, summary: str, reporter: str, reaso
     dynamo.transact(
         {
             "Put": {
-                "Item": {"id": _s(f"report#{target}#{reporter}"), "reason": _s(reason), "reported_at": _s(dynamo.stamp(now))},
+                "Item": {
+                    "id": _s(f"report#{target}#{reporter}"),
+                    "reason": _s(reason),
+                    "reported_at": _s(dynamo.stamp(now)),
+                },
                 "ConditionExpression": "attribute_not_exists(id)",
             }
         },
@@ -263,7 +270,9 @@ def mark_case_hidden(target: str, *, threshold: int, now: datetime) -> bool:
             Key={"id": _s(f"case#{target}")},
             ConditionExpression="review = :open AND reports >= :threshold AND attribute_not_exists(hidden_at)",
             UpdateExpression="SET hidden_at = :now",
-            ExpressionAttributeValues={":open": _s(OPEN), ":threshold": {"N": str(threshold)}, ":now": _s(dynamo.stamp(now))},
+            ExpressionAttributeValues={
+                ":open": _s(OPEN), ":threshold": {"N": str(threshold)}, ":now": _s(dynamo.stamp(now))
+            },
         )
     except ClientError as error:
         if dynamo.condition_failed(error):
@@ -285,7 +294,9 @@ def open_cases(*, limit: int = 100) -> list[Case]:
 
 
 def get_case(target: str) -> Case | None:
-    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key={"id": _s(f"case#{target}")}, ConsistentRead=True)
+    answer = dynamo.client().get_item(
+        TableName=dynamo.table_name(), Key={"id": _s(f"case#{target}")}, ConsistentRead=True
+    )
     return _case(answer["Item"]) if "Item" in answer else None
 
 
@@ -327,7 +338,9 @@ def put_ranking(ranking: Ranking) -> None:
         Item={
             "id": _s(RANKING_ID),
             "computed_at": _s(dynamo.stamp(ranking.computed_at)),
-            "entries": {"L": [{"M": {"video": {"M": video}, "score": {"N": f"{score:.6g}"}}} for video, score in ranking.entries]},
+            "entries": {
+                "L": [{"M": {"video": {"M": video}, "score": {"N": f"{score:.6g}"}}} for video, score in ranking.entries]
+            },
         },
     )
 

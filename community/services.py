@@ -64,7 +64,8 @@ def like(*, video_id: str, user_id: str, user_name: str) -> LikeState:
     ]
     if video.owner_id != user_id:
         actions += notifications.activity_actions(
-            recipient=video.owner_id, kind="like", actor_name=user_name, video_id=video_id, video_title=video.title, now=now
+            recipient=video.owner_id, kind="like", actor_name=user_name, video_id=video_id, video_title=video.title,
+            now=now,
         )
     try:
         dynamo.transact(*actions)

@@ -228,8 +228,3 @@ def due_mail(*, now: datetime, limit: int = 100) -> list[str]:
     )
     return [item["id"]["S"].removeprefix("mail#") for item in answer.get("Items", [])]
 
-
-def outcome_of(key: str) -> str | None:
-    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key={"id": _s(f"mail#{key}")}, ConsistentRead=True)
-    item = answer.get("Item")
-    return item["outcome"]["S"] if item and "outcome" in item else None

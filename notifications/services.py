@@ -74,7 +74,10 @@ def mark_seen(*, user_id: str) -> None:
 
 def video_ready(*, video) -> None:
     """Email the uploader that `video` is ready (once, whatever happens to the event)."""
-    _notify(Mail(key=f"ready#{video.id}", kind="ready", user_id=video.owner_id, data={"title": video.title, "video_id": video.id}, attempts=0))
+    _notify(
+        Mail(key=f"ready#{video.id}", kind="ready", user_id=video.owner_id,
+             data={"title": video.title, "video_id": video.id}, attempts=0)
+    )
 
 
 def video_failed(*, video) -> None:

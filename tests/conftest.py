@@ -104,6 +104,8 @@ def aws_calls(aws) -> list[str]:
     from pettube import aws as aws_clients
 
     calls = []
-    aws_clients._session().events.register("before-call", lambda event_name, **_: calls.append(event_name.split(".", 1)[1]))
+    aws_clients._session().events.register(
+        "before-call", lambda event_name, **_: calls.append(event_name.split(".", 1)[1])
+    )
     aws_clients.client.cache_clear()
     return calls

@@ -47,7 +47,9 @@ def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Vide
     return video, key
 
 
-def ready(owner_id: str = "7", *, title: str = "Rex catches a frisbee", published_at: datetime | None = None) -> repository.Video:
+def ready(
+    owner_id: str = "7", *, title: str = "Rex catches a frisbee", published_at: datetime | None = None
+) -> repository.Video:
     """A video that went through the worker's state changes to `ready`, without encoding (for
     tests about what people do with ready videos; its media objects are not in the bucket)."""
     video = start_upload(owner_id, title=title).video

@@ -51,7 +51,8 @@ def test_like_play_comment_and_unsubscribe(site, page, moto_endpoint, make_clip,
     expect(page.get_by_test_id("likes")).to_have_text("1")
     expect(page.get_by_test_id("comments").locator(".comment-text")).to_have_text([HOSTILE])
 
-    ready_email = next(m for m in emails.to(emails.sent(moto_endpoint), "olga@example.com") if "is ready" in m["Subject"])
+    olgas = emails.to(emails.sent(moto_endpoint), "olga@example.com")
+    ready_email = next(message for message in olgas if "is ready" in message["Subject"])
     unsubscribe = next(line.split()[-1] for line in emails.text_of(ready_email).splitlines() if "/unsubscribe/" in line)
     page.goto(unsubscribe)
     page.get_by_role("button", name="Unsubscribe").click()

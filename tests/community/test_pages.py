@@ -15,6 +15,10 @@ def calls_for(aws_calls, request) -> list[str]:
     return list(aws_calls)
 
 
+def post(client, path: str, body: dict):
+    return client.post(path, body, content_type="application/json")
+
+
 def test_aws_calls_per_page(aws, client, owner, viewer, video, aws_calls):
     ranking.rank()
     ticket = services.view_ticket(video=video, now=dynamo.now() - timedelta(minutes=1))
@@ -25,7 +29,7 @@ def test_aws_calls_per_page(aws, client, owner, viewer, video, aws_calls):
         "popular": calls_for(aws_calls, lambda: client.get("/?sort=popular")),
         "video api": calls_for(aws_calls, lambda: client.get(f"{api}{video.id}/")),
         "comments api": calls_for(aws_calls, lambda: client.get(f"{api}{video.id}/comments/")),
-        "view": calls_for(aws_calls, lambda: client.post(f"{api}{video.id}/views/", {"ticket": ticket}, content_type="application/json")),
+        "view": calls_for(aws_calls, lambda: post(client, f"{api}{video.id}/views/", {"ticket": ticket})),
     }
     client.force_login(viewer)
     signed_in = {
@@ -35,7 +39,7 @@ def test_aws_calls_per_page(aws, client, owner, viewer, video, aws_calls):
         "my videos": calls_for(aws_calls, lambda: client.get("/me/")),
         "video api": calls_for(aws_calls, lambda: client.get(f"{api}{video.id}/")),
         "like": calls_for(aws_calls, lambda: client.post(f"{api}{video.id}/like/")),
-        "comment": calls_for(aws_calls, lambda: client.post(f"{api}{video.id}/comments/", {"text": "hi"}, content_type="application/json")),
+        "comment": calls_for(aws_calls, lambda: post(client, f"{api}{video.id}/comments/", {"text": "hi"})),
     }
 
     assert signed_out == {

@@ -54,7 +54,8 @@ def test_no_view_without_playback_and_none_for_the_owner(client, owner, as_viewe
 
     assert as_viewer.post(url, {"ticket": fresh}, content_type="application/json").json() == {"counted": False}
     client.force_login(owner)
-    assert client.post(url, {"ticket": played_ticket(video)}, content_type="application/json").json() == {"counted": False}
+    by_owner = client.post(url, {"ticket": played_ticket(video)}, content_type="application/json")
+    assert by_owner.json() == {"counted": False}
     assert videos.get(video.id).views == 0
 
 
@@ -76,6 +77,6 @@ def test_a_forged_or_borrowed_ticket_is_a_400(as_viewer, video, aws):
 
     for body in ({"ticket": "forged"}, {"ticket": played_ticket(other)}, {}, {"ticket": 5}):
         answer = as_viewer.post(url, body, content_type="application/json")
-        assert answer.status_code == 400 and answer.json()["errors"] == {"ticket": [answer.json()["errors"]["ticket"][0]]}
+        assert answer.status_code == 400 and list(answer.json()["errors"]) == ["ticket"]
     assert as_viewer.post(url, b"[", content_type="application/json").status_code == 400
     assert videos.get(video.id).views == 0

@@ -24,7 +24,9 @@ def ready_emails(endpoint):
     return [message for message in emails.sent(endpoint) if "is ready" in message["Subject"]]
 
 
-def test_the_uploader_gets_one_ready_email_even_when_the_event_comes_twice(aws, moto_endpoint, uploader, make_clip, settings):
+def test_the_uploader_gets_one_ready_email_even_when_the_event_comes_twice(
+    aws, moto_endpoint, uploader, make_clip, settings
+):
     settings.PETTUBE_SITE_URL = "https://pettube.example.com"
     video, key = factories.uploaded(make_clip("small"), owner_id=str(uploader.pk), title="Rex & the ball")
     event = factories.s3_event(key)
