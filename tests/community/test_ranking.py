@@ -64,3 +64,21 @@ def test_the_popular_tab_is_one_read_and_pages_through_the_ranking(aws, client, 
 
 def test_before_the_first_ranking_the_popular_tab_is_empty(aws, client):
     assert client.get("/api/videos/", {"sort": "popular"}).json() == {"items": [], "next_cursor": None}
+
+
+def test_the_local_event_pump_runs_the_ranking_like_the_schedule(aws):
+    import time
+
+    from pettube import local_aws
+
+    video = factories.ready("6", title="ranked by the pump")
+    pump = local_aws.EventPump(aws)
+    pump.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not ranking.popular_page().items and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        pump.stop()
+
+    assert [item.id for item in ranking.popular_page().items] == [video.id]
