@@ -2,7 +2,6 @@
 queue receiving the bucket's upload events, plus the event pump that plays the role of
 Lambda: each S3 event goes to `videos.events.on_upload`, and `sweep` runs on a schedule."""
 
-import functools
 import importlib
 import json
 import logging
@@ -40,32 +39,10 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def isolate_dynamodb_requests() -> None:
-    """DynamoDB isolates concurrent requests (a transaction is all or nothing, for everyone);
-    moto does not: it applies a transaction by copying the whole table and restoring the copy
-    when a condition fails, undoing writes other threads made meanwhile. One lock around moto's
-    table operations makes concurrent likes and views behave as on AWS."""
-    from moto.dynamodb.models import DynamoDBBackend
-
-    lock = threading.RLock()
-    for name in ("get_item", "query", "scan", "put_item", "update_item", "delete_item", "transact_write_items"):
-        operation = getattr(DynamoDBBackend, name)
-        if getattr(operation, "isolated", False):
-            continue
-
-        @functools.wraps(operation)
-        def isolated(self, *args, _operation=operation, **kwargs):
-            with lock:
-                return _operation(self, *args, **kwargs)
-
-        isolated.isolated = True
-        setattr(DynamoDBBackend, name, isolated)
-
-
 def start_server() -> tuple[ThreadedMotoServer, str]:
     """Start moto on a free loopback port and point this process (and its children, such as
     runserver's reloaded workers) at it through the environment."""
-    isolate_dynamodb_requests()
+    _make_dynamodb_writes_atomic()
     port = free_port()
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns runserver's
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
@@ -74,6 +51,25 @@ def start_server() -> tuple[ThreadedMotoServer, str]:
     os.environ.update(_LOCAL_CREDENTIALS, AWS_ENDPOINT_URL=endpoint, PETTUBE_AWS="local")
     aws.reset_clients()
     return server, endpoint
+
+
+def _make_dynamodb_writes_atomic() -> None:
+    """DynamoDB checks a write's condition and applies it atomically; moto does it in steps, so
+    two concurrent conditional writes could both succeed (two workers claiming one upload).
+    Serving its DynamoDB requests one at a time restores the guarantee the app relies on."""
+    from moto.dynamodb.responses import DynamoHandler
+
+    if getattr(DynamoHandler.call_action, "serialized", False):
+        return
+    lock = threading.Lock()
+    unserialized = DynamoHandler.call_action
+
+    def call_action(self):
+        with lock:
+            return unserialized(self)
+
+    call_action.serialized = True
+    DynamoHandler.call_action = call_action
 
 
 def provision(*, extra_origins: Sequence[str] = ()) -> str:

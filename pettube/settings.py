@@ -176,7 +176,7 @@ SECURE_CSP = {
     "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, MEDIA_ORIGIN],
-    "media-src": [CSP.SELF, MEDIA_ORIGIN],
+    "media-src": [CSP.SELF, MEDIA_ORIGIN, "blob:"],  # blob: hls.js plays through Media Source Extensions
     "connect-src": [CSP.SELF, MEDIA_ORIGIN],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.NONE],

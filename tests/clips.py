@@ -33,6 +33,14 @@ _RECIPES = {
                                             "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
                                             "-shortest"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
+    # Long enough that its start is watchable well before its end.
+    "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
+                          "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
+    "fast": ("fast.mp4", [*_LAVFI, "testsrc2=size=320x240:rate=120", "-t", "2", "-c:v", "libx264",
+                          "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
+    # A raw H.264 elementary stream: no container, no timestamps, no duration in its header.
+    "raw_h264": ("raw.h264", [*_LAVFI, "testsrc2=size=64x64:rate=25", "-t", "2", "-c:v", "libx264",
+                              "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-f", "h264"]),
 }
 
 
@@ -43,6 +51,8 @@ def make(name: str, directory: Path) -> Path:
         return _rotated(make("iphone_source", directory), directory / "iphone.mov")
     if name == "truncated":
         return _truncated(directory)
+    if name == "size_switch":
+        return _size_switch(directory)
     if name == "html":
         path = directory / "page.mp4"
         path.write_text("<!doctype html><html><body><h1>Not a video</h1></body></html>\n")
@@ -75,6 +85,20 @@ def _truncated(directory: Path) -> Path:
     if not path.exists():
         data = make("landscape", directory).read_bytes()
         path.write_bytes(data[: len(data) // 2])
+    return path
+
+
+def _size_switch(directory: Path) -> Path:
+    """1 s at 64x64 then 2 s at 1920x1080 in one MPEG-TS stream: its header shows only the first."""
+    path = directory / "size_switch.ts"
+    if not path.exists():
+        parts = []
+        for size, seconds, offset in (("64x64", 1, 0), ("1920x1080", 2, 1)):
+            part = directory / f"switch-{size}.ts"
+            _ffmpeg(*_LAVFI, f"testsrc2=size={size}:rate=25", "-t", str(seconds), "-c:v", "libx264",
+                    "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-output_ts_offset", str(offset), str(part))
+            parts.append(part.read_bytes())
+        path.write_bytes(b"".join(parts))
     return path
 
 

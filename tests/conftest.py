@@ -45,12 +45,14 @@ def aws(moto_endpoint):
 
 @pytest.fixture
 def encodes(monkeypatch) -> list:
-    """Records every ffmpeg encode (the real one still runs), to count transcodes."""
+    """Records every ffmpeg ladder encode (the real one still runs), to count transcodes."""
     from videos import transcode
 
     calls = []
-    real_encode = transcode.encode
-    monkeypatch.setattr(transcode, "encode", lambda *args, **kwargs: calls.append(args) or real_encode(*args, **kwargs))
+    real_command = transcode.ladder_command
+    monkeypatch.setattr(
+        transcode, "ladder_command", lambda *args, **kwargs: calls.append(args) or real_command(*args, **kwargs)
+    )
     return calls
 
 

@@ -52,7 +52,7 @@ def test_upload_through_the_embedded_aws_ends_ready_in_the_feed(pump, client, ma
     elapsed = time.monotonic() - uploaded_at
 
     assert ready["status"] == "ready", ready["error"]
-    assert (ready["width"], ready["height"]) == (1280, 720)
+    assert (ready["width"], ready["height"]) == (1920, 1080)  # the top rung of the ladder
     feed = client.get("/api/videos/").json()["items"]
     assert [item["id"] for item in feed] == [started["id"]]
     video = requests.get(ready["playback"]["mp4"], headers={"Range": "bytes=0-1023"}, timeout=10)

@@ -16,6 +16,15 @@ def on_upload(event: dict, context=None) -> None:
         processing.ingest_upload(key=unquote_plus(record["s3"]["object"]["key"]), time_left=_time_left(context))
 
 
+def encode_chunk(event: dict, context=None) -> None:
+    """One chunk of a long video, invoked asynchronously by the video's first job
+    (videos/workers.py)."""
+    processing.encode_chunk(
+        video_id=event["video_id"], attempt=int(event["attempt"]), index=int(event["index"]),
+        time_left=_time_left(context),
+    )
+
+
 def sweep(event: dict, context=None) -> dict:
     report = processing.sweep(time_left=_time_left(context))
     return report.__dict__

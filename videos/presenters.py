@@ -1,7 +1,9 @@
 """How a video looks to the outside: JSON for the API, and the fields templates use."""
 
+from django.urls import reverse
+
 from videos import storage
-from videos.repository import FAILED, Video
+from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Video
 
 
 def signed_url(key: str | None) -> str | None:
@@ -25,14 +27,29 @@ def video_json(video: Video, *, liked: bool | None = None) -> dict:
         "height": video.height,
         "created_at": video.created_at.isoformat(),
         "thumbnail_url": signed_url(video.poster_key),
+        "progress": progress(video),
+        "playable": video.playable,
         "playback": {
             "mp4": signed_url(video.video_key),
-            "hls": None,
+            "hls": master_playlist_url(video),
         },
         "likes": video.likes,
         "views": video.views,
         "liked": liked,
     }
+
+
+def progress(video: Video) -> int | None:
+    """Percent of the video encoded: 0 until processing starts, 100 once ready, None if failed."""
+    if video.status == READY:
+        return 100
+    if video.status == PROCESSING and video.duration and video.encoded_seconds:
+        return min(99, int(100 * video.encoded_seconds / video.duration))
+    return 0 if video.status in (UPLOADING, PROCESSING) else None
+
+
+def master_playlist_url(video: Video) -> str | None:
+    return reverse("hls-master", args=[video.id]) if video.playable else None
 
 
 def video_cards(videos: list[Video]) -> list[dict]:

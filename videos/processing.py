@@ -4,26 +4,22 @@ what is stuck. Only the worker runs this; the web function never imports the enc
 
 import errno
 import logging
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from notifications import services as notifications
-from videos import repository, storage, transcode
-from videos.repository import PROCESSING, UPLOADING, Rendition, Video
+from videos import repository, storage, streaming, transcode
+from videos.repository import FAILED, PROCESSING, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
 
 MAX_ATTEMPTS = 3
-# What a worker keeps back from its time budget to upload outputs and record the result.
-FINISHING_SECONDS = 30
+FINISHING_SECONDS = streaming.FINISHING_SECONDS
 # An upload whose object is in the bucket but still `uploading` this long after it started lost
 # its S3 event; the sweeper processes it.
 MISSED_EVENT_AFTER = timedelta(minutes=10)
@@ -73,30 +69,41 @@ def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
 
 
 def _process(video: Video, key: str, time_left: Callable[[], float]) -> Video | None:
-    workdir = Path(tempfile.mkdtemp(prefix=f"pettube-{video.id}-"))
     try:
-        rendition = _transcode(video, key, workdir, time_left)
-        ready = repository.mark_ready(video.id, rendition=rendition)
+        size = _arrived_size(key)
+        source = storage.presigned_source(key)
+        probe = transcode.probe(source)
+        _check_limits(probe)
+        streaming.encode(video, streaming.plan(probe, source_size=size), source=source, time_left=time_left)
     except transcode.TranscodeError as error:
-        return _reject(video, key, str(error))
+        return _reject(video, str(error))
+    except transcode.EncoderStopped:
+        return _abandon(video)
     except RETRYABLE as error:
         return _release(video, error)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    if ready is None:
-        log.info("video deleted while processing; outputs removed", extra={"video_id": video.id})
-        storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
-        return None
-    storage.delete(key)
-    notifications.video_ready(video=ready)
-    log.info(
-        "ready",
-        extra={"video_id": video.id, "duration": rendition.duration, "width": rendition.width, "height": rendition.height},
-    )
-    return ready
+    return repository.get(video.id)
 
 
-def _transcode(video: Video, key: str, workdir: Path, time_left: Callable[[], float]) -> Rendition:
+def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable[[], float] | None = None) -> None:
+    """Encode one chunk of a long video's attempt (started by the attempt's first job, here or
+    as another Lambda invocation), with the same verdicts as `ingest_upload`."""
+    video = repository.get(video_id)
+    if video is None or video.status != PROCESSING or video.attempts != attempt:
+        log.info("chunk of a finished or newer attempt ignored", extra={"video_id": video_id, "attempt": attempt})
+        return
+    try:
+        streaming.encode_chunk(
+            video, index=index, time_left=time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS))
+        )
+    except transcode.TranscodeError as error:
+        _reject(video, str(error))
+    except transcode.EncoderStopped:
+        _abandon(video)
+    except RETRYABLE as error:
+        _release(video, error)
+
+
+def _arrived_size(key: str) -> int:
     size = storage.size_of(key)
     if size is None:
         raise transcode.TranscodeError("The upload did not arrive.")
@@ -104,44 +111,42 @@ def _transcode(video: Video, key: str, workdir: Path, time_left: Callable[[], fl
         raise transcode.TranscodeError("The file is empty.")
     if size > settings.PETTUBE_MAX_UPLOAD_BYTES:
         raise transcode.TranscodeError(f"The file is larger than {_gigabytes(settings.PETTUBE_MAX_UPLOAD_BYTES)}.")
-    source = workdir / "source"
-    storage.download(key, source)
-    probe = transcode.probe(source)
-    if probe.duration and probe.duration > settings.PETTUBE_MAX_DURATION_SECONDS:
+    return size
+
+
+def _check_limits(probe: transcode.Probe) -> None:
+    """What the header says. The encoder enforces the same limits on what it decodes: it stops
+    past the longest duration, caps every frame's size and the frame rate."""
+    if probe.duration is None:
+        raise transcode.TranscodeError("We could not tell how long this video is (its file gives no duration).")
+    if probe.duration > settings.PETTUBE_MAX_DURATION_SECONDS:
         raise transcode.TranscodeError(
             f"The video is longer than {settings.PETTUBE_MAX_DURATION_SECONDS // 60} minutes."
         )
     if probe.width * probe.height > settings.PETTUBE_MAX_SOURCE_PIXELS:
         raise transcode.TranscodeError(f"The video's resolution ({probe.width}x{probe.height}) is too high.")
-    budget = time_left() - FINISHING_SECONDS
-    if budget <= 0:
-        raise transcode.EncoderInterrupted("no time left in this worker")
-    outputs = transcode.encode(source, workdir, timeout=budget)
-    if probe.duration and outputs.duration < 0.5 * probe.duration:
-        raise transcode.TranscodeError("The file seems to be incomplete: part of the video is missing.")
-    video_key = storage.media_key(video.id, "video.mp4")
-    poster_key = storage.media_key(video.id, "poster.jpg")
-    storage.upload(outputs.video, video_key, content_type="video/mp4")
-    storage.upload(outputs.poster, poster_key, content_type="image/jpeg")
-    return Rendition(
-        duration=round(outputs.duration, 3),
-        width=outputs.width,
-        height=outputs.height,
-        source_size=size,
-        video_size=outputs.video.stat().st_size,
-        poster_size=outputs.poster.stat().st_size,
-        video_key=video_key,
-        poster_key=poster_key,
-    )
 
 
-def _reject(video: Video, key: str, reason: str) -> Video | None:
+def _reject(video: Video, reason: str) -> Video | None:
+    """The upload cannot become a video: failed with the reason, its file and anything already
+    published (segments of a playable start) removed."""
     failed = repository.mark_failed(video.id, reason=reason)
-    storage.delete(key)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
     if failed:
         notifications.video_failed(video=failed)
     log.warning("failed", extra={"video_id": video.id, "reason": reason})
     return failed
+
+
+def _abandon(video: Video) -> Video | None:
+    """This job stopped because the video was deleted or failed in another job (remove what it
+    wrote, maybe after that job cleaned up) or is no longer this attempt's (leave it to the one
+    that owns it)."""
+    current = repository.get(video.id)
+    if current is None or current.status == FAILED:
+        storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+        log.info("encoding stopped; outputs removed", extra={"video_id": video.id, "deleted": current is None})
+    return current
 
 
 def _release(video: Video, error: Exception) -> Video | None:

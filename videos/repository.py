@@ -12,6 +12,7 @@ Every status change is an UpdateItem with a ConditionExpression on the current s
 duplicate or late event cannot move a video backwards; a failed condition returns None.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -56,6 +57,32 @@ class Video:
     views: int = 0
     hidden_at: datetime | None = None
     parked_feed: str | None = None
+    # While processing (videos/streaming.py): the ladder being encoded and how far it got.
+    source_fps: float | None = None
+    rungs: str | None = None  # JSON, videos.ladder.rungs_to_json
+    has_audio: int | None = None
+    chunk_seconds: int | None = None
+    parts: int | None = None  # encoding jobs of this attempt: the video's chunks and the audio
+    parts_done: int | None = None
+    encoded_seconds: float | None = None
+    playable_at: datetime | None = None  # the owner can watch the start (EVENT playlists)
+
+    @property
+    def playable(self) -> bool:
+        return self.status == READY or (self.status == PROCESSING and self.playable_at is not None)
+
+
+@dataclass(frozen=True)
+class EncodingPlan:
+    """How one processing attempt encodes a video: written when it starts, read by every job."""
+
+    duration: float
+    source_fps: float | None
+    rungs: str
+    has_audio: bool
+    chunk_seconds: int
+    parts: int
+    source_size: int
 
 
 @dataclass(frozen=True)
@@ -81,10 +108,10 @@ class Rendition:
 
 # --- item mapping ---------------------------------------------------------------------------
 
-_STAMPS = {"created_at", "updated_at", "published_at", "due_at", "hidden_at"}
-_NUMBERS = {
-    "declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "likes", "views",
-}
+_STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
+_NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
+            "chunk_seconds", "parts", "parts_done", "likes", "views"}
+_PART_LIFETIME = timedelta(days=7)
 
 
 def _to_attribute(name: str, value) -> dict:
@@ -255,7 +282,8 @@ def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Vi
     return _transition(
         video_id,
         condition="#s = :uploading OR (#s = :processing AND #d <= :now)",
-        update="SET #s = :processing, #p = :processing, #d = :lease, updated_at = :now ADD attempts :one",
+        update="SET #s = :processing, #p = :processing, #d = :lease, updated_at = :now ADD attempts :one "
+        "REMOVE playable_at, encoded_seconds",
         names={"#s": "status", "#p": "pending", "#d": "due_at"},
         values={
             ":uploading": {"S": UPLOADING},
@@ -315,6 +343,107 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
             ":now": {"S": dynamo.stamp(now)},
         },
     )
+
+
+def start_encoding(video_id: str, *, attempt: int, plan: EncodingPlan) -> Video | None:
+    """Record the plan of `attempt` (None when the video was deleted or another attempt owns it)."""
+    return _transition(
+        video_id,
+        condition="#s = :processing AND attempts = :attempt",
+        update="SET #dur = :duration, source_fps = :fps, rungs = :rungs, has_audio = :audio, "
+        "chunk_seconds = :chunk, parts = :parts, parts_done = :zero, encoded_seconds = :zero, source_size = :size",
+        names={"#s": "status", "#dur": "duration"},
+        values={
+            ":processing": {"S": PROCESSING},
+            ":attempt": {"N": str(attempt)},
+            ":duration": {"N": str(plan.duration)},
+            ":fps": {"N": str(plan.source_fps or 0)},
+            ":rungs": {"S": plan.rungs},
+            ":audio": {"N": "1" if plan.has_audio else "0"},
+            ":chunk": {"N": str(plan.chunk_seconds)},
+            ":parts": {"N": str(plan.parts)},
+            ":zero": {"N": "0"},
+            ":size": {"N": str(plan.source_size)},
+        },
+    )
+
+
+def record_progress(video_id: str, *, attempt: int, encoded_seconds: float, playable: bool) -> bool:
+    """Add `encoded_seconds` to the attempt's progress (and mark it playable). False when the
+    video was deleted or another attempt owns it: the caller stops encoding."""
+    update = "ADD encoded_seconds :seconds"
+    values = {
+        ":processing": {"S": PROCESSING},
+        ":attempt": {"N": str(attempt)},
+        ":seconds": {"N": f"{encoded_seconds:.3f}"},
+    }
+    if playable:
+        update += " SET playable_at = if_not_exists(playable_at, :now)"
+        values[":now"] = {"S": dynamo.stamp(dynamo.now())}
+    try:
+        dynamo.client().update_item(
+            TableName=settings.PETTUBE_TABLE,
+            Key={"id": {"S": video_id}},
+            ConditionExpression="attribute_exists(id) AND #s = :processing AND attempts = :attempt",
+            UpdateExpression=update,
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues=values,
+        )
+    except ClientError as error:
+        if dynamo.condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def finish_part(video_id: str, *, attempt: int, part: str, segments: list[tuple[int, float]]) -> bool | None:
+    """Store what one encoding job of `attempt` made (`segments`: number and duration of each)
+    and count it done. True for the job that finished last (it publishes the video), False for
+    the others, None when the video was deleted or another attempt owns it."""
+    dynamo.client().put_item(
+        TableName=settings.PETTUBE_TABLE,
+        Item={
+            "id": {"S": _part_id(video_id, attempt, part)},
+            "segments": {"S": json.dumps(segments)},
+            dynamo.TTL_ATTRIBUTE: {"N": str(int((dynamo.now() + _PART_LIFETIME).timestamp()))},
+        },
+    )
+    try:
+        answer = dynamo.client().update_item(
+            TableName=settings.PETTUBE_TABLE,
+            Key={"id": {"S": video_id}},
+            ConditionExpression="attribute_exists(id) AND #s = :processing AND attempts = :attempt",
+            UpdateExpression="ADD parts_done :one",
+            ExpressionAttributeNames={"#s": "status"},
+            ExpressionAttributeValues={":processing": {"S": PROCESSING}, ":attempt": {"N": str(attempt)},
+                                       ":one": {"N": "1"}},
+            ReturnValues="ALL_NEW",
+        )
+    except ClientError as error:
+        if dynamo.condition_failed(error):
+            return None
+        raise
+    item = answer["Attributes"]
+    return int(item["parts_done"]["N"]) == int(item["parts"]["N"])
+
+
+def parts(video_id: str, *, attempt: int, names: list[str]) -> dict[str, list[tuple[int, float]]]:
+    """The segments each finished job of `attempt` stored, by part name (one BatchGetItem)."""
+    keys = [{"id": {"S": _part_id(video_id, attempt, name)}} for name in names]
+    found: dict[str, list[tuple[int, float]]] = {}
+    while keys:
+        answer = dynamo.client().batch_get_item(
+            RequestItems={settings.PETTUBE_TABLE: {"Keys": keys[:100], "ConsistentRead": True}}
+        )
+        for item in answer["Responses"].get(settings.PETTUBE_TABLE, []):
+            name = item["id"]["S"].rsplit("#", 1)[1]
+            found[name] = [(int(number), float(duration)) for number, duration in json.loads(item["segments"]["S"])]
+        keys = keys[100:] + answer.get("UnprocessedKeys", {}).get(settings.PETTUBE_TABLE, {}).get("Keys", [])
+    return found
+
+
+def _part_id(video_id: str, attempt: int, part: str) -> str:
+    return f"part#{video_id}#{attempt}#{part}"
 
 
 def counter_action(video_id: str, *, counter: str, delta: int) -> dict:

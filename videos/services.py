@@ -9,12 +9,13 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
-from videos import repository, storage
+from videos import hls, ladder, repository, storage
 from videos.repository import READY, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
 
 PAGE_SIZE = 24
+MASTER_PLAYLIST = "master"
 
 
 class NotFound(Exception):
@@ -126,6 +127,26 @@ def _visible(video: Video | None, *, video_id: str, user_id: str | None) -> Vide
     if video is None or (video.owner_id != user_id and (video.status != READY or video.hidden_at)):
         raise NotFound(video_id)
     return video
+
+
+def playlist(video: Video, name: str) -> str | None:
+    """A playable video's HLS playlist `name` as a browser gets it: the master playlist, made
+    from the video's ladder, or a rung's (or the audio's) stored playlist with every segment URI
+    presigned for SEGMENT_EXPIRY_SECONDS. None when the video has no such playlist (yet)."""
+    if not video.playable:
+        return None
+    rungs = ladder.rungs_from_json(video.rungs)
+    if name == MASTER_PLAYLIST:
+        return hls.master_playlist(rungs, has_audio=bool(video.has_audio))
+    if name not in {rung.name for rung in rungs} | ({hls.AUDIO} if video.has_audio else set()):
+        return None
+    stored = storage.read_text(storage.hls_key(video.id, f"{name}.m3u8"))
+    if stored is None:
+        return None
+    return hls.signed(
+        stored,
+        lambda uri: storage.presigned_get(storage.hls_key(video.id, uri), expires_in=storage.SEGMENT_EXPIRY_SECONDS),
+    )
 
 
 # --- for the other apps (community: likes, views, the ranking, reports) ---------------------

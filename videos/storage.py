@@ -1,7 +1,8 @@
 """The only code that talks to S3: key layout, presigned POST and GET, downloads, deletes.
 
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
-deleted once processed); `media/<video_id>/…` holds what viewers get.
+deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, `poster.jpg`
+and the HLS ladder under `hls/` (videos/hls.py).
 """
 
 import json
@@ -18,6 +19,9 @@ UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
 UPLOAD_EXPIRY_SECONDS = 10 * 60
 PLAYBACK_EXPIRY_SECONDS = 60 * 60
+# Segment URLs in the playlists a browser gets: a viewer who pauses longer reloads the page.
+SEGMENT_EXPIRY_SECONDS = 30 * 60
+HLS_FOLDER = "hls"
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
@@ -66,9 +70,34 @@ def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> Presigne
     return PresignedPost(url=post["url"], fields=post["fields"])
 
 
-def presigned_get(key: str) -> str:
+def presigned_get(key: str, *, expires_in: int = PLAYBACK_EXPIRY_SECONDS) -> str:
     return _s3().generate_presigned_url(
-        "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=PLAYBACK_EXPIRY_SECONDS
+        "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=expires_in
+    )
+
+
+def presigned_source(key: str) -> str:
+    """A URL ffmpeg reads an upload from (with range requests), valid for a whole attempt."""
+    return presigned_get(key, expires_in=settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS + 60)
+
+
+def hls_key(video_id: str, name: str) -> str:
+    """Where a video's HLS playlists and segments live: `media/<id>/hls/<name>`."""
+    return media_key(video_id, f"{HLS_FOLDER}/{name}")
+
+
+def read_text(key: str) -> str | None:
+    """A small text object (a playlist), or None when there is no such object."""
+    try:
+        return _s3().get_object(Bucket=settings.PETTUBE_BUCKET, Key=key)["Body"].read().decode()
+    except _s3().exceptions.NoSuchKey:
+        return None
+
+
+def put_text(key: str, text: str, *, content_type: str) -> None:
+    """Store a small text object that changes (a playlist): never cached."""
+    _s3().put_object(
+        Bucket=settings.PETTUBE_BUCKET, Key=key, Body=text.encode(), ContentType=content_type, CacheControl="no-store"
     )
 
 

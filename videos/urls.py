@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 
 from videos import api, views
 
@@ -18,6 +18,8 @@ register_converter(VideoIdConverter, "video_id")
 urlpatterns = [
     path("", views.feed, name="feed"),
     path("v/<video_id:video_id>/", views.watch, name="watch"),
+    path("v/<video_id:video_id>/hls/master.m3u8", views.playlist, {"name": "master"}, name="hls-master"),
+    re_path(r"^v/(?P<video_id>[A-Za-z0-9_-]{11})/hls/(?P<name>[0-9]{2,4}p|audio)\.m3u8$", views.playlist, name="hls-media"),
     path("upload/", views.upload, name="upload"),
     path("me/", views.my_videos, name="my-videos"),
     path("healthz", views.healthz, name="healthz"),

@@ -5,7 +5,7 @@ import functools
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import Http404, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
@@ -13,9 +13,9 @@ from community import ranking
 from community import services as community
 from notifications import services as notifications
 from pettube import dynamo
-from videos import services, storage
+from videos import hls, repository, services, storage
 from videos.forms import PETS, UploadStartForm
-from videos.presenters import signed_url, video_cards
+from videos.presenters import master_playlist_url, progress, signed_url, video_cards
 from videos.repository import InvalidCursor
 
 
@@ -36,9 +36,8 @@ def feed(request):
 
 
 def watch(request, video_id: str):
-    user_id = str(request.user.pk) if request.user.is_authenticated else None
     try:
-        viewing = community.viewing(video_id=video_id, user_id=user_id)
+        viewing = community.viewing(video_id=video_id, user_id=_user_id(request))
     except services.NotFound:
         raise Http404("No such video.") from None
     video = viewing.video
@@ -47,15 +46,41 @@ def watch(request, video_id: str):
         "videos/watch.html",
         {
             "video": video,
-            "is_owner": video.owner_id == user_id,
+            "is_owner": video.owner_id == _user_id(request),
             "video_url": signed_url(video.video_key),
             "poster_url": signed_url(video.poster_key),
+            "hls_url": master_playlist_url(video),
+            "progress": progress(video),
             "liked": viewing.liked,
             "unseen_count": viewing.unseen,
             "view_ticket": community.view_ticket(video=video),
             "view_seconds": f"{settings.PETTUBE_VIEW_SECONDS:g}",
         },
     )
+
+
+def playlist(request, video_id: str, name: str):
+    """An HLS playlist of a video the viewer may see (`master`, a rung or `audio`), with its
+    segment URLs presigned. Players reload it while the video is still encoding."""
+    video = _visible(request, video_id)
+    text = services.playlist(video, name)
+    if text is None:
+        raise Http404("No such playlist.")
+    response = HttpResponse(text, content_type=hls.MIME_TYPE)
+    # A finished playlist may be kept a minute (its segment URLs expire); a growing one never.
+    response["Cache-Control"] = "private, max-age=60" if video.status == repository.READY else "no-store"
+    return response
+
+
+def _user_id(request) -> str | None:
+    return str(request.user.pk) if request.user.is_authenticated else None
+
+
+def _visible(request, video_id: str):
+    try:
+        return services.visible_video(video_id=video_id, user_id=_user_id(request))
+    except services.NotFound:
+        raise Http404("No such video.") from None
 
 
 @login_required

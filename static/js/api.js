@@ -19,13 +19,15 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// Follows a video's status until it is ready or failed; calls onChange on every new status.
+// Follows a video until it is ready or failed; calls onChange whenever its status, progress
+// or playability changes.
 export async function followStatus(id, onChange) {
   let last = null;
   for (let delay = 1000; ; delay = Math.min(delay * 1.25, 5000)) {
     const { ok, data } = await api("GET", `/api/videos/${id}/`);
-    if (ok && data.status !== last) {
-      last = data.status;
+    const state = ok ? `${data.status} ${data.progress} ${data.playable}` : null;
+    if (ok && state !== last) {
+      last = state;
       onChange(data);
     }
     if (!ok || data.status === "ready" || data.status === "failed") return data;

@@ -16,11 +16,26 @@ for (const button of document.querySelectorAll("button[data-delete]")) {
   });
 }
 
+const finished = (video) => video.status === "ready" || video.status === "failed";
+
 for (const element of document.querySelectorAll("[data-video-id][data-status]")) {
   if (!["uploading", "processing"].includes(element.dataset.status)) continue;
+  const player = element.querySelector("#player");
+  const label = element.querySelector("[data-testid=status]");
+  const percent = element.querySelector("[data-testid=progress]");
   followStatus(element.dataset.videoId, (video) => {
-    const label = element.querySelector("[data-testid=status]");
-    if (label) label.textContent = video.status;
-    if (video.status === "ready" || video.status === "failed") window.location.reload();
+    if (player) {
+      // Watching the start already: the player reloads its playlist by itself until the end.
+      if (video.status === "processing" && percent) {
+        percent.textContent = `Still encoding: ${video.progress}%. You are watching what is ready so far.`;
+      } else if (finished(video)) {
+        percent?.remove();
+      }
+      return;
+    }
+    if (percent && video.status === "processing") percent.textContent = `${video.progress}%`;
+    else if (label) label.textContent = video.status === "processing" ? `processing ${video.progress}%` : video.status;
+    // A page without a player shows one as soon as the start can be watched.
+    if (finished(video) || (video.playable && element.matches(".watch"))) window.location.reload();
   });
 }

@@ -93,10 +93,12 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
 
     assert set(body) == {
         "id", "title", "description", "pet", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "playback", "likes", "views", "liked",
+        "created_at", "thumbnail_url", "progress", "playable", "playback", "likes", "views", "liked",
     }
     assert (body["likes"], body["views"], body["liked"]) == (0, 0, None)  # signed out: `liked` unknown
-    assert body["status"] == "ready"
+    assert set(body["playback"]) == {"mp4", "hls"}
+    assert (body["status"], body["progress"], body["playable"]) == ("ready", 100, True)
+    assert body["playback"]["hls"] == f"/v/{video.id}/hls/master.m3u8"
     assert (body["width"], body["height"]) == (320, 240)
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
     assert "X-Amz-Signature=" in body["playback"]["mp4"]
@@ -111,7 +113,10 @@ def test_non_ready_videos_are_visible_only_to_their_owner(aws, client, user):
 
     assert client.get(f"/api/videos/{video.id}/").status_code == 404
     client.force_login(user)
-    assert client.get(f"/api/videos/{video.id}/").json()["status"] == "uploading"
+    mine = client.get(f"/api/videos/{video.id}/").json()
+    assert (mine["status"], mine["progress"], mine["playable"], mine["playback"]) == (
+        "uploading", 0, False, {"mp4": None, "hls": None}
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ AWS faults are injected as botocore does for its own Stubber: a `before-call` ha
 the call with an error response instead of sending it to the (real, moto) endpoint."""
 
 import errno
+import http.server
 import os
 import stat
 import threading
@@ -99,13 +100,40 @@ def test_conditional_check_failure_is_a_no_op(bystander, make_clip):
     assert repository.get(video.id).status == "uploading"  # the winner of the race owns it
 
 
-def test_s3_get_object_failing_is_retried(bystander, make_clip):
+class FailingStorage(http.server.ThreadingHTTPServer):
+    """An S3 endpoint on loopback that answers every request with `status` (ffmpeg reads the
+    upload over HTTP from a presigned URL, so this is what a failing S3 looks like to it)."""
+
+    def __init__(self, status: int):
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(handler):  # noqa: N805
+                self.requests += 1
+                handler.send_error(status)
+
+            def log_message(handler, *args):  # noqa: N805
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/uploads/object"
+
+
+def test_s3_failing_to_serve_the_upload_is_retried(bystander, make_clip, monkeypatch):
     video, key = factories.uploaded(make_clip("small"))
-    fault = Fault("s3", "GetObject", code="InternalError", status=500)
+    failing = FailingStorage(503)
+    monkeypatch.setattr(storage, "presigned_source", lambda key: failing.url)
 
-    assert processing.ingest_upload(key=key).status == PROCESSING
-    assert fault.hits == 1
+    stopped = processing.ingest_upload(key=key)
+    assert (stopped.status, stopped.error) == (PROCESSING, "processing was interrupted")
+    assert failing.requests >= 1
+    failing.shutdown()
 
+    monkeypatch.undo()
     assert after_one_sweep(video.id).status == READY
 
 
@@ -134,21 +162,15 @@ def test_ffmpeg_hanging_is_stopped_by_the_time_budget_and_retried(bystander, mak
     assert after_one_sweep(video.id).status == READY
 
 
-def test_a_full_tmp_is_retried(bystander, make_clip, monkeypatch):
+def test_a_full_tmp_is_retried(bystander, make_clip, tmp_path, monkeypatch):
+    # What ffmpeg prints and does when the disk its segments go to is full.
+    monkeypatch.setenv("FFMPEG_BINARY", ffmpeg_wrapper(
+        tmp_path, f'echo "[hls @ 0x1] {tmp_path}/00000.ts: {os.strerror(errno.ENOSPC)}" >&2; exit 228'))
     video, key = factories.uploaded(make_clip("small"))
-    real_download = storage.download
-    calls = []
-
-    def download_onto_a_full_disk(key, destination):
-        calls.append(key)
-        if len(calls) == 1:
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
-        return real_download(key, destination)
-
-    monkeypatch.setattr(storage, "download", download_onto_a_full_disk)
 
     assert processing.ingest_upload(key=key).error == "the processing worker ran out of disk space"
 
+    monkeypatch.delenv("FFMPEG_BINARY")
     assert after_one_sweep(video.id).status == READY
 
 

@@ -59,7 +59,10 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert ready.source_size == make_clip("short").stat().st_size
     assert storage.size_of(ready.video_key) == ready.video_size > 0
     assert storage.size_of(ready.poster_key) == ready.poster_size > 0
-    assert objects() == [ready.poster_key, ready.video_key]  # the source upload is gone
+    hls = f"media/{video.id}/hls/"
+    # the source upload is gone; a 2 s clip is one segment of its one rung (640x360) and of the audio
+    assert objects() == sorted([ready.poster_key, ready.video_key, f"{hls}360p.m3u8", f"{hls}360p/00000.ts",
+                                f"{hls}audio.m3u8", f"{hls}audio/00000.ts"])
     assert [item.id for item in services.feed_page().items] == [video.id]
 
 
@@ -172,13 +175,13 @@ def test_only_the_owner_can_delete(aws):
 
 def test_a_video_deleted_while_processing_leaves_nothing_behind(aws, make_clip, monkeypatch):
     video, key = factories.uploaded(make_clip("small"))
-    real_encode = transcode.encode
+    real_command = transcode.ladder_command
 
     def encode_while_owner_deletes(*args, **kwargs):
         services.delete_video(video_id=video.id, user_id="7")
-        return real_encode(*args, **kwargs)
+        return real_command(*args, **kwargs)
 
-    monkeypatch.setattr(transcode, "encode", encode_while_owner_deletes)
+    monkeypatch.setattr(transcode, "ladder_command", encode_while_owner_deletes)
 
     assert processing.ingest_upload(key=key) is None
 
@@ -200,7 +203,7 @@ def test_sweep_removes_uploads_that_never_arrived_after_24_hours(aws):
 def test_sweep_retries_processing_past_its_lease_then_fails_it(aws, make_clip, monkeypatch, settings):
     video, key = factories.uploaded(make_clip("small"))
     repository.claim(video.id, lease=timedelta(seconds=-1))  # a worker that died mid-way
-    monkeypatch.setattr(transcode, "encode", _always_times_out)
+    monkeypatch.setattr(transcode, "ladder_command", _always_times_out)
 
     for _ in range(processing.MAX_ATTEMPTS + 1):
         processing.sweep()

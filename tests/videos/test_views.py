@@ -27,7 +27,7 @@ def test_feed_shows_ready_videos_with_poster_title_pet_owner(aws, client, make_c
     assert re.search(rf'<img src="[^"]*/media/{video.id}/poster\.jpg\?[^"]*X-Amz-Signature=', page)
 
 
-def test_watch_page_has_a_player_with_a_presigned_source(aws, client, make_clip):
+def test_watch_page_has_an_hls_player_and_a_presigned_mp4(aws, client, make_clip):
     video, key = factories.uploaded(make_clip("small"))
     processing.ingest_upload(key=key)
 
@@ -35,8 +35,17 @@ def test_watch_page_has_a_player_with_a_presigned_source(aws, client, make_clip)
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert re.search(rf'<video [^>]*src="[^"]*/media/{video.id}/video\.mp4\?[^"]*X-Amz-Signature=', page)
+    assert re.search(rf'<video [^>]*data-hls="/v/{video.id}/hls/master\.m3u8"', page)
+    assert re.search(rf'<video [^>]*data-mp4="[^"]*/media/{video.id}/video\.mp4\?[^"]*X-Amz-Signature=', page)
+    assert "vendor/hls.js-1.7.4/hls.min.js" in page and "js/player.js" in page
     assert "data-delete" not in page  # not the owner
+
+
+def test_pages_without_a_player_do_not_load_hls_js(aws, client, make_clip):
+    video, key = factories.uploaded(make_clip("small"))
+    processing.ingest_upload(key=key)
+
+    assert "hls.min.js" not in client.get("/").content.decode()
 
 
 def test_watch_page_of_a_processing_video_is_for_its_owner(aws, client, user):

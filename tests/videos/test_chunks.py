@@ -1,0 +1,83 @@
+"""Long videos are encoded in chunks that run side by side and join into one playlist per rung
+without re-encoding. The joined video must be the unchunked one: same duration and frame count
+as the source, no gap and no repeated frame at a chunk boundary, audio in step."""
+
+import subprocess
+
+import pytest
+
+from tests import factories
+from videos import processing, repository, storage, streaming, transcode
+from videos.repository import READY
+
+FRAME = 1 / 30  # the clip's frame duration
+
+
+def frame_times(path) -> list[float]:
+    """The presentation time of every video frame of a file."""
+    result = subprocess.run(
+        [transcode.ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:v:0", "-vf", "showinfo",
+         "-f", "null", "-"],
+        capture_output=True, text=True, check=True,
+    )
+    return [float(line.split("pts_time:")[1].split()[0]) for line in result.stderr.splitlines() if "pts_time:" in line]
+
+
+def audio_duration(path) -> float:
+    result = subprocess.run(
+        [transcode.ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(path), "-map", "0:a:0", "-f", "null", "-"],
+        capture_output=True, text=True,
+    )
+    clock = result.stderr.rsplit("time=", 1)[1].split()[0]
+    hours, minutes, seconds = clock.split(":")
+    return int(hours) * 3600 + int(minutes) * 60 + float(seconds)
+
+
+def encoded(make_clip, tmp_path, name: str):
+    video, key = factories.uploaded(make_clip("long"))  # 20 s at 30 fps, with audio
+    ready = processing.ingest_upload(key=key)
+    assert ready.status == READY, ready.error
+    local = tmp_path / f"{name}.mp4"
+    storage.download(ready.video_key, local)
+    return ready, local
+
+
+def test_chunked_encoding_equals_unchunked(aws, make_clip, tmp_path, monkeypatch, encodes):
+    whole, whole_mp4 = encoded(make_clip, tmp_path, "whole")
+    assert len(encodes) == 1
+
+    monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
+    monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)  # 20 s: chunks 0-8, 8-16, 16-20
+    chunked, chunked_mp4 = encoded(make_clip, tmp_path, "chunked")
+
+    assert len(encodes) == 1 + 3
+    assert (chunked.parts, chunked.chunk_seconds) == (4, 8)  # three chunks and the audio
+    assert chunked.duration == pytest.approx(whole.duration, abs=FRAME) == pytest.approx(20.0, abs=FRAME)
+    times = frame_times(chunked_mp4)
+    assert len(times) == len(frame_times(whole_mp4)) == 600  # every source frame once
+    steps = [later - earlier for earlier, later in zip(times, times[1:], strict=False)]
+    assert min(steps) == pytest.approx(FRAME, abs=0.002) and max(steps) == pytest.approx(FRAME, abs=0.002)
+    assert audio_duration(chunked_mp4) == pytest.approx(times[-1] - times[0] + FRAME, abs=FRAME)
+    playlist = storage.read_text(storage.hls_key(chunked.id, "1080p.m3u8"))
+    assert [line for line in playlist.splitlines() if line.endswith(".ts")] == [
+        f"1080p/{number:05d}.ts" for number in range(5)
+    ]
+
+
+def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkeypatch, tmp_path):
+    monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
+    monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)
+    real_command = transcode.ladder_command
+
+    def second_chunk_fails(*args, start, **kwargs):
+        command = real_command(*args, start=start, **kwargs)
+        return [*command[:1], "-no-such-option", *command[1:]] if start == 8 else command
+
+    monkeypatch.setattr(transcode, "ladder_command", second_chunk_fails)
+    video, key = factories.uploaded(make_clip("long"))
+
+    processing.ingest_upload(key=key)
+
+    failed = repository.get(video.id)
+    assert failed.status == "failed" and "could not decode" in failed.error
+    assert storage.size_of(storage.hls_key(video.id, "360p/00000.ts")) is None  # nothing half-published is left

@@ -1,0 +1,143 @@
+"""HLS playback as a player sees it: the master playlist lists exactly the renditions that exist,
+each playlist's segments are presigned, short-lived and fetchable, a video being encoded can be
+watched from its start (EVENT playlist) before it is ready, and nobody but the owner gets the
+playlists of a video that is not ready."""
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+
+from tests import factories
+from videos import processing, repository, storage
+from videos.repository import PROCESSING, READY
+
+pytestmark = pytest.mark.django_db
+
+
+def playlist_entries(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line and not line.startswith("#")]
+
+
+def test_master_playlist_lists_exactly_the_renditions_that_exist(aws, client, make_clip):
+    video, key = factories.uploaded(make_clip("landscape"))  # 1920x1080, 6 s
+    processing.ingest_upload(key=key)
+
+    master = client.get(f"/v/{video.id}/hls/master.m3u8")
+
+    assert master.status_code == 200 and master["Content-Type"] == "application/vnd.apple.mpegurl"
+    text = master.content.decode()
+    assert playlist_entries(text) == ["360p.m3u8", "720p.m3u8", "1080p.m3u8"]
+    assert 'RESOLUTION=1920x1080,CODECS="avc1.640028,mp4a.40.2",AUDIO="audio"' in text
+    assert 'TYPE=AUDIO,GROUP-ID="audio"' in text and 'URI="audio.m3u8"' in text
+    for name in ["360p", "720p", "1080p", "audio"]:
+        media = client.get(f"/v/{video.id}/hls/{name}.m3u8").content.decode()
+        assert "#EXT-X-PLAYLIST-TYPE:VOD" in media and media.rstrip().endswith("#EXT-X-ENDLIST")
+        for url in playlist_entries(media):
+            segment = requests.get(url, timeout=10)
+            assert segment.status_code == 200 and segment.content[:1] == b"\x47"  # an MPEG-TS packet
+    assert client.get(f"/v/{video.id}/hls/480p.m3u8").status_code == 404  # not a rung of this video
+
+
+def test_segment_urls_are_presigned_and_short_lived(aws, client, make_clip):
+    video, key = factories.uploaded(make_clip("short"))
+    processing.ingest_upload(key=key)
+    before = datetime.now(UTC)
+
+    media = client.get(f"/v/{video.id}/hls/360p.m3u8").content.decode()
+
+    (url,) = playlist_entries(media)
+    assert urlsplit(url).path.endswith(f"/media/{video.id}/hls/360p/00000.ts")
+    query = parse_qs(urlsplit(url).query)
+    # moto does not refuse an expired URL, so the signature's own terms are checked.
+    signed_at = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+    expires = signed_at + timedelta(seconds=int(query["X-Amz-Expires"][0]))
+    assert timedelta(minutes=5) <= expires - before <= timedelta(minutes=30)
+    assert "X-Amz-Signature" in query
+    assert client.get(f"/v/{video.id}/hls/360p.m3u8")["Cache-Control"] == "private, max-age=60"
+
+
+def test_playlists_of_a_video_that_is_not_ready_are_only_for_its_owner(aws, client, user, make_clip):
+    video, key = factories.uploaded(make_clip("short"), owner_id=str(user.pk))
+    repository.claim(video.id, lease=timedelta(minutes=20))
+    repository.record_progress(video.id, attempt=1, encoded_seconds=0, playable=True)
+
+    for path in ["master", "360p", "audio"]:
+        assert client.get(f"/v/{video.id}/hls/{path}.m3u8").status_code == 404
+    client.force_login(user)
+    assert client.get(f"/v/{video.id}/hls/master.m3u8").status_code == 200
+
+
+def test_an_encoding_video_can_be_watched_from_its_start_before_it_is_ready(aws, client, user, make_clip):
+    video, key = factories.uploaded(make_clip("long"), owner_id=str(user.pk))  # 20 s of 1080p
+    client.force_login(user)
+    worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
+    worker.start()
+    try:
+        seen = wait_until(lambda: client.get(f"/api/videos/{video.id}/").json(), lambda body: body["playable"])
+        assert seen["status"] == PROCESSING  # watchable while it is still being encoded
+        assert 0 <= seen["progress"] < 100
+        assert seen["playback"]["hls"] == f"/v/{video.id}/hls/master.m3u8"
+        assert client.get(seen["playback"]["hls"]).status_code == 200
+        media = client.get(f"/v/{video.id}/hls/720p.m3u8")
+        assert media["Cache-Control"] == "no-store"  # players reload it
+        text = media.content.decode()
+        assert "#EXT-X-PLAYLIST-TYPE:EVENT" in text and "#EXT-X-ENDLIST" not in text
+        first = requests.get(playlist_entries(text)[0], timeout=10)
+        assert first.status_code == 200 and first.content[:1] == b"\x47"
+        feed = client.get("/api/videos/").json()["items"]
+        assert feed == []  # the public feed lists it only once it is ready
+    finally:
+        worker.join()
+    assert repository.get(video.id).status == READY
+    final = client.get(f"/v/{video.id}/hls/720p.m3u8").content.decode()
+    assert "#EXT-X-PLAYLIST-TYPE:VOD" in final and final.rstrip().endswith("#EXT-X-ENDLIST")
+    assert len(playlist_entries(final)) == 5  # 20 s in segments of 4 s
+
+
+def test_progress_is_reported_while_encoding(aws, client, user, make_clip):
+    video, key = factories.uploaded(make_clip("long"), owner_id=str(user.pk))
+    client.force_login(user)
+    seen = []
+    worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
+    worker.start()
+    while worker.is_alive():
+        body = client.get(f"/api/videos/{video.id}/").json()
+        if body["status"] == PROCESSING:
+            seen.append(body["progress"])
+        time.sleep(0.3)
+    worker.join()
+
+    assert seen == sorted(seen) and len(set(seen)) >= 3  # it moves forward, step by step
+    assert 0 < max(seen) < 100
+    assert client.get(f"/api/videos/{video.id}/").json()["progress"] == 100
+
+
+def test_deleting_a_video_mid_encode_stops_its_ffmpeg(aws, make_clip):
+    video, key = factories.uploaded(make_clip("long"))
+    worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
+    worker.start()
+    wait_until(lambda: repository.get(video.id), lambda current: current.playable)
+    from videos import services
+
+    deleted_at = time.monotonic()
+    services.delete_video(video_id=video.id, user_id="7")
+    worker.join()
+
+    assert time.monotonic() - deleted_at < 5  # stopped within a progress report, not after the encode
+    assert repository.get(video.id) is None
+    assert storage.size_of(key) is None
+    assert not storage.size_of(storage.hls_key(video.id, "720p.m3u8"))
+
+
+def wait_until(read, done, timeout: float = 60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = read()
+        if done(value):
+            return value
+        time.sleep(0.2)
+    pytest.fail(f"timed out; last seen {value!r}")

@@ -1,0 +1,284 @@
+"""The HLS pipeline of one processing attempt (docs/STREAMING.md), run by the worker.
+
+`encode` plans the ladder, starts the jobs (one per chunk of the video, one for the audio) and
+runs the first chunk and the audio itself, publishing each segment to S3 as ffmpeg finishes it
+with EVENT playlists, so the owner can watch the start while the rest is encoding. Longer videos
+are cut into chunks on the segment grid that run beside it (`videos/workers.py`: other Lambda
+invocations on AWS, threads driving their own ffmpeg locally). Every job records its segments in
+DynamoDB; the job that finishes last publishes the VOD playlists, the download MP4 and the poster,
+and marks the video ready. A job notices within PROGRESS_EVERY seconds that its video was deleted
+(or taken over by a newer attempt) and stops its ffmpeg.
+"""
+
+import logging
+import math
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from notifications import services as notifications
+from videos import hls, ladder, repository, storage, transcode, workers
+from videos.repository import EncodingPlan, Rendition, Video
+
+log = logging.getLogger("pettube.videos")
+
+# Videos longer than this are encoded in chunks of CHUNK_SECONDS in parallel (a multiple of the
+# segment length, so chunk boundaries are segment boundaries).
+CHUNKED_ABOVE_SECONDS = 120
+CHUNK_SECONDS = 15 * ladder.SEGMENT_SECONDS
+PROGRESS_EVERY = 2.0
+SCAN_EVERY = 0.2
+AUDIO = hls.AUDIO
+# What a job keeps back from its time budget to publish what it made.
+FINISHING_SECONDS = 30
+
+
+@dataclass
+class Job:
+    """One ffmpeg process of the attempt and what of its output is already in S3."""
+
+    part: str  # "v<chunk index>" or "audio"
+    folders: list[str]  # the rungs it encodes, or ["audio"]
+    outdir: Path
+    encoder: transcode.Encoder
+    live: bool  # keep EVENT playlists of its segments up to date
+    published: dict[str, list[hls.Segment]] = field(default_factory=dict)
+
+    @property
+    def is_video(self) -> bool:
+        return self.part != AUDIO
+
+    def has_segments(self) -> bool:
+        return all(self.published.get(folder) for folder in self.folders)
+
+
+def plan(probe: transcode.Probe, *, source_size: int) -> EncodingPlan:
+    """The ladder and the chunks for a source."""
+    rungs = ladder.choose_rungs(probe.width, probe.height, probe.fps)
+    chunk_seconds = CHUNK_SECONDS if probe.duration > CHUNKED_ABOVE_SECONDS else _whole(probe.duration)
+    chunks = max(1, math.ceil(probe.duration / chunk_seconds))
+    return EncodingPlan(
+        duration=round(probe.duration, 3),
+        source_fps=probe.fps,
+        rungs=ladder.rungs_to_json(rungs),
+        has_audio=probe.has_audio,
+        chunk_seconds=chunk_seconds,
+        parts=chunks + (1 if probe.has_audio else 0),
+        source_size=source_size,
+    )
+
+
+def _whole(duration: float) -> int:
+    """One chunk for the whole video: its length in segments, rounded up, plus slack so that the
+    duration limit is enforced on what is decoded, not on what the header says."""
+    return math.ceil(max(duration, settings.PETTUBE_MAX_DURATION_SECONDS + 1) / ladder.SEGMENT_SECONDS) * (
+        ladder.SEGMENT_SECONDS
+    )
+
+
+def encode(video: Video, plan_: EncodingPlan, *, source: str, time_left: Callable[[], float]) -> None:
+    """Run an attempt: record its plan, start the other chunks beside this job, encode the first
+    chunk and the audio here while publishing them live, and publish the video when the last job
+    is done (here or elsewhere). Returns once this worker's jobs are done (locally, once all are)."""
+    if repository.start_encoding(video.id, attempt=video.attempts, plan=plan_) is None:
+        raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
+    chunks = _chunk_count(plan_)
+    wait_for_others = workers.dispatch_chunks(video.id, attempt=video.attempts, indexes=range(1, chunks))
+    try:
+        with tempfile.TemporaryDirectory(prefix=f"pettube-{video.id}-") as workdir:
+            jobs = [_video_job(video, plan_, 0, source=source, workdir=Path(workdir), time_left=time_left, live=True)]
+            if plan_.has_audio:
+                jobs.append(_audio_job(source, plan_, Path(workdir), time_left=time_left))
+            _run(video.id, video.attempts, jobs, duration=plan_.duration)
+            for job in jobs:
+                _finish(video.id, video.attempts, job)
+    finally:
+        wait_for_others()
+
+
+def encode_chunk(video: Video, *, index: int, time_left: Callable[[], float]) -> None:
+    """Run chunk `index` of the video's current attempt (dispatched by `encode`), and publish
+    the video if it is the last job to finish."""
+    attempt = video.attempts
+    plan_ = _plan_of(video)
+    source = storage.presigned_source(storage.upload_key(video.owner_id, video.id))
+    with tempfile.TemporaryDirectory(prefix=f"pettube-{video.id}-{index}-") as workdir:
+        job = _video_job(video, plan_, index, source=source, workdir=Path(workdir), time_left=time_left, live=False,
+                         background=True)
+        _run(video.id, attempt, [job], duration=plan_.duration)
+        _finish(video.id, attempt, job)
+
+
+def _plan_of(video: Video) -> EncodingPlan:
+    return EncodingPlan(
+        duration=video.duration,
+        source_fps=video.source_fps or None,
+        rungs=video.rungs,
+        has_audio=bool(video.has_audio),
+        chunk_seconds=video.chunk_seconds,
+        parts=video.parts,
+        source_size=video.source_size,
+    )
+
+
+def _chunk_count(plan_: EncodingPlan) -> int:
+    return plan_.parts - (1 if plan_.has_audio else 0)
+
+
+def _video_job(video: Video, plan_: EncodingPlan, index: int, *, source: str, workdir: Path,
+               time_left: Callable[[], float], live: bool, background: bool = False) -> Job:
+    rungs = ladder.rungs_from_json(plan_.rungs)
+    start = index * plan_.chunk_seconds
+    length = plan_.chunk_seconds
+    if index == _chunk_count(plan_) - 1:  # the last chunk stops where the duration limit does
+        length = max(length, settings.PETTUBE_MAX_DURATION_SECONDS + 1 - start)
+    outdir = workdir / f"v{index}"
+    for rung in rungs:
+        (outdir / rung.name).mkdir(parents=True)
+    command = transcode.ladder_command(
+        source, outdir, rungs, start=start, length=length,
+        first_segment=start // ladder.SEGMENT_SECONDS, fps=plan_.source_fps,
+    )
+    return Job(part=f"v{index}", folders=[rung.name for rung in rungs], outdir=outdir, live=live,
+               encoder=transcode.Encoder(command, timeout=_budget(time_left), background=background))
+
+
+def _audio_job(source: str, plan_: EncodingPlan, workdir: Path, *, time_left: Callable[[], float]) -> Job:
+    outdir = workdir / AUDIO
+    (outdir / AUDIO).mkdir(parents=True)
+    command = transcode.audio_command(source, outdir, length=settings.PETTUBE_MAX_DURATION_SECONDS + 1)
+    return Job(part=AUDIO, folders=[AUDIO], outdir=outdir, live=True,
+               encoder=transcode.Encoder(command, timeout=_budget(time_left)))
+
+
+def _budget(time_left: Callable[[], float]) -> float:
+    budget = time_left() - FINISHING_SECONDS
+    if budget <= 0:
+        raise transcode.EncoderInterrupted("no time left in this worker")
+    return budget
+
+
+def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> None:
+    """Drive the jobs to their end: publish segments as they are finished, report progress (and
+    when the start became playable), and stop every ffmpeg when the video is gone."""
+    reported, last_report, told_playable = 0.0, time.monotonic(), False
+    live = [job for job in jobs if job.live]
+
+    def report(final: bool = False) -> None:
+        nonlocal reported, last_report, told_playable
+        encoded = sum(job.encoder.encoded_seconds for job in jobs if job.is_video)
+        playable = bool(live) and all(job.has_segments() for job in live)
+        if final or time.monotonic() - last_report >= PROGRESS_EVERY or (playable and not told_playable):
+            if not repository.record_progress(video_id, attempt=attempt, encoded_seconds=encoded - reported,
+                                              playable=playable):
+                for job in jobs:
+                    job.encoder.stop()
+            reported, last_report, told_playable = encoded, time.monotonic(), told_playable or playable
+
+    try:
+        while any(job.encoder.running() for job in jobs):
+            for job in jobs:
+                _publish_new_segments(video_id, job)
+            report()
+            time.sleep(SCAN_EVERY)
+        for job in jobs:
+            job.encoder.wait()
+        for job in jobs:
+            _publish_new_segments(video_id, job)
+        report(final=True)
+        for job in jobs:
+            job.encoder.wait()  # raises EncoderStopped if the last report found the video gone
+    finally:
+        for job in jobs:
+            job.encoder.stop()
+
+
+def _publish_new_segments(video_id: str, job: Job) -> None:
+    for folder in job.folders:
+        playlist = job.outdir / folder / "index.m3u8"
+        if not playlist.exists():
+            continue
+        done = job.published.setdefault(folder, [])
+        new = hls.finished_segments(playlist.read_text())[len(done):]
+        for segment in new:
+            storage.upload(job.outdir / folder / f"{segment.number:05d}.ts",
+                           storage.hls_key(video_id, hls.segment_uri(folder, segment.number)), content_type="video/mp2t")
+            done.append(segment)
+        if new and job.live:
+            storage.put_text(storage.hls_key(video_id, f"{folder}.m3u8"),
+                             hls.media_playlist(folder, done, complete=False), content_type=hls.MIME_TYPE)
+
+
+def _finish(video_id: str, attempt: int, job: Job) -> None:
+    """Record what the job made; the job that finishes last publishes the video."""
+    counts = {len(job.published.get(folder, [])) for folder in job.folders}
+    if len(counts) != 1:
+        raise transcode.EncoderInterrupted(f"the renditions of {job.part} are out of step: {sorted(counts)}")
+    segments = [(segment.number, segment.duration) for segment in job.published.get(job.folders[0], [])]
+    last = repository.finish_part(video_id, attempt=attempt, part=job.part, segments=segments)
+    if last is None:
+        raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
+    if last:
+        publish(video_id, attempt=attempt)
+
+
+def publish(video_id: str, *, attempt: int) -> Video | None:
+    """Join what every job of `attempt` made: VOD playlists per rung, the download MP4 (a remux
+    of one rung and the audio, no second encode) and the poster; then mark the video ready.
+    Raises TranscodeError when what was decoded breaks the limits or is mostly missing."""
+    video = repository.get(video_id)
+    if video is None or video.attempts != attempt:
+        raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
+    plan_ = _plan_of(video)
+    rungs = ladder.rungs_from_json(plan_.rungs)
+    chunks = [f"v{index}" for index in range(_chunk_count(plan_))]
+    found = repository.parts(video_id, attempt=attempt, names=chunks + ([AUDIO] if plan_.has_audio else []))
+    segments = [hls.Segment(number, duration) for chunk in chunks for number, duration in found.get(chunk, [])]
+    duration = sum(segment.duration for segment in segments)
+    _check_decoded(duration, expected=plan_.duration)
+    playlists = {rung.name: hls.media_playlist(rung.name, segments, complete=True) for rung in rungs}
+    if plan_.has_audio:
+        audio = [hls.Segment(number, length) for number, length in found.get(AUDIO, [])]
+        playlists[AUDIO] = hls.media_playlist(AUDIO, audio, complete=True)
+    with tempfile.TemporaryDirectory(prefix=f"pettube-{video_id}-publish-") as workdir:
+        workdir = Path(workdir)
+        video_path, poster_path = workdir / "video.mp4", workdir / "poster.jpg"
+        signed = {}
+        for name, text in playlists.items():
+            signed[name] = workdir / f"{name}.m3u8"
+            signed[name].write_text(hls.signed(text, lambda uri: storage.presigned_get(storage.hls_key(video_id, uri))))
+        transcode.remux_mp4(signed[ladder.mp4_rung(rungs).name], signed.get(AUDIO), video_path, timeout=300)
+        transcode.poster(video_path, poster_path, duration=duration)
+        for name, text in playlists.items():
+            storage.put_text(storage.hls_key(video_id, f"{name}.m3u8"), text, content_type=hls.MIME_TYPE)
+        video_key, poster_key = storage.media_key(video_id, "video.mp4"), storage.media_key(video_id, "poster.jpg")
+        storage.upload(video_path, video_key, content_type="video/mp4")
+        storage.upload(poster_path, poster_key, content_type="image/jpeg")
+        top = rungs[-1]
+        rendition = Rendition(
+            duration=round(duration, 3), width=top.width, height=top.height, source_size=plan_.source_size,
+            video_size=video_path.stat().st_size, poster_size=poster_path.stat().st_size,
+            video_key=video_key, poster_key=poster_key,
+        )
+    ready = repository.mark_ready(video_id, rendition=rendition)
+    if ready is None:
+        raise transcode.EncoderStopped("the video was deleted while it was published")
+    storage.delete(storage.upload_key(video.owner_id, video_id))
+    notifications.video_ready(video=ready)
+    log.info("ready", extra={"video_id": video_id, "duration": rendition.duration, "rungs": len(rungs),
+                             "chunks": len(chunks)})
+    return ready
+
+
+def _check_decoded(duration: float, *, expected: float) -> None:
+    limit = settings.PETTUBE_MAX_DURATION_SECONDS
+    if duration > limit + 0.5:
+        raise transcode.TranscodeError(f"The video is longer than {limit // 60} minutes.")
+    if duration <= 0:
+        raise transcode.TranscodeError("We could not decode this video (it may be damaged or incomplete).")
+    if duration < 0.5 * expected:
+        raise transcode.TranscodeError("The file seems to be incomplete: part of the video is missing.")

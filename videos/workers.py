@@ -1,0 +1,45 @@
+"""Runs the other chunks of a video's encode beside the current job. The only code that invokes
+Lambda.
+
+On AWS each chunk is an asynchronous invocation of this same worker function (Zappa's handler
+routes `{"command": "videos.events.encode_chunk", ...}` to it), with its own time budget and
+memory. Locally (and anywhere off Lambda) each chunk runs in a thread of this process that drives
+its own ffmpeg process, the same code the Lambda runs."""
+
+import json
+import logging
+import os
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from pettube import aws
+
+log = logging.getLogger("pettube.videos")
+
+CHUNK_COMMAND = "videos.events.encode_chunk"
+LOCAL_WORKERS = max(1, (os.cpu_count() or 1))
+
+
+def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int]) -> Callable[[], None]:
+    """Start chunk `indexes` of `attempt`; returns a function that waits for them where they
+    run here (on Lambda it returns at once: each invocation finishes on its own)."""
+    payloads = [{"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
+                for index in indexes]
+    if not payloads:
+        return lambda: None
+    if function := os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        for payload in payloads:
+            aws.client("lambda").invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(payload))
+        log.info("chunks dispatched", extra={"video_id": video_id, "chunks": len(payloads)})
+        return lambda: None
+    from videos import events
+
+    pool = ThreadPoolExecutor(max_workers=LOCAL_WORKERS, thread_name_prefix=f"chunks-{video_id}")
+    futures = [pool.submit(events.encode_chunk, payload, None) for payload in payloads]
+
+    def wait() -> None:
+        for future in futures:
+            future.result()
+        pool.shutdown()
+
+    return wait
