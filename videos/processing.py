@@ -120,9 +120,7 @@ def _check_limits(probe: transcode.Probe) -> None:
     if probe.duration is None:
         raise transcode.TranscodeError("We could not tell how long this video is (its file gives no duration).")
     if probe.duration > settings.PETTUBE_MAX_DURATION_SECONDS:
-        raise transcode.TranscodeError(
-            f"The video is longer than {settings.PETTUBE_MAX_DURATION_SECONDS // 60} minutes."
-        )
+        raise streaming.too_long()
     if probe.width * probe.height > settings.PETTUBE_MAX_SOURCE_PIXELS:
         raise transcode.TranscodeError(f"The video's resolution ({probe.width}x{probe.height}) is too high.")
 

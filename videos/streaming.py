@@ -274,10 +274,15 @@ def publish(video_id: str, *, attempt: int) -> Video | None:
     return ready
 
 
-def _check_decoded(duration: float, *, expected: float) -> None:
+def too_long() -> transcode.TranscodeError:
     limit = settings.PETTUBE_MAX_DURATION_SECONDS
-    if duration > limit + 0.5:
-        raise transcode.TranscodeError(f"The video is longer than {limit // 60} minutes.")
+    words = f"{limit // 60} minutes" if limit % 60 == 0 else f"{limit} seconds"
+    return transcode.TranscodeError(f"The video is longer than {words}.")
+
+
+def _check_decoded(duration: float, *, expected: float) -> None:
+    if duration > settings.PETTUBE_MAX_DURATION_SECONDS + 0.5:
+        raise too_long()
     if duration <= 0:
         raise transcode.TranscodeError("We could not decode this video (it may be damaged or incomplete).")
     if duration < 0.5 * expected:

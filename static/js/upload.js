@@ -80,12 +80,18 @@ form.addEventListener("submit", async (event) => {
   percent.textContent = "100%";
   phase.textContent = "Uploaded. Processing…";
   // Until the storage event arrives the video is still "uploading": keep saying "Uploaded".
+  // The watch page plays the start as soon as the first segments are published.
+  let playable = false;
   const final = await followStatus(start.data.id, (video) => {
-    if (video.status === "processing") phase.textContent = "Processing…";
+    if (video.status === "processing") phase.textContent = `Processing… ${video.progress}%`;
+    if (video.playable && !playable) {
+      playable = true;
+      window.location.assign(`/v/${start.data.id}/`);
+    }
   });
   if (final && final.status === "ready") {
     phase.textContent = "Ready!";
-    window.location.assign(`/v/${start.data.id}/`);
+    if (!playable) window.location.assign(`/v/${start.data.id}/`);
   } else {
     button.disabled = false;
     showErrors(final?.error ? `Processing failed: ${final.error}` : "Processing failed.");

@@ -6,51 +6,14 @@ exception or Content Security Policy violation fails it."""
 import logging
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from pettube import bootstrap
-from pettube.local_aws import EventPump
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS
 
-log = logging.getLogger(__name__)
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-# Chromium reports a CSP violation on the console; this makes sure each one is an error there.
-REPORT_CSP_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) =>
-  console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`));
-"""
 # The upload page polls the status with a back-off of at most 5 s; a 2 s clip is ready in about one.
 READY_TIMEOUT_MS = 30_000
 
-
-@pytest.fixture
-def site(aws, live_server):
-    """The live server on the embedded AWS, as `runserver` runs it: the bucket's CORS rule
-    allows the server's origin and an event pump hands each upload to `on_upload`."""
-    bootstrap.ensure_resources(extra_origins=[live_server.url])
-    pump = EventPump(aws)
-    pump.start()
-    yield live_server.url
-    pump.stop()
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context()
-        context.set_default_timeout(10_000)
-        yield context.new_page()
-        browser.close()
+log = logging.getLogger(__name__)
 
 
 @pytest.mark.browser

@@ -8,7 +8,7 @@ import pytest
 
 from tests import factories
 from tests.deploy import lambda_runtime as runtime
-from videos import repository, storage
+from videos import ladder, repository, storage
 
 pytestmark = pytest.mark.slow
 
@@ -95,6 +95,26 @@ def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev
     assert repository.get(abandoned.id) is None
     assert repository.get(waiting.id).status == repository.UPLOADING
     assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0}
+
+
+def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emulated_aws, dev_stage, make_clip):
+    video, key = factories.uploaded(make_clip("long"))  # 20 s
+    claimed = repository.claim(video.id, lease=timedelta(minutes=20))
+    repository.start_encoding(video.id, attempt=claimed.attempts, plan=repository.EncodingPlan(
+        duration=20.0, source_fps=30.0, rungs=ladder.rungs_to_json(ladder.choose_rungs(1920, 1080, 30)[:1]),
+        has_audio=False, chunk_seconds=8, parts=3, source_size=1,
+    ))
+    # What videos/workers.py sends with lambda.invoke for the second chunk of a long video.
+    event = {"command": "videos.events.encode_chunk", "video_id": video.id, "attempt": claimed.attempts, "index": 1}
+
+    runtime.invoke(
+        unpacked(builds.worker), builds.runtime, [event], environment=emulated_aws, function_name="pettube-dev-worker"
+    )
+
+    made = repository.parts(video.id, attempt=claimed.attempts, names=["v1"])["v1"]
+    assert [number for number, _ in made] == [2, 3]  # seconds 8 to 16, on the segment grid
+    assert repository.get(video.id).parts_done == 1
+    assert storage.size_of(storage.hls_key(video.id, "360p/00002.ts")) > 0
 
 
 def worker_rule(function: str) -> dict:

@@ -69,7 +69,7 @@ import json, boto3, botocore
 from botocore.config import Config
 session = boto3.session.Session(aws_access_key_id="emulated", aws_secret_access_key="emulated")
 resolved = {}
-for service in ("dynamodb", "s3"):
+for service in ("dynamodb", "lambda", "s3"):
     for partition in session.get_available_partitions():
         for region in sorted(session.get_available_regions(service, partition)) or ["none"]:
             client = session.client(service, region_name=region, config=Config(signature_version="s3v4"))

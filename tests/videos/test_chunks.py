@@ -2,6 +2,7 @@
 without re-encoding. The joined video must be the unchunked one: same duration and frame count
 as the source, no gap and no repeated frame at a chunk boundary, audio in step."""
 
+import json
 import subprocess
 
 import pytest
@@ -81,3 +82,29 @@ def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkey
     failed = repository.get(video.id)
     assert failed.status == "failed" and "could not decode" in failed.error
     assert storage.size_of(storage.hls_key(video.id, "360p/00000.ts")) is None  # nothing half-published is left
+
+
+def test_on_lambda_each_chunk_is_an_asynchronous_invocation_of_the_worker(aws, monkeypatch):
+    from types import SimpleNamespace
+
+    from pettube import aws as aws_clients
+    from videos import workers
+
+    monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "pettube-dev-worker")
+    sent = []
+
+    def accepted(params, **kwargs):  # Lambda's answer to an Event invocation, as botocore's Stubber gives it
+        sent.append(params)
+        return SimpleNamespace(status_code=202, headers={}, content=b""), {"StatusCode": 202}
+
+    aws_clients.client("lambda").meta.events.register("before-call.lambda.Invoke", accepted)
+
+    wait = workers.dispatch_chunks("abcdefghijk", attempt=2, indexes=range(1, 4))
+    wait()  # returns at once: each invocation finishes on its own
+
+    assert [call["url_path"] for call in sent] == ["/2015-03-31/functions/pettube-dev-worker/invocations"] * 3
+    assert {call["headers"]["X-Amz-Invocation-Type"] for call in sent} == {"Event"}
+    assert [json.loads(call["body"]) for call in sent] == [
+        {"command": "videos.events.encode_chunk", "video_id": "abcdefghijk", "attempt": 2, "index": index}
+        for index in (1, 2, 3)
+    ]

@@ -1,5 +1,6 @@
 import base64
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -97,6 +98,30 @@ def test_ingest_enforces_the_duration_limit(aws, make_clip, settings):
 
     assert failed.status == FAILED
     assert "longer than" in failed.error
+
+
+def test_a_file_whose_header_gives_no_duration_is_refused(aws, make_clip):
+    video, key = factories.uploaded(make_clip("raw_h264"))  # a raw H.264 stream: "Duration: N/A"
+
+    failed = processing.ingest_upload(key=key)
+
+    assert failed.status == FAILED
+    assert failed.error == "We could not tell how long this video is (its file gives no duration)."
+    assert objects() == []
+
+
+def test_the_duration_limit_holds_on_what_is_decoded_when_the_header_understates_it(aws, make_clip, settings,
+                                                                                      monkeypatch):
+    settings.PETTUBE_MAX_DURATION_SECONDS = 3
+    real_probe = transcode.probe
+    monkeypatch.setattr(transcode, "probe", lambda source, **kwargs: replace(real_probe(source), duration=2.0))
+    video, key = factories.uploaded(make_clip("landscape"))  # 6 s, said to be 2 s
+
+    failed = processing.ingest_upload(key=key)
+
+    assert failed.status == FAILED
+    assert failed.error == "The video is longer than 3 seconds."
+    assert objects() == []
 
 
 def test_ingest_enforces_the_resolution_limit(aws, make_clip, settings):

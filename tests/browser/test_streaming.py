@@ -1,0 +1,62 @@
+"""Adaptive streaming in a real Chromium: the watch page plays the HLS ladder through hls.js,
+starts on the rung that fits a small player, climbs when the player grows, steps down when the
+network slows, and seeks. Any console error or CSP violation fails it."""
+
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests import factories
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS
+from videos import repository
+
+RENDITION = "() => document.getElementById('player').dataset.rendition"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_hls_plays_adapts_to_the_player_and_the_network_and_seeks(site, page, make_clip):
+    video, _ = factories.uploaded(make_clip("long"))  # 20 s of 1080p: rungs 360p, 720p, 1080p
+    assert wait_until_processed(video.id).status == "ready"  # by the site's event pump
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda failure: problems.append(f"uncaught: {failure}"))
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.set_viewport_size({"width": 480, "height": 700})
+
+    page.goto(f"{site}/v/{video.id}/")
+    player = page.locator("video#player")
+    expect(player).to_have_attribute("aria-label", "Rex catches a frisbee")
+    assert player.evaluate("video => video.hls.levels.map(level => level.height)") == [360, 720, 1080]
+    player.evaluate("video => { video.muted = true; video.loop = true; return video.play(); }")
+    page.wait_for_function("() => document.getElementById('player').currentTime > 1")
+    assert page.evaluate(RENDITION) == "640x360"  # a 448 px wide player gets the small rung
+    assert player.evaluate("video => video.src.startsWith('blob:')")  # fed by hls.js, not a file URL
+
+    page.set_viewport_size({"width": 1920, "height": 1200})
+    # The page's column is 1200 px wide: on a fast network, the rung that fills it.
+    page.wait_for_function(f"{RENDITION} === '1280x720'", timeout=30_000)
+
+    network = page.context.new_cdp_session(page)
+    network.send("Network.enable")
+    network.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 50, "downloadThroughput": 900_000 / 8, "uploadThroughput": 900_000 / 8,
+    })
+    page.wait_for_function(f"{RENDITION} === '640x360'", timeout=40_000)  # 0.9 Mbit/s: the small rung again
+    network.send("Network.emulateNetworkConditions", {
+        "offline": False, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1,
+    })
+
+    player.evaluate("video => { video.currentTime = 14; }")
+    page.wait_for_function("() => { const v = document.getElementById('player'); "
+                           "return !v.seeking && v.currentTime > 14.5 && !v.paused; }", timeout=30_000)
+    assert player.evaluate("video => video.error === null")
+    assert problems == []
+
+
+def wait_until_processed(video_id: str, timeout: float = 180):
+    deadline = time.monotonic() + timeout
+    while (video := repository.get(video_id)).status not in {"ready", "failed"} and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return video
