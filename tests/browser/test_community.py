@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from notifications import services as notifications
 from tests import emails, factories
-from tests.browser.test_smoke import REPORT_CSP_VIOLATIONS, page, site  # noqa: F401 (fixtures)
+from tests.browser.conftest import REPORT_CSP_VIOLATIONS
 from videos import repository
 
 HOSTILE = "So <b>cute</b>! https://evil.example/"
@@ -18,7 +18,7 @@ HOSTILE = "So <b>cute</b>! https://evil.example/"
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_like_play_comment_and_unsubscribe(site, page, moto_endpoint, make_clip, settings, monkeypatch):  # noqa: F811
+def test_like_play_comment_and_unsubscribe(site, page, moto_endpoint, make_clip, settings, monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls here are the test's own.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     settings.PETTUBE_VIEW_SECONDS = 1
