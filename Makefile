@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install-dev install-test chromium check-deploy clean layer package bench
+.PHONY: run test install-dev install-deploy install-test chromium check-deploy clean layer package bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,15 +15,21 @@ $(VENV)/.installed-dev: $(BIN)/python requirements/base.txt requirements/dev.txt
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed-dev requirements/test.txt
+$(VENV)/.installed-deploy: $(BIN)/python requirements/base.txt requirements/deploy.txt
+	$(BIN)/pip install --quiet -r requirements/deploy.txt
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-dev $(VENV)/.installed-deploy requirements/test.txt
 	$(BIN)/pip install --quiet -r requirements/test.txt
 	touch $@
 
+# `make run` installs only what running needs (requirements/dev.txt); deploying adds Zappa.
 install-dev: $(VENV)/.installed-dev
+install-deploy: $(VENV)/.installed-deploy
 install-test: $(VENV)/.installed-test
 
 run: install-dev
-	$(BIN)/python manage.py migrate --noinput
+	PETTUBE_AWS=local $(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
@@ -39,7 +45,11 @@ check-deploy: install-dev
 	GOOGLE_OAUTH2_KEY=check-deploy GOOGLE_OAUTH2_SECRET=check-deploy \
 	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
-test: install-test chromium
+# What the browser tests inject into pages (axe-core), pinned in package-lock.json.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+
+test: install-test chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest
 
 clean:
@@ -49,11 +59,11 @@ clean:
 STAGE ?= dev
 
 # The worker function's ffmpeg, as a Lambda layer (bin/ffmpeg, i.e. /opt/bin/ffmpeg on Lambda).
-layer: install-dev
+layer: install-dev install-deploy
 	$(BIN)/python -m deploy.ffmpeg_layer build/ffmpeg-layer.zip
 
 # What `zappa deploy` would upload, offline: build/pettube-$(STAGE).zip.
-package: install-dev
+package: install-deploy
 	VIRTUAL_ENV=$(abspath $(VENV)) PATH=$(abspath $(BIN)):$$PATH $(BIN)/zappa package $(STAGE) -o build/pettube-$(STAGE).zip
 
 bench: install-test

@@ -13,7 +13,8 @@ from videos.views import render_cards
 
 
 def login_page(request):
-    return render(request, "accounts/login.html", {"form": DevLoginForm(), "next": _next_url(request)})
+    context = {"form": DevLoginForm(), "next": _next_url(request), "signing_in": True}
+    return render(request, "accounts/login.html", context)
 
 
 @require_http_methods(["POST"])
@@ -22,7 +23,8 @@ def dev_login(request):
         raise Http404
     form = DevLoginForm(request.POST)
     if not form.is_valid():
-        return render(request, "accounts/login.html", {"form": form, "next": _next_url(request)}, status=400)
+        context = {"form": form, "next": _next_url(request), "signing_in": True}
+        return render(request, "accounts/login.html", context, status=400)
     username = form.cleaned_data["username"]
     # An address at a reserved domain, so that the emails PetTube sends show up in the embedded SES.
     user, _ = get_user_model().objects.get_or_create(username=username, defaults={"email": f"{username}@example.com"})

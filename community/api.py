@@ -1,7 +1,6 @@
 """The community's JSON endpoints under /api/videos/<id>/: like, views, comments, reports.
 Thin: parse, call a service, answer JSON; errors are 4xx JSON, never a 500."""
 
-import json
 import secrets
 
 from django.http import HttpResponse, JsonResponse
@@ -10,7 +9,7 @@ from community import comments, reports, services
 from community.repository import Comment
 from pettube.dynamo import InvalidCursor
 from videos import services as videos
-from videos.api import allow, error
+from videos.api import allow, error, json_body
 
 VIEWER_COOKIE = "pettube_viewer"
 VIEWER_COOKIE_AGE = 400 * 24 * 60 * 60  # the longest browsers keep a cookie
@@ -20,12 +19,9 @@ def _user_id(request) -> str | None:
     return str(request.user.pk) if request.user.is_authenticated else None
 
 
-def _body(request) -> dict | None:
-    try:
-        body = json.loads(request.body or b"{}")
-    except (ValueError, UnicodeDecodeError):
-        return None
-    return body if isinstance(body, dict) else None
+def _body(request) -> dict | JsonResponse:
+    """The request's JSON object (pettube/json_body.py), or the 4xx answer to send instead."""
+    return json_body(request)
 
 
 def _text(body: dict, name: str) -> str | None:
@@ -60,7 +56,9 @@ def like(request, video_id: str):
 @allow("POST")
 def view(request, video_id: str):
     body = _body(request)
-    ticket = _text(body, "ticket") if body is not None else None
+    if isinstance(body, JsonResponse):
+        return body
+    ticket = _text(body, "ticket")
     if not ticket:
         return error(400, "Send the page's view ticket.", {"ticket": ["This field is required."]})
     viewer_cookie = request.get_signed_cookie(VIEWER_COOKIE, default=None)
@@ -99,7 +97,9 @@ def _post_comment(request, video_id: str):
     if not request.user.is_authenticated:
         return error(401, "Sign in to comment.")
     body = _body(request)
-    text = _text(body, "text") if body is not None else None
+    if isinstance(body, JsonResponse):
+        return body
+    text = _text(body, "text")
     if text is None:
         return error(400, "The body must be a JSON object with a text.", {"text": ["Send the comment as text."]})
     try:
@@ -151,7 +151,9 @@ def _report(request, report):
     if not request.user.is_authenticated:
         return error(401, "Sign in to report.")
     body = _body(request)
-    reason = _text(body, "reason") if body is not None else None
+    if isinstance(body, JsonResponse):
+        return body
+    reason = _text(body, "reason")
     if reason is None:
         return error(400, "The body must be a JSON object with a reason.", {"reason": ["Send the reason as text."]})
     try:

@@ -60,7 +60,7 @@ def post_comment(*, video_id: str, author_id: str, author_name: str, text: str) 
     try:
         dynamo.transact(*actions)
     except dynamo.ConditionFailed as failed:
-        if 1 in failed.failed:
+        if 1 in failed.failed_actions:
             raise RateLimited(int((hour + timedelta(hours=1) - now).total_seconds()) + 1) from failed
         raise
     return comment

@@ -7,7 +7,7 @@ Key scheme: the table's only key is the string `id`.
 - every other entity: `id` = `<kind>#<its own key>` (for example `pet#<pet id>`), so kinds can
   never collide with each other or with a video id.
 Attributes that feed an index (below) belong to the entity that index is for: a new kind must not
-carry `feed`, `owner_id`/`created_at`, or `pending` unless it wants to appear in those indexes.
+carry `feed`, `owner_id`/`created_at`, `pending` or `owner_public` unless it wants to appear in those indexes.
 Items that should vanish by themselves carry `expires_at` (epoch seconds), the table's TTL.
 """
 
@@ -31,6 +31,11 @@ INDEXES = {
     "activity": ("activity_day", "activity_at"),
     "outbox": ("outbox", "outbox_at"),
     "review": ("review", "review_at"),
+    "owner-public": ("owner_public", "published_at"),
+    "pets-of": ("pet_owner", "created_at"),
+    "pet-videos": ("pet_feed", "published_at"),
+    "species": ("species_feed", "published_at"),
+    "search": ("term", "published_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
 TRANSACTION_ATTEMPTS = 6
@@ -43,11 +48,11 @@ class InvalidCursor(ValueError):
 
 class ConditionFailed(Exception):
     """A conditional write or transaction found the item(s) not in the expected state;
-    `failed` holds the positions of the transaction's actions whose condition did not hold."""
+    `failed_actions` are the positions of a transaction's actions whose condition failed."""
 
-    def __init__(self, message: str, failed: frozenset[int] = frozenset()):
+    def __init__(self, message: str, failed_actions: list[int] | None = None):
         super().__init__(message)
-        self.failed = failed
+        self.failed_actions = failed_actions or []
 
 
 def client():
@@ -129,7 +134,7 @@ def transact(*actions: dict) -> None:
                 raise
             codes = [reason.get("Code") for reason in error.response.get("CancellationReasons") or []]
             if "ConditionalCheckFailed" in codes:
-                failed = frozenset(i for i, code in enumerate(codes) if code == "ConditionalCheckFailed")
+                failed = [n for n, code in enumerate(codes) if code == "ConditionalCheckFailed"]
                 raise ConditionFailed(str(error), failed) from error
             if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS - 1:
                 raise

@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
 from moto.server import ThreadedMotoServer
 
@@ -29,6 +30,8 @@ SCHEDULE = {
 # Lambda runs an asynchronous event up to 3 times (2 retries); so does the local pump.
 MAX_DELIVERIES = 3
 RETRY_AFTER_SECONDS = 10
+# Events handled at once (Lambda runs concurrent invocations; a laptop has few cores for ffmpeg).
+CONCURRENT_EVENTS = 3
 _LOCAL_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local", "AWS_SESSION_TOKEN": "local"}
 
 
@@ -96,46 +99,61 @@ def run_scheduled(function: str) -> None:
 
 
 class EventPump(threading.Thread):
-    """Hands each S3 event from the queue to `on_upload`, and runs `sweep` every interval."""
+    """Hands each S3 event from the queue to `on_upload`, runs `sweep` every interval and the
+    other SCHEDULE jobs on theirs (each in a worker thread, never two runs of one at once). Like
+    Lambda, it handles several events at once (up to CONCURRENT_EVENTS): one person's encode
+    does not hold up another's upload."""
 
     def __init__(self, queue_url: str, *, sweep_interval: float = SWEEP_INTERVAL_SECONDS):
         super().__init__(name="pettube-event-pump", daemon=True)
         self.queue_url = queue_url
         self.sweep_interval = sweep_interval
         self._stopping = threading.Event()
+        self._workers = ThreadPoolExecutor(max_workers=CONCURRENT_EVENTS + 1 + len(SCHEDULE), thread_name_prefix="pettube-event")
 
     def stop(self) -> None:
         self._stopping.set()
         self.join(timeout=10)
+        self._workers.shutdown(wait=True, cancel_futures=True)
 
     def run(self) -> None:
         from videos import events
 
         sqs = aws.client("sqs")
-        next_sweep = 0.0
+        next_sweep, sweeping, handling = 0.0, None, set()
         next_runs = dict.fromkeys(SCHEDULE, 0.0)
+        running: dict[str, Future] = {}
         while not self._stopping.is_set():
             try:
-                if (now := time.monotonic()) >= next_sweep:
+                if (now := time.monotonic()) >= next_sweep and (sweeping is None or sweeping.done()):
                     next_sweep = now + self.sweep_interval
-                    events.sweep({"source": "local.schedule"}, None)
+                    sweeping = self._submit(events.sweep, {"source": "local.schedule"}, None)
                 for function, interval in SCHEDULE.items():
-                    if now >= next_runs[function]:
+                    if now >= next_runs[function] and (function not in running or running[function].done()):
                         next_runs[function] = now + interval
-                        run_scheduled(function)
+                        running[function] = self._submit(run_scheduled, function)
+                handling = {future for future in handling if not future.done()}
+                if len(handling) >= CONCURRENT_EVENTS:
+                    wait(handling, timeout=1, return_when=FIRST_COMPLETED)
+                    continue
                 answer = sqs.receive_message(
                     QueueUrl=self.queue_url,
-                    MaxNumberOfMessages=10,
+                    MaxNumberOfMessages=min(10, CONCURRENT_EVENTS - len(handling)),
                     WaitTimeSeconds=1,
                     MessageSystemAttributeNames=["ApproximateReceiveCount"],
                 )
                 for message in answer.get("Messages", []):
-                    self._deliver(sqs, message)
+                    handling.add(self._submit(self._deliver, sqs, message))
             except Exception:
                 if self._stopping.is_set():
                     return
                 log.exception("event pump error")
                 self._stopping.wait(1)
+
+    def _submit(self, function, *args) -> Future:
+        future = self._workers.submit(function, *args)
+        future.add_done_callback(_log_failure)
+        return future
 
     def _deliver(self, sqs, message: dict) -> None:
         """Like Lambda's asynchronous invocations: an event whose handler fails comes back
@@ -152,3 +170,8 @@ class EventPump(threading.Thread):
                 return
             log.exception("upload event dropped after retries", extra={"deliveries": deliveries})
         sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+
+def _log_failure(future: Future) -> None:
+    if not future.cancelled() and (failure := future.exception()):
+        log.error("event pump task failed", exc_info=failure)

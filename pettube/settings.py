@@ -1,8 +1,10 @@
 """PetTube settings: one module, driven by environment variables (all listed in README.md).
 
 PETTUBE_AWS chooses the world the app lives in:
-- ``local``: the embedded AWS (moto) started by ``runserver``; SQLite; dev login.
-- ``aws``: real AWS (or any endpoint in AWS_ENDPOINT_URL); production settings fail fast.
+- ``aws`` (the default): real AWS (or any endpoint in AWS_ENDPOINT_URL); production settings
+  fail fast. Whatever the host, nothing falls back to development settings by itself.
+- ``local``: the embedded AWS (moto) started by ``runserver``; SQLite; dev login. Only when
+  asked for: ``manage.py runserver`` and the test suite set it, or the variable itself.
 """
 
 import os
@@ -25,11 +27,7 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _aws_configured() -> bool:
-    return any(env(name) for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_LAMBDA_FUNCTION_NAME"))
-
-
-PETTUBE_AWS = env("PETTUBE_AWS") or ("aws" if _aws_configured() else "local")
+PETTUBE_AWS = env("PETTUBE_AWS") or "aws"
 if PETTUBE_AWS not in {"local", "aws"}:
     raise ImproperlyConfigured(f"PETTUBE_AWS must be 'local' or 'aws', not {PETTUBE_AWS!r}")
 LOCAL_AWS = PETTUBE_AWS == "local"
@@ -41,7 +39,10 @@ PRODUCTION = not LOCAL_AWS and not DEBUG
 def _required(name: str) -> str:
     value = env(name, "")
     if not value:
-        raise ImproperlyConfigured(f"{name} must be set when PETTUBE_AWS=aws and DJANGO_DEBUG is off")
+        raise ImproperlyConfigured(
+            f"{name} must be set when PETTUBE_AWS=aws (the default) and DJANGO_DEBUG is off; "
+            "for local development, use `make run` or set PETTUBE_AWS=local"
+        )
     return value
 
 
@@ -64,6 +65,8 @@ INSTALLED_APPS = [
     "videos",
     "community",
     "notifications",
+    "pets",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -102,6 +105,9 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, its driver loaded by the first request that runs SQL (pettube/postgresql).
+    DATABASES["default"]["ENGINE"] = "pettube.postgresql"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

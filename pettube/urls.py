@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from pettube import errors
 
@@ -6,8 +6,12 @@ urlpatterns = [
     path("", include("videos.urls")),
     path("", include("community.urls")),
     path("", include("notifications.urls")),
+    path("", include("pets.urls")),
+    path("", include("search.urls")),
     path("", include("accounts.urls")),
     path("", include("social_django.urls", namespace="social")),
+    # Last: an unknown API path is a JSON 404 even with DEBUG on (Django's debug 404 page is HTML).
+    re_path(r"^api/", errors.not_found),
 ]
 
 handler400 = errors.bad_request

@@ -33,6 +33,14 @@ _RECIPES = {
                                             "-tag:v", "hvc1", "-x265-params", "log-level=error", "-c:a", "aac",
                                             "-shortest"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
+    # Four 1 s parts: black, blurred, sharp, blurred (for the default thumbnail).
+    "black_blur_sharp": ("black_blur_sharp.mp4", [
+        *_LAVFI, "color=black:size=320x240:rate=25:duration=1",
+        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
+        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
+        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
+        "-filter_complex", "[1:v]gblur=sigma=12[b1];[3:v]gblur=sigma=12[b3];[0:v][b1][2:v][b3]concat=n=4:v=1:a=0[v]",
+        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
     # Long enough that its start is watchable well before its end.
     "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
                           "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
@@ -51,6 +59,8 @@ def make(name: str, directory: Path) -> Path:
         return _rotated(make("iphone_source", directory), directory / "iphone.mov")
     if name == "truncated":
         return _truncated(directory)
+    if name == "padded":
+        return _padded(directory)
     if name == "size_switch":
         return _size_switch(directory)
     if name == "html":
@@ -76,6 +86,17 @@ def _portrait(directory: Path) -> Path:
 def _rotated(source: Path, path: Path) -> Path:
     if not path.exists():
         _ffmpeg("-display_rotation", "90", "-i", str(source), "-c", "copy", str(path))
+    return path
+
+
+def _padded(directory: Path) -> Path:
+    """The small clip followed by a 17 MiB `free` box (which players skip): large enough to be
+    sent as a multipart upload (3 parts), as cheap to encode as the small clip."""
+    path = directory / "padded.mp4"
+    if not path.exists():
+        padding = 17 * 1024**2
+        free_box = (padding + 8).to_bytes(4, "big") + b"free" + bytes(padding)
+        path.write_bytes(make("small", directory).read_bytes() + free_box)
     return path
 
 

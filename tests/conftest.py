@@ -1,19 +1,13 @@
-"""Shared fixtures. AWS is a real moto server on loopback (the same one `runserver` embeds),
+"""Shared fixtures (the environment the suite asks for is set earlier, in
+tests/local_environment.py). AWS is a real moto server on loopback (the same one `runserver` embeds),
 reset before each test that asks for it; ffmpeg is real and works on clips made here."""
 
-import os
+import urllib.request
+from pathlib import Path
 
-# Tests run on the embedded local AWS whatever credentials the developer's shell carries.
-os.environ["PETTUBE_AWS"] = "local"
-for _name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
-    os.environ.pop(_name, None)
+import pytest
 
-import urllib.request  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
-from tests import clips  # noqa: E402
+from tests import clips
 
 
 @pytest.fixture(scope="session")

@@ -41,7 +41,7 @@ def start_upload(owner_id: str = "7", *, title: str = "Rex catches a frisbee", s
 
 def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Video, str]:
     """Start an upload and put the file where the browser would have posted it."""
-    video = start_upload(owner_id, **kwargs).video
+    video = start_upload(owner_id, **{"size": path.stat().st_size} | kwargs).video
     key = storage.upload_key(owner_id, video.id)
     storage.upload(path, key, content_type="video/mp4")
     return video, key
@@ -54,11 +54,38 @@ def ready(
     tests about what people do with ready videos; its media objects are not in the bucket)."""
     video = start_upload(owner_id, title=title).video
     repository.claim(video.id, lease=timedelta(minutes=5), now=published_at)
-    return repository.mark_ready(
+    from videos import listings
+
+    return listings.mark_ready(
         video.id,
         now=published_at,
         rendition=repository.Rendition(
             duration=2.0, width=320, height=240, source_size=1000, video_size=900, poster_size=100,
             video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster.jpg"),
+            card_key=None, thumbnails=0,
         ),
     )
+def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", description: str = "Good boy.",
+              pet: str = "dog", pets: list[str] = (), visibility: str = "public") -> repository.Video:
+    """A ready video without running the encoder: the upload is claimed and published with the
+    rendition the worker would record (its objects are not in the bucket). For tests of what
+    is listed where, which do not need the pictures."""
+    from videos import listings
+
+    video = services.start_upload(
+        owner_id=owner_id, owner_name=f"user{owner_id}", title=title, description=description, pet=pet,
+        filename="rex.mp4", content_type="video/mp4", size=1000, pets=list(pets), visibility=visibility,
+    ).video
+    repository.claim(video.id, lease=timedelta(minutes=5))
+    return listings.mark_ready(video.id, rendition=repository.Rendition(
+        duration=2.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
+        video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster-1.jpg"),
+        card_key=storage.media_key(video.id, "card-1.jpg"), thumbnails=4,
+    ))
+
+
+def pet(owner_id: str = "7", *, name: str = "Rex", species: str = "dog", breed: str = "", born=None):
+    from pets import services as pets
+
+    return pets.add_pet(owner_id=owner_id, owner_name=f"user{owner_id}", name=name, species=species, breed=breed,
+                        born=born)

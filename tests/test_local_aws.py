@@ -2,6 +2,7 @@
 retried, then dropped, and never blocks the events behind it."""
 
 import json
+import threading
 import time
 
 import pytest
@@ -38,3 +39,27 @@ def test_a_failing_event_is_retried_then_dropped_and_others_still_flow(quick_ret
     assert "upload event dropped after retries" in caplog.text
     attributes = sqs.get_queue_attributes(QueueUrl=quick_retries, AttributeNames=["ApproximateNumberOfMessages"])
     assert attributes["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def test_events_are_handled_concurrently_like_lambda_invocations(aws, monkeypatch):
+    """Each handler waits for the others at a barrier: a pump that handles one event at a time
+    never gets them all there."""
+    from videos import events
+
+    arrived = threading.Barrier(local_aws.CONCURRENT_EVENTS, timeout=15)
+    passed = []
+    monkeypatch.setattr(events, "on_upload", lambda event, context: "n" in event and passed.append(arrived.wait()))
+    sqs = aws_clients.client("sqs")
+    for number in range(local_aws.CONCURRENT_EVENTS):
+        sqs.send_message(QueueUrl=aws, MessageBody=json.dumps({"Records": [], "n": number}))
+    pump = local_aws.EventPump(aws)
+    pump.start()
+    try:
+        deadline = time.monotonic() + 20
+        while len(passed) < local_aws.CONCURRENT_EVENTS and time.monotonic() < deadline and not arrived.broken:
+            time.sleep(0.05)
+    finally:
+        pump.stop()
+
+    assert not arrived.broken
+    assert sorted(passed) == list(range(local_aws.CONCURRENT_EVENTS))

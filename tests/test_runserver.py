@@ -1,5 +1,5 @@
-"""`python manage.py runserver` (what `make run` starts) brings up the embedded AWS and keeps it
-across code reloads."""
+"""`python manage.py runserver` (what `make run` starts) asks for local mode by itself, brings up
+the embedded AWS and keeps it across code reloads."""
 
 import os
 import signal
@@ -36,8 +36,8 @@ def runserver(tmp_path):
     port = free_port()
     environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "PETTUBE_"))}
     environment["DATABASE_URL"] = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT, env=environment, check=True,
-                   capture_output=True)
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput"], cwd=ROOT,
+                   env=environment | {"PETTUBE_AWS": "local"}, check=True, capture_output=True)
     log = (tmp_path / "runserver.log").open("w")
     process = subprocess.Popen([sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"], cwd=ROOT,
                                env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

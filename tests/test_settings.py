@@ -57,3 +57,37 @@ def test_deploy_checks_are_clean_under_production_settings():
     )
 
     assert result.returncode == 0, result.stderr
+
+
+ROLE_HOST = {name: None for name in PRODUCTION}  # a host whose AWS credentials come from its role
+
+
+def test_without_pettube_aws_a_host_is_production_and_fails_fast():
+    result = run_django("", **ROLE_HOST)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: DJANGO_SECRET_KEY must be set when PETTUBE_AWS=aws (the default)" in result.stderr
+
+
+def test_without_pettube_aws_but_with_the_secrets_a_host_runs_production_settings():
+    result = run_django(
+        "from django.conf import settings\n"
+        "print(settings.PETTUBE_AWS, settings.DEBUG, settings.PETTUBE_DEV_LOGIN, settings.SESSION_COOKIE_SECURE,"
+        " settings.SECURE_HSTS_SECONDS > 0)",
+        PETTUBE_AWS=None,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["aws", "False", "False", "True", "True"]
+
+
+def test_local_mode_is_asked_for_by_runserver_not_by_other_commands():
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("PETTUBE_", "DJANGO_", "AWS_"))}
+    check = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=environment,
+                           capture_output=True, text=True, timeout=60)
+    runserver = subprocess.run([sys.executable, "manage.py", "runserver", "--help"], cwd=ROOT, env=environment,
+                               capture_output=True, text=True, timeout=60)
+
+    assert check.returncode != 0 and "DJANGO_SECRET_KEY must be set" in check.stderr
+    assert runserver.returncode == 0, runserver.stderr  # settings loaded: local, no secret needed
+    assert "Starts the development server" in runserver.stdout

@@ -2,15 +2,18 @@
 JSON `{"error": ..., "errors": {...}}`, never a 500."""
 
 import functools
-import json
 
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
 from community import ranking
 from community import services as community
-from videos import services
-from videos.forms import UploadStartForm
+from pettube.json_body import InvalidBody, json_object
+from pets import services as pets
+from pets.species import SPECIES
+from search import services as search
+from videos import services, storage
+from videos.forms import UploadStartForm, VideoEditForm
 from videos.presenters import video_json
 from videos.repository import InvalidCursor
 
@@ -46,26 +49,56 @@ def csrf_failure(request, reason=""):
 def videos(request):
     if request.method == "POST":
         return _start_upload(request)
-    read_page = ranking.popular_page if request.GET.get("sort") == "popular" else services.feed_page
+    query, species, cursor = request.GET.get("q"), request.GET.get("species"), request.GET.get("cursor") or None
+    popular = request.GET.get("sort") == "popular"
+    if query is not None and species is not None:
+        return error(400, "Search by words or by species, not both at once.", {"q": ["Not with species."]})
+    if popular and (query is not None or species is not None):
+        return error(400, "Popular videos are not searched or filtered.", {"sort": ["Not with q or species."]})
+    if species is not None and species not in SPECIES:
+        return error(400, "No such species.", {"species": [f"One of: {', '.join(SPECIES)}."]})
     try:
-        page = read_page(cursor=request.GET.get("cursor") or None)
+        if popular:
+            page = ranking.popular_page(cursor=cursor)
+        elif query is not None:
+            page = search.search(query=query, cursor=cursor, limit=services.PAGE_SIZE)
+        elif species is not None:
+            page = pets.species_page(species=species, cursor=cursor, limit=services.PAGE_SIZE)
+        else:
+            page = services.feed_page(cursor=cursor)
     except InvalidCursor as invalid:
         return error(400, str(invalid), {"cursor": [str(invalid)]})
+    except search.EmptyQuery as empty:
+        return error(400, str(empty), {"q": [str(empty)]})
     return JsonResponse({"items": [video_json(video) for video in page.items], "next_cursor": page.next_cursor})
+
+
+def json_body(request) -> dict | JsonResponse:
+    """The request's JSON object, or the 400 answer to send instead."""
+    try:
+        return json_object(request)
+    except InvalidBody as problem:
+        return error(problem.status, str(problem))
+
+
+def form_data(body: dict) -> dict:
+    """A JSON object as form data: scalars as they are, `pets` as its list."""
+    return {name: value if name == "pets" else _scalar(value) for name, value in body.items()}
+
+
+def invalid(form) -> JsonResponse:
+    return error(400, "Some fields are not valid.", {name: list(messages) for name, messages in form.errors.items()})
 
 
 def _start_upload(request):
     if not request.user.is_authenticated:
         return error(401, "Sign in to upload.")
-    try:
-        body = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
-        return error(400, "The body must be JSON.")
-    if not isinstance(body, dict):
-        return error(400, "The body must be a JSON object.")
-    form = UploadStartForm(data={name: _scalar(value) for name, value in body.items()})
+    body = json_body(request)
+    if isinstance(body, JsonResponse):
+        return body
+    form = UploadStartForm(data=form_data(body))
     if not form.is_valid():
-        return error(400, "Some fields are not valid.", {name: list(messages) for name, messages in form.errors.items()})
+        return invalid(form)
     try:
         start = services.start_upload(
             owner_id=str(request.user.pk), owner_name=request.user.display_name, **form.cleaned_data
@@ -74,14 +107,23 @@ def _start_upload(request):
         response = error(429, str(limited))
         response["Retry-After"] = str(limited.retry_after)
         return response
+    except services.NotYourPet as not_yours:
+        return error(400, str(not_yours), {"pets": [str(not_yours)]})
     return JsonResponse(
         {
             "id": start.video.id,
             "status": start.video.status,
-            "upload": {"url": start.upload.url, "fields": start.upload.fields},
+            "upload": upload_json(start.upload),
         },
         status=201,
     )
+
+
+def upload_json(upload) -> dict:
+    """How the browser sends the file: one presigned POST, or S3 parts (`/parts/`, `/complete/`)."""
+    if isinstance(upload, storage.MultipartUpload):
+        return {"kind": "multipart", "part_size": upload.part_size, "part_count": upload.part_count}
+    return {"kind": "post", "url": upload.url, "fields": upload.fields}
 
 
 def _scalar(value):
@@ -89,9 +131,11 @@ def _scalar(value):
     return value if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
 
 
-@allow("GET", "DELETE")
+@allow("GET", "PATCH", "DELETE")
 def video(request, video_id: str):
     user_id = str(request.user.pk) if request.user.is_authenticated else None
+    if request.method == "PATCH":
+        return _edit(request, video_id, user_id)
     if request.method == "DELETE":
         if user_id is None:
             return error(401, "Sign in to delete videos.")
@@ -106,4 +150,35 @@ def video(request, video_id: str):
         viewing = community.viewing(video_id=video_id, user_id=user_id)
     except services.NotFound:
         return error(404, "No such video.")
-    return JsonResponse(video_json(viewing.video, liked=viewing.liked if user_id else None))
+    found = viewing.video
+    liked = viewing.liked if user_id else None
+    return JsonResponse(video_json(found, liked=liked, for_owner=found.owner_id == user_id))
+
+
+def _edit(request, video_id: str, user_id: str | None):
+    if user_id is None:
+        return error(401, "Sign in to edit videos.")
+    body = json_body(request)
+    if isinstance(body, JsonResponse):
+        return body
+    form = VideoEditForm(form_data(body))
+    if not form.is_valid():
+        return invalid(form)
+    try:
+        edited = services.edit_video(video_id=video_id, user_id=user_id, **form.cleaned_data)
+    except services.NotFound:
+        return error(404, "No such video.")
+    except services.Forbidden:
+        # Someone else's video: as if it did not exist when they may not see it.
+        try:
+            services.visible_video(video_id=video_id, user_id=user_id)
+        except services.NotFound:
+            return error(404, "No such video.")
+        return error(403, "Only the owner can edit this video.")
+    except services.NotYourPet as not_yours:
+        return error(400, str(not_yours), {"pets": [str(not_yours)]})
+    except ValueError as bad_poster:
+        return error(400, str(bad_poster), {"poster": [str(bad_poster)]})
+    except services.Conflict:
+        return error(409, "The video changed while saving; try again.")
+    return JsonResponse(video_json(edited, for_owner=True))

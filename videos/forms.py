@@ -1,28 +1,88 @@
+import re
+
 from django import forms
 from django.conf import settings
 
-PETS = ["dog", "cat", "bird", "rabbit", "rodent", "fish", "reptile", "horse", "other"]
+from pets.species import SPECIES
+from videos.repository import PUBLIC, VISIBILITIES
+
+PETS = SPECIES
+MAX_PETS_PER_VIDEO = 5
+_PET_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 
 
-class UploadStartForm(forms.Form):
+class PetIdsField(forms.Field):
+    """A JSON list of the ids of the owner's pets (at most MAX_PETS_PER_VIDEO)."""
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return []
+        if not isinstance(value, list) or not all(isinstance(item, str) and _PET_ID.fullmatch(item) for item in value):
+            raise forms.ValidationError("Give a list of pet ids.")
+        unique = list(dict.fromkeys(value))
+        if len(unique) > MAX_PETS_PER_VIDEO:
+            raise forms.ValidationError(f"Tag at most {MAX_PETS_PER_VIDEO} pets.")
+        return unique
+
+
+class VideoFieldsForm(forms.Form):
+    """What an owner says about a video, at upload and when editing it. Its messages are shown
+    next to the page's fields, so they speak to the person, not to a program."""
+
+    title = forms.CharField(
+        max_length=100,
+        error_messages={"required": "Give your video a title.", "max_length": "Keep the title to 100 characters."},
+    )
+    description = forms.CharField(
+        max_length=5000, required=False, error_messages={"max_length": "Keep the description to 5000 characters."}
+    )
+    pets = PetIdsField(required=False)
+    visibility = forms.ChoiceField(choices=[(name, name.title()) for name in VISIBILITIES], required=False)
+
+    def clean_visibility(self):
+        return self.cleaned_data["visibility"] or PUBLIC
+
+
+class UploadStartForm(VideoFieldsForm):
     """What the browser sends before it uploads a file (`POST /api/videos/`)."""
 
-    title = forms.CharField(max_length=100)
-    description = forms.CharField(max_length=5000, required=False)
-    pet = forms.ChoiceField(choices=[(pet, pet.title()) for pet in PETS])
-    filename = forms.CharField(max_length=255)
-    content_type = forms.CharField(max_length=100)
-    size = forms.IntegerField(min_value=1)
+    pet = forms.ChoiceField(
+        choices=[(pet, pet.title()) for pet in PETS],
+        error_messages={"required": "Choose the kind of pet.", "invalid_choice": "Choose a pet from the list."},
+    )
+    filename = forms.CharField(max_length=255, error_messages={"required": "Choose a video file."})
+    content_type = forms.CharField(max_length=100, error_messages={"required": "Choose a video file."})
+    size = forms.IntegerField(
+        min_value=1,
+        error_messages={
+            "required": "Choose a video file.",
+            "invalid": "The file's size is missing.",
+            "min_value": "This file is empty. Choose another one.",
+        },
+    )
 
     def clean_content_type(self):
         content_type = self.cleaned_data["content_type"].strip().lower()
         if not content_type.startswith("video/"):
-            raise forms.ValidationError("Only video files can be uploaded.")
+            raise forms.ValidationError("This is not a video file. Choose a video (MP4, MOV, WebM…).")
         return content_type
 
     def clean_size(self):
         size = self.cleaned_data["size"]
         limit = settings.PETTUBE_MAX_UPLOAD_BYTES
         if size > limit:
-            raise forms.ValidationError(f"The file is larger than the limit of {limit / 1024**3:g} GB.")
+            raise forms.ValidationError(f"This file is larger than the limit of {limit / 1024**3:g} GB.")
         return size
+
+
+class VideoEditForm(VideoFieldsForm):
+    """`PATCH /api/videos/<id>/`: the same fields as at upload, and the chosen thumbnail; only
+    the fields sent are checked and changed."""
+
+    poster = forms.IntegerField(min_value=0)
+
+    def __init__(self, data: dict):
+        super().__init__(data=data)
+        for name in list(self.fields):
+            if name not in data:
+                del self.fields[name]

@@ -11,14 +11,17 @@ def signed_url(key: str | None) -> str | None:
     return storage.presigned_get(key) if key else None
 
 
-def video_json(video: Video, *, liked: bool | None = None) -> dict:
-    """The API's video; `liked` is whether the person asking likes it (None: not looked up, as
-    in lists)."""
-    return {
+def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = False) -> dict:
+    """The API's view of a video; `liked` is whether the person asking likes it (None: not
+    looked up, as in lists). Its owner also gets the candidate thumbnails' URLs (to pick one
+    with `PATCH {"poster": <index>}`)."""
+    answer = {
         "id": video.id,
         "title": video.title,
         "description": video.description,
         "pet": video.pet,
+        "pets": [{"id": tag.id, "name": tag.name, "species": tag.species} for tag in video.pets],
+        "visibility": video.visibility,
         "owner": video.owner_name,
         "status": video.status,
         "error": video.error if video.status == FAILED else None,
@@ -37,6 +40,9 @@ def video_json(video: Video, *, liked: bool | None = None) -> dict:
         "views": video.views,
         "liked": liked,
     }
+    if for_owner:
+        answer["thumbnails"] = [signed_url(key) for key in thumbnail_keys(video)]
+    return answer
 
 
 def progress(video: Video) -> int | None:
@@ -53,7 +59,14 @@ def master_playlist_url(video: Video) -> str | None:
 
 
 def video_cards(videos: list[Video]) -> list[dict]:
-    """Videos with their presigned poster URLs, for the grids of the HTML pages."""
+    """Videos with their presigned poster URLs (the card-sized one too), for the grids of the
+    HTML pages."""
     return [
-        {"video": video, "poster_url": signed_url(video.poster_key)} for video in videos
+        {"video": video, "poster_url": signed_url(video.poster_key), "card_url": signed_url(video.card_key)}
+        for video in videos
     ]
+
+
+def thumbnail_keys(video: Video) -> list[str]:
+    """The keys of the video's candidate posters, in time order."""
+    return [storage.media_key(video.id, f"poster-{number}.jpg") for number in range(video.thumbnails)]

@@ -14,19 +14,21 @@ from django.conf import settings
 
 from notifications import services as notifications
 from videos import repository, storage, streaming, transcode
-from videos.repository import FAILED, PROCESSING, UPLOADING, Video
+from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
 
 MAX_ATTEMPTS = 3
 FINISHING_SECONDS = streaming.FINISHING_SECONDS
-# An upload whose object is in the bucket but still `uploading` this long after it started lost
-# its S3 event; the sweeper processes it.
-MISSED_EVENT_AFTER = timedelta(minutes=10)
+# When an upload's form has expired (its first `due_at`), the sweeper looks once: an object in the
+# bucket lost its S3 event and is processed; no object means it never arrives, and the video is
+# removed when the upload window ends, without looking again.
+MISSED_EVENT_AFTER = timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS)
 
 
-# Failures that are not the upload's fault: the attempt ends and the sweeper retries.
-RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, OSError)
+# Failures that are not the upload's fault: the attempt ends and the sweeper retries. boto3's
+# transfers (storing outputs) wrap S3's errors in their own.
+RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, *storage.TRANSFER_ERRORS, OSError)
 
 
 @dataclass(frozen=True)
@@ -34,13 +36,15 @@ class SweepReport:
     expired_uploads: int = 0
     retried: int = 0
     timed_out: int = 0
+    errors: int = 0
 
 
-def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None) -> Video | None:
+def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None, size: int | None = None) -> Video | None:
     """Process one uploaded object: claim the video (duplicates and late events are no-ops),
     check and transcode the file, then mark the video ready or failed. A failure that may pass
     (AWS errors, a worker running out of time, a full disk) leaves the video for the sweeper
-    to retry. `time_left` gives the seconds this worker has left."""
+    to retry. `time_left` gives the seconds this worker has left; `size` is the object's size
+    when the caller already read it."""
     parsed = storage.parse_upload_key(key)
     if parsed is None:
         log.warning("ignored object outside the upload layout", extra={"key": key})
@@ -55,7 +59,7 @@ def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None) -> 
         storage.delete(key)
         return repository.mark_failed(video.id, reason="The upload did not match this video.")
     log.info("processing", extra={"video_id": video.id, "attempt": video.attempts})
-    return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)))
+    return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)), size)
 
 
 def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
@@ -63,14 +67,18 @@ def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
     if current is None:
         log.info("removed orphan upload", extra={"video_id": parsed.video_id, "key": key})
         storage.delete(key)
+    elif current.status in {READY, FAILED}:
+        log.info("removed an upload re-posted after the verdict", extra={"video_id": current.id, "key": key})
+        storage.delete(key)
     else:
         log.info("duplicate event ignored", extra={"video_id": current.id, "status": current.status})
     return None
 
 
-def _process(video: Video, key: str, time_left: Callable[[], float]) -> Video | None:
+def _process(video: Video, key: str, time_left: Callable[[], float], size: int | None) -> Video | None:
     try:
-        size = _arrived_size(key)
+        size = _arrived_size(video, key, size)
+        _ensure_time(time_left)
         source = storage.presigned_source(key)
         probe = transcode.probe(source)
         _check_limits(probe)
@@ -103,15 +111,29 @@ def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable
         _release(video, error)
 
 
-def _arrived_size(key: str) -> int:
-    size = storage.size_of(key)
+def _arrived_size(video: Video, key: str, size: int | None = None) -> int:
+    """The uploaded object's size (one HeadObject unless the caller read it), checked against the
+    limit and against the size declared when the upload started: the POST policy that should
+    enforce it is not checked by every S3 (moto) nor by every upload path."""
+    size = storage.size_of(key) if size is None else size
     if size is None:
         raise transcode.TranscodeError("The upload did not arrive.")
     if size == 0:
         raise transcode.TranscodeError("The file is empty.")
     if size > settings.PETTUBE_MAX_UPLOAD_BYTES:
         raise transcode.TranscodeError(f"The file is larger than {_gigabytes(settings.PETTUBE_MAX_UPLOAD_BYTES)}.")
+    if size != video.declared_size:
+        raise transcode.TranscodeError(
+            f"The uploaded file ({size} bytes) is not the one announced when the upload started "
+            f"({video.declared_size} bytes)."
+        )
     return size
+
+
+def _ensure_time(time_left: Callable[[], float]) -> None:
+    """Start no step of an attempt that this worker has no time left to finish."""
+    if time_left() - FINISHING_SECONDS <= 0:
+        raise transcode.EncoderInterrupted("no time left in this worker")
 
 
 def _check_limits(probe: transcode.Probe) -> None:
@@ -173,33 +195,89 @@ def _gigabytes(size: int) -> str:
 
 
 def sweep(*, now: datetime | None = None, time_left: Callable[[], float] | None = None) -> SweepReport:
-    """Remove uploads that never arrived, retry processing whose lease ran out (up to
-    MAX_ATTEMPTS), and fail what still does not finish."""
+    """Look once at uploads whose form expired (catching up a lost S3 event), remove those that
+    never arrived when the upload window ends, retry processing whose lease ran out (up to
+    MAX_ATTEMPTS) and fail what still does not finish. Pages through everything due while time
+    is left; one video's failure is logged and never stops the others."""
     now = now or datetime.now(UTC)
     started = time.monotonic()
     time_left = time_left or (lambda: settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS - (time.monotonic() - started))
-    expired = retried = timed_out = 0
-    for video in repository.due(UPLOADING, now=now + _upload_window() - MISSED_EVENT_AFTER):
-        key = storage.upload_key(video.owner_id, video.id)
-        if storage.size_of(key) is not None:
-            log.warning("upload event missed; processing now", extra={"video_id": video.id})
-            retried += 1
-            ingest_upload(key=key, time_left=time_left)
-        elif video.due_at <= now and repository.delete_if(video.id, status=UPLOADING):
-            storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
-            log.info("expired upload removed", extra={"video_id": video.id})
-            expired += 1
-    for video in repository.due(PROCESSING, now=now):
-        if video.attempts >= MAX_ATTEMPTS:
-            if failed := repository.mark_failed(video.id, reason=_final_reason(video)):
-                storage.delete(storage.upload_key(video.owner_id, video.id))
-                notifications.video_failed(video=failed)
-                log.warning("failed after retries", extra={"video_id": video.id, "attempts": video.attempts})
-                timed_out += 1
-        elif time_left() > FINISHING_SECONDS * 2:
-            retried += 1
-            ingest_upload(key=storage.upload_key(video.owner_id, video.id), time_left=time_left)
-    return SweepReport(expired_uploads=expired, retried=retried, timed_out=timed_out)
+    tally = {"expired_uploads": 0, "retried": 0, "timed_out": 0, "errors": 0}
+    for page in _due_pages(UPLOADING, now, time_left):
+        _guarded(tally, None, _expire_uploads, [video for video in page if video.created_at + _upload_window() <= now])
+        for video in page:
+            if video.created_at + _upload_window() > now and time_left() > FINISHING_SECONDS * 2:
+                _guarded(tally, video, _look_for_upload, video, time_left)
+    for page in _due_pages(PROCESSING, now, time_left):
+        for video in page:
+            if video.attempts >= MAX_ATTEMPTS:
+                _guarded(tally, video, _fail_after_retries, video)
+            elif time_left() > FINISHING_SECONDS * 2:
+                _guarded(tally, video, _retry, video, time_left)
+    return SweepReport(**tally)
+
+
+def _due_pages(status: str, now: datetime, time_left: Callable[[], float]):
+    """Pages of what is due in `status`, oldest first, for as long as time is left."""
+    cursor = None
+    while time_left() > FINISHING_SECONDS:
+        page = repository.due(status, now=now, cursor=cursor)
+        yield page.items
+        cursor = page.next_cursor
+        if cursor is None:
+            return
+
+
+def _guarded(tally: dict, video: Video | None, step: Callable, *args) -> None:
+    """Run one step of the sweep and count its outcome; a failure is logged and counted, and
+    never stops the sweep for the other videos."""
+    try:
+        for outcome, count in step(*args).items():
+            tally[outcome] += count
+    except Exception:
+        log.exception("sweep step failed", extra={"step": step.__name__, "video_id": video.id if video else None})
+        tally["errors"] += 1
+
+
+def _expire_uploads(videos: list[Video]) -> dict:
+    """Remove uploads that never arrived, without looking for them again: each item only if it
+    is still uploading, and all their upload keys in one request (no media exist before
+    processing)."""
+    gone = [video for video in videos if repository.delete_if(video.id, status=UPLOADING)]
+    for video in gone:
+        if video.upload_id:  # free the parts of its unfinished multipart upload
+            storage.abort_multipart(key=storage.upload_key(video.owner_id, video.id), upload_id=video.upload_id)
+    storage.delete(*(storage.upload_key(video.owner_id, video.id) for video in gone))
+    for video in gone:
+        log.info("expired upload removed", extra={"video_id": video.id})
+    return {"expired_uploads": len(gone)}
+
+
+def _look_for_upload(video: Video, time_left: Callable[[], float]) -> dict:
+    """The one look at an upload whose form expired: process it if it arrived (its S3 event was
+    lost), else leave it until the upload window ends."""
+    key = storage.upload_key(video.owner_id, video.id)
+    size = None if video.upload_id else storage.size_of(key)  # an open multipart upload has no object yet
+    if size is None:
+        repository.postpone(video.id, status=UPLOADING, due_at=video.created_at + _upload_window())
+        return {}
+    log.warning("upload event missed; processing now", extra={"video_id": video.id})
+    ingest_upload(key=key, time_left=time_left, size=size)
+    return {"retried": 1}
+
+
+def _fail_after_retries(video: Video) -> dict:
+    if not (failed := repository.mark_failed(video.id, reason=_final_reason(video))):
+        return {}
+    storage.delete(storage.upload_key(video.owner_id, video.id))
+    notifications.video_failed(video=failed)
+    log.warning("failed after retries", extra={"video_id": video.id, "attempts": video.attempts})
+    return {"timed_out": 1}
+
+
+def _retry(video: Video, time_left: Callable[[], float]) -> dict:
+    ingest_upload(key=storage.upload_key(video.owner_id, video.id), time_left=time_left)
+    return {"retried": 1}
 
 
 def _upload_window() -> timedelta:

@@ -2,18 +2,32 @@
 
 Its items in the shared table (pettube/dynamo.py has the table, its key scheme and indexes):
 - primary key `id`: GetItem, PutItem, UpdateItem, DeleteItem for one video.
-- GSI `feed` (`feed`, `published_at`): sparse; only ready videos carry `feed = "public"`.
+- GSI `feed` (`feed`, `published_at`): sparse; only ready public videos carry `feed = "public"`.
   Query newest first for the home page.
+- GSI `owner-public` (`owner_public`, `published_at`): sparse; only ready public videos carry
+  `owner_public = <owner id>`, for profile pages.
 - GSI `by-owner` (`owner_id`, `created_at`): a person's videos in every status, newest first.
 - GSI `pending` (`pending`, `due_at`): sparse; only `uploading` and `processing` videos carry
   `pending = <status>`, and `due_at` is when the sweeper should look at them (upload expiry,
   end of the processing lease). Ready and failed videos leave this index.
+- GSI `owner-public` (`owner_public`, `published_at`): sparse; only a person's ready public
+  videos carry `owner_public = <owner_id>`. Their profile page, newest first.
+- upload-start counters, `id = "upload-starts#<owner_id>#<window start>"`: how many uploads the
+  owner started in that window (`starts`); gone by themselves after the window (`expires_at`).
+  Deleting a video does not lower them.
 Every status change is an UpdateItem with a ConditionExpression on the current status, so a
 duplicate or late event cannot move a video backwards; a failed condition returns None.
+Changes that also move a video in or out of other listings (publishing, editing, deleting) are
+actions for one transaction (`update_action`, `delete_action`), conditioned on `updated_at` as
+read, which every write changes; videos/listings.py builds those transactions.
+
+A public ready video is also copied, as a "card", onto the listing entries of other apps (its
+species, its pets' pages, search terms): `card` and `from_card` are that copy's format. A card
+carries no attribute of the video indexes above, so entries never show up in them.
 """
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -26,6 +40,20 @@ from pettube.dynamo import InvalidCursor  # noqa: F401 (the views catch it from 
 UPLOADING, PROCESSING, READY, FAILED = "uploading", "processing", "ready", "failed"
 STATUSES = (UPLOADING, PROCESSING, READY, FAILED)
 FEED = "public"
+_START_COUNTER = "upload-starts"
+
+
+PUBLIC, UNLISTED, PRIVATE = "public", "unlisted", "private"
+VISIBILITIES = (PUBLIC, UNLISTED, PRIVATE)
+
+
+@dataclass(frozen=True)
+class PetTag:
+    """A pet a video is tagged with, as the video keeps it (so cards need no pet lookup)."""
+
+    id: str
+    name: str
+    species: str
 
 
 @dataclass(frozen=True)
@@ -53,10 +81,15 @@ class Video:
     poster_size: int | None = None
     video_key: str | None = None
     poster_key: str | None = None
+    card_key: str | None = None
+    thumbnails: int = 0
+    visibility: str = PUBLIC
+    pets: tuple[PetTag, ...] = field(default=())
+    upload_id: str | None = None  # an open S3 multipart upload, until the server completes it
+    part_size: int | None = None  # bytes per part of a multipart upload (the last may be smaller)
     likes: int = 0
     views: int = 0
-    hidden_at: datetime | None = None
-    parked_feed: str | None = None
+    hidden_at: datetime | None = None  # hidden after reports, pending review: listed nowhere
     # While processing (videos/streaming.py): the ladder being encoded and how far it got.
     source_fps: float | None = None
     rungs: str | None = None  # JSON, videos.ladder.rungs_to_json
@@ -70,6 +103,16 @@ class Video:
     @property
     def playable(self) -> bool:
         return self.status == READY or (self.status == PROCESSING and self.playable_at is not None)
+
+    @property
+    def listed(self) -> bool:
+        """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
+        return self.status == READY and self.visibility == PUBLIC and self.hidden_at is None
+
+    @property
+    def species(self) -> list[str]:
+        """What animals the video shows: its pet category and its tagged pets' species."""
+        return list(dict.fromkeys([self.pet, *(tag.species for tag in self.pets)]))
 
 
 @dataclass(frozen=True)
@@ -103,23 +146,53 @@ class Rendition:
     poster_size: int
     video_key: str
     poster_key: str
+    card_key: str
+    thumbnails: int
 
+@dataclass(frozen=True)
+class StartWindow:
+    """A time window in which `owner_id` may start at most `limit` uploads."""
+
+    owner_id: str
+    start: datetime
+    end: datetime
+    limit: int
 
 
 # --- item mapping ---------------------------------------------------------------------------
 
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
-            "chunk_seconds", "parts", "parts_done", "likes", "views"}
+            "chunk_seconds", "parts", "parts_done", "thumbnails", "part_size", "likes", "views"}
 _PART_LIFETIME = timedelta(days=7)
+# What a card (a listing entry's copy of a video) leaves out: what only the owner or the worker needs.
+_NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
+                 "has_audio", "chunk_seconds", "parts", "parts_done", "encoded_seconds", "playable_at"}
 
 
 def _to_attribute(name: str, value) -> dict:
     if name in _STAMPS:
         return {"S": dynamo.stamp(value)}
+    if name == "pets":
+        return {"S": json.dumps([tag.__dict__ for tag in value])}
     if isinstance(value, (int, float, Decimal)):
         return {"N": str(value)}
     return {"S": str(value)}
+
+
+def _to_item(video: Video) -> dict:
+    """The video's item, with the attributes that place it in the indexes its state calls for."""
+    item = {
+        name: _to_attribute(name, value)
+        for name, value in video.__dict__.items()
+        if value is not None and not (name == "error" and not value)
+    }
+    if video.status in (UPLOADING, PROCESSING):
+        item["pending"] = {"S": video.status}
+    if video.listed:
+        item["feed"] = {"S": FEED}
+        item["owner_public"] = {"S": video.owner_id}
+    return item
 
 
 def _from_item(item: dict) -> Video:
@@ -133,9 +206,25 @@ def _from_item(item: dict) -> Video:
             values[name] = int(number) if name in _NUMBERS else float(number)
         elif name in _STAMPS:
             values[name] = dynamo.parse_stamp(attribute["S"])
+        elif name == "pets":
+            values[name] = tuple(PetTag(**tag) for tag in json.loads(attribute["S"]))
         else:
             values[name] = attribute["S"]
     return Video(**values)
+
+
+def card(video: Video) -> dict:
+    """The attributes a listing entry copies from a public video, to show its card."""
+    item = {name: value for name, value in _to_item(video).items() if name not in _NOT_ON_CARDS}
+    for name in ("feed", "owner_public", "pending"):
+        item.pop(name, None)
+    item["video_id"] = item.pop("id")
+    item["video_owner"] = item.pop("owner_id")
+    return item
+
+
+def from_card(item: dict) -> Video:
+    return _from_item({**item, "id": item["video_id"], "owner_id": item["video_owner"]})
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -191,51 +280,46 @@ def feed(*, limit: int, cursor: str | None = None) -> Page:
     )
 
 
-def by_owner(owner_id: str, *, limit: int, cursor: str | None = None, status: str | None = None) -> Page:
-    """`owner_id`'s videos, newest first; only those in `status` when given (a page may then
-    hold fewer than `limit` items and still have a next cursor)."""
-    names, values = {"#o": "owner_id"}, {":o": {"S": owner_id}}
-    if status:
-        names["#s"], names["#h"], values[":s"] = "status", "hidden_at", {"S": status}
+def by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    """`owner_id`'s videos in every status, newest first."""
     return _query(
         index="by-owner",
         condition="#o = :o",
-        names=names,
-        values=values,
+        names={"#o": "owner_id"},
+        values={":o": {"S": owner_id}},
         limit=limit,
         cursor=cursor,
-        filter="#s = :s AND attribute_not_exists(#h)" if status else None,
     )
 
 
-def started_since(owner_id: str, *, since: datetime, limit: int) -> list[datetime]:
-    """When `owner_id` started their uploads since `since`, newest first (at most `limit`)."""
-    answer = dynamo.client().query(
-        TableName=settings.PETTUBE_TABLE,
-        IndexName="by-owner",
-        KeyConditionExpression="owner_id = :o AND created_at >= :since",
-        ExpressionAttributeValues={":o": {"S": owner_id}, ":since": {"S": dynamo.stamp(since)}},
-        ProjectionExpression="created_at",
-        ScanIndexForward=False,
-        Limit=limit,
+def public_by_owner(owner_id: str, *, limit: int, cursor: str | None = None) -> Page:
+    """`owner_id`'s ready public videos, newest published first: full pages, and cursors that
+    only ever name a public video."""
+    return _query(
+        index="owner-public",
+        condition="#o = :o",
+        names={"#o": "owner_public"},
+        values={":o": {"S": owner_id}},
+        limit=limit,
+        cursor=cursor,
     )
-    return [dynamo.parse_stamp(item["created_at"]["S"]) for item in answer.get("Items", [])]
 
 
-def due(status: str, *, now: datetime, limit: int = 100) -> list[Video]:
-    """Videos in `status` (uploading or processing) whose due time has passed, oldest first."""
-    page = _query(
+def due(status: str, *, now: datetime, cursor: str | None = None, limit: int = 100) -> Page:
+    """A page of videos in `status` (uploading or processing) whose due time has passed, oldest
+    first; `next_cursor` leads to the rest."""
+    return _query(
         index="pending",
         condition="#p = :p AND #d <= :now",
         names={"#p": "pending", "#d": "due_at"},
         values={":p": {"S": status}, ":now": {"S": dynamo.stamp(now)}},
         limit=limit,
+        cursor=cursor,
         newest_first=False,
     )
-    return page.items
 
 
-def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True, filter=None) -> Page:
+def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
     request = {
         "TableName": settings.PETTUBE_TABLE,
         "IndexName": index,
@@ -245,8 +329,6 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
         "ScanIndexForward": not newest_first,
         "Limit": limit,
     }
-    if filter:
-        request["FilterExpression"] = filter
     if cursor:
         request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
     answer = dynamo.client().query(**request)
@@ -260,19 +342,72 @@ def _query(*, index, condition, names, values, limit, cursor=None, newest_first=
 # --- writes ---------------------------------------------------------------------------------
 
 
-def _to_item(video: Video) -> dict:
-    return {name: _to_attribute(name, value) for name, value in video.__dict__.items() if value is not None}
+def create_action(video: Video) -> dict:
+    return {"Put": {"Item": _to_item(video), "ConditionExpression": "attribute_not_exists(id)"}}
+
+
+def update_action(old: Video, new: Video) -> dict:
+    """Turn the item of `old` into `new`'s, only if nobody wrote it since `old` was read."""
+    before, after = _to_item(old), _to_item(new)
+    changed = sorted(name for name in after if before.get(name) != after[name])
+    removed = sorted(name for name in before if name not in after)
+    names = {f"#a{number}": name for number, name in enumerate(changed + removed)}
+    aliases = {name: alias for alias, name in names.items()}
+    update = " ".join(
+        part
+        for part in (
+            "SET " + ", ".join(f"{aliases[name]} = :a{aliases[name][2:]}" for name in changed) if changed else "",
+            "REMOVE " + ", ".join(aliases[name] for name in removed) if removed else "",
+        )
+        if part
+    )
+    return {
+        "Update": {
+            "Key": {"id": {"S": old.id}},
+            "ConditionExpression": "updated_at = :was",
+            "UpdateExpression": update,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {":was": before["updated_at"]}
+            | {f":a{aliases[name][2:]}": after[name] for name in changed},
+        }
+    }
+
+
+def delete_action(video: Video) -> dict:
+    return {
+        "Delete": {
+            "Key": {"id": {"S": video.id}},
+            "ConditionExpression": "updated_at = :was",
+            "ExpressionAttributeValues": {":was": {"S": dynamo.stamp(video.updated_at)}},
+        }
+    }
 
 
 def create(video: Video) -> Video:
-    item = _to_item(video)
-    item["pending"] = {"S": video.status}
-    dynamo.client().put_item(
-        TableName=settings.PETTUBE_TABLE,
-        Item=item,
-        ConditionExpression="attribute_not_exists(id)",
-    )
+    dynamo.client().put_item(TableName=settings.PETTUBE_TABLE, **create_action(video)["Put"])
     return video
+
+
+def count_start(window: StartWindow) -> dict:
+    """The transaction action (for dynamo.transact) that counts one more upload start of the
+    window's owner, atomically: its condition fails once the count is at the window's limit."""
+    return {
+        "Update": {
+            "Key": {"id": {"S": f"{_START_COUNTER}#{window.owner_id}#{dynamo.stamp(window.start)}"}},
+            "UpdateExpression": "ADD starts :one SET expires_at = if_not_exists(expires_at, :expires)",
+            "ConditionExpression": "attribute_not_exists(starts) OR starts < :limit",
+            "ExpressionAttributeValues": {
+                ":one": {"N": "1"},
+                ":limit": {"N": str(window.limit)},
+                ":expires": {"N": str(int(window.end.timestamp()) + 3600)},
+            },
+        }
+    }
+
+
+def with_rendition(video: Video, rendition: Rendition, *, now: datetime) -> Video:
+    """`video` as it is once ready with `rendition`: published now, out of the sweeper's way."""
+    return replace(video, **rendition.__dict__, status=READY, published_at=now, updated_at=now, due_at=None, error="")
 
 
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
@@ -307,24 +442,14 @@ def release(video_id: str, *, reason: str, now: datetime | None = None) -> Video
     )
 
 
-def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
-    now = now or dynamo.now()
-    fields = {name: _to_attribute(name, value) for name, value in rendition.__dict__.items()}
-    assignments = ", ".join(f"#{name} = :{name}" for name in fields)
+def postpone(video_id: str, *, status: str, due_at: datetime) -> Video | None:
+    """Move the sweeper's next look at a video still in `status` to `due_at`."""
     return _transition(
         video_id,
-        condition="#s = :processing",
-        update=f"SET #s = :ready, #f = :feed, published_at = :now, updated_at = :now, {assignments} "
-        "REMOVE #p, #d, #e",
-        names={"#s": "status", "#f": "feed", "#p": "pending", "#d": "due_at", "#e": "error"}
-        | {f"#{name}": name for name in fields},
-        values={
-            ":processing": {"S": PROCESSING},
-            ":ready": {"S": READY},
-            ":feed": {"S": FEED},
-            ":now": {"S": dynamo.stamp(now)},
-        }
-        | {f":{name}": value for name, value in fields.items()},
+        condition="#s = :s",
+        update="SET #d = :due",
+        names={"#s": "status", "#d": "due_at"},
+        values={":s": {"S": status}, ":due": {"S": dynamo.stamp(due_at)}},
     )
 
 
@@ -342,6 +467,18 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
             ":reason": {"S": reason[:500]},
             ":now": {"S": dynamo.stamp(now)},
         },
+    )
+
+
+def upload_completed(video_id: str, *, upload_id: str) -> Video | None:
+    """Forget the multipart upload `upload_id` once S3 has assembled it (the object exists now,
+    so the sweeper may look for it); None when the video moved on or is gone."""
+    return _transition(
+        video_id,
+        condition="#u = :u",
+        update="REMOVE #u",
+        names={"#u": "upload_id"},
+        values={":u": {"S": upload_id}},
     )
 
 
@@ -460,33 +597,8 @@ def counter_action(video_id: str, *, counter: str, delta: int) -> dict:
     }
 
 
-def hide(video_id: str, *, now: datetime | None = None) -> Video | None:
-    """Take a video out of every listing (and its page) until restored; None if already hidden."""
-    now = now or dynamo.now()
-    return _transition(
-        video_id,
-        condition="attribute_not_exists(#h)",
-        update="SET #h = :now, #k = if_not_exists(#f, :none) REMOVE #f",
-        names={"#h": "hidden_at", "#k": "parked_feed", "#f": "feed"},
-        values={":now": {"S": dynamo.stamp(now)}, ":none": {"S": ""}},
-    )
-
-
-def restore(video: Video) -> Video | None:
-    """Undo `hide`: the video returns to the listings it was in."""
-    names = {"#h": "hidden_at", "#k": "parked_feed"}
-    values = {}
-    update = "REMOVE #h, #k"
-    if video.parked_feed:
-        names["#f"], values[":feed"] = "feed", {"S": video.parked_feed}
-        update = "SET #f = :feed " + update
-    return _transition(video.id, condition="attribute_exists(#h)", update=update, names=names, values=values)
-
-
 def delete(video_id: str) -> None:
     dynamo.client().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
-
-
 def delete_if(video_id: str, *, status: str) -> bool:
     """Delete the video only while it is still in `status`; False when it moved on."""
     try:

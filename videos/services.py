@@ -1,16 +1,20 @@
-"""What people do through the site: start an upload, delete a video, and read the feed, a
-person's videos and a video. The web views and the JSON API call these; what happens to an
-upload once it arrives is videos/processing.py, in the worker."""
+"""What people do through the site: start an upload, edit, hide or delete a video, and read
+the feed, a person's videos and a video. The web views and the JSON API call these; what
+happens to an upload once it arrives is videos/processing.py, in the worker. Every write that
+can move a video in or out of a listing goes through videos/listings.py."""
 
 import logging
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
-from videos import hls, ladder, repository, storage
-from videos.repository import READY, UPLOADING, Video
+from pets import services as pets
+from pettube import dynamo
+from videos import hls, ladder, listings, repository, storage
+from videos.listings import Conflict  # noqa: F401 (the API answers it with 409)
+from videos.repository import PRIVATE, PUBLIC, READY, UPLOADING, PetTag, StartWindow, Video
 
 log = logging.getLogger("pettube.videos")
 
@@ -26,6 +30,10 @@ class Forbidden(Exception):
     pass
 
 
+class NotYourPet(Exception):
+    pass
+
+
 class RateLimited(Exception):
     def __init__(self, retry_after: int):
         super().__init__(f"Too many uploads; try again in {retry_after} s.")
@@ -35,7 +43,7 @@ class RateLimited(Exception):
 @dataclass(frozen=True)
 class UploadStart:
     video: Video
-    upload: storage.PresignedPost
+    upload: storage.PresignedPost | storage.MultipartUpload
 
 
 def new_video_id() -> str:
@@ -44,31 +52,48 @@ def new_video_id() -> str:
 
 def start_upload(
     *, owner_id: str, owner_name: str, title: str, description: str, pet: str, filename: str,
-    content_type: str, size: int,
+    content_type: str, size: int, pets: list[str] = (), visibility: str = PUBLIC,
 ) -> UploadStart:
-    """Record a new video as `uploading` and return the presigned POST the browser sends the
-    file with. The key is ours (`uploads/<owner>/<id>`); the filename is only kept as metadata.
-    Raises RateLimited past PETTUBE_UPLOADS_PER_HOUR upload starts in the last hour."""
-    now = datetime.now(UTC)
-    _check_upload_rate(owner_id, now)
-    video = repository.create(
-        Video(
-            id=new_video_id(),
-            owner_id=owner_id,
-            owner_name=owner_name,
-            title=title,
-            description=description,
-            pet=pet,
-            status=UPLOADING,
-            created_at=now,
-            updated_at=now,
-            due_at=now + timedelta(hours=settings.PETTUBE_UPLOAD_EXPIRY_HOURS),
-            filename=filename,
-            declared_size=size,
-        )
+    """Record a new video as `uploading`, tagged with the owner's `pets`, and return how the
+    browser sends the file: a presigned POST, or for a large file a multipart upload
+    (videos/multipart.py hands out its part URLs and completes it). The key is ours
+    (`uploads/<owner>/<id>`); the filename is only metadata. Raises RateLimited past
+    PETTUBE_UPLOADS_PER_HOUR upload starts in this hour (see `counted_start`), NotYourPet when a
+    pet is not the owner's."""
+    now = dynamo.now()
+    video_id = new_video_id()
+    key = storage.upload_key(owner_id, video_id)
+    multipart = (
+        storage.begin_multipart(key=key, content_type=content_type, size=size) if storage.uses_multipart(size) else None
     )
-    upload = storage.presigned_upload(
-        key=storage.upload_key(owner_id, video.id),
+    try:
+        video = counted_start(
+            Video(
+                id=video_id,
+                owner_id=owner_id,
+                owner_name=owner_name,
+                title=title,
+                description=description,
+                pet=pet,
+                status=UPLOADING,
+                created_at=now,
+                updated_at=now,
+                # the sweeper looks once the form expired
+                due_at=now + timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS),
+                filename=filename,
+                declared_size=size,
+                visibility=visibility,
+                pets=_tags(owner_id, list(pets)),
+                upload_id=multipart and multipart.upload_id,
+                part_size=multipart and multipart.part_size,
+            )
+        )
+    except (RateLimited, NotYourPet):
+        if multipart:
+            storage.abort_multipart(key=key, upload_id=multipart.upload_id)
+        raise
+    upload = multipart or storage.presigned_upload(
+        key=key,
         content_type=content_type,
         max_bytes=size,  # the declared size, itself at most PETTUBE_MAX_UPLOAD_BYTES
     )
@@ -76,26 +101,123 @@ def start_upload(
     return UploadStart(video=video, upload=upload)
 
 
-def _check_upload_rate(owner_id: str, now: datetime) -> None:
-    limit, window = settings.PETTUBE_UPLOADS_PER_HOUR, timedelta(hours=1)
-    recent = repository.started_since(owner_id, since=now - window, limit=limit)
-    if len(recent) >= limit:
-        retry_after = max(1, int((recent[-1] + window - now).total_seconds()) + 1)
-        log.warning("upload rate limited", extra={"owner_id": owner_id, "retry_after": retry_after})
-        raise RateLimited(retry_after)
+def counted_start(video: Video) -> Video:
+    """Store a new video and count its start against its owner's PETTUBE_UPLOADS_PER_HOUR in
+    the clock hour of `video.created_at`, in one DynamoDB transaction: concurrent starts cannot
+    both take the last place, and deleting videos gives no start back. Raises RateLimited, with
+    the seconds until the hour ends, when the hour's starts are used up."""
+    window = upload_window(owner_id=video.owner_id, moment=video.created_at)
+    try:
+        listings.save(None, video, counting=repository.count_start(window))
+    except dynamo.ConditionFailed as failed:
+        if failed.failed_actions != [0]:  # not the counter: a pet that is not (or no longer) the owner's
+            raise NotYourPet("You can only tag your own pets.") from failed
+        retry_after = max(1, int((window.end - video.created_at).total_seconds()) + 1)
+        log.warning("upload rate limited", extra={"owner_id": video.owner_id, "retry_after": retry_after})
+        raise RateLimited(retry_after) from None
+    return video
+
+
+def upload_window(*, owner_id: str, moment: datetime) -> StartWindow:
+    start = moment.replace(minute=0, second=0, microsecond=0)
+    return StartWindow(
+        owner_id=owner_id, start=start, end=start + timedelta(hours=1), limit=settings.PETTUBE_UPLOADS_PER_HOUR
+    )
+
+
+def _tags(owner_id: str, pet_ids: list[str]) -> tuple[PetTag, ...]:
+    try:
+        found = pets.owned_pets(owner_id=owner_id, pet_ids=pet_ids)
+    except pets.Forbidden as forbidden:
+        raise NotYourPet(str(forbidden)) from forbidden
+    return tuple(PetTag(id=pet.id, name=pet.name, species=pet.species) for pet in found)
 
 
 def delete_video(*, video_id: str, user_id: str) -> None:
-    """Delete a video and every object it has. Only its owner may. A worker still processing
-    it notices at the end (its conditional write fails) and removes what it wrote."""
+    """Delete a video, its listings and every object it has (cancelling an upload under way).
+    Only its owner may; to anybody
+    else a video they cannot see does not exist (NotFound, as when reading it). A worker still
+    processing it notices at the end (its conditional write fails) and removes what it wrote."""
+    for _ in range(listings.ATTEMPTS):
+        video = visible_video(video_id=video_id, user_id=user_id)
+        if video.owner_id != user_id:
+            raise Forbidden(video_id)
+        try:
+            listings.save(video, None)
+            break
+        except dynamo.ConditionFailed:
+            continue  # it changed since we read it (the worker, an edit): read again
+    else:
+        raise Conflict(video_id)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
+    log.info("deleted", extra={"video_id": video.id, "owner_id": user_id})
+
+
+def edit_video(*, video_id: str, user_id: str, **changes) -> Video:
+    """Change any of a video's `title`, `description`, `pets` (ids of the owner's pets),
+    `visibility` and `poster` (the index of a thumbnail candidate). Only its owner may. Every
+    listing follows in the same transaction. Raises NotFound, Forbidden, NotYourPet, Conflict,
+    and ValueError for a poster that is not one of the candidates."""
     video = repository.get(video_id)
     if video is None:
         raise NotFound(video_id)
     if video.owner_id != user_id:
         raise Forbidden(video_id)
-    repository.delete(video_id)
-    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
-    log.info("deleted", extra={"video_id": video.id, "owner_id": user_id})
+    fields = {name: changes[name] for name in ("title", "description", "visibility") if name in changes}
+    if "pets" in changes:
+        fields["pets"] = _tags(user_id, changes["pets"])
+    if "poster" in changes:
+        fields |= _poster_fields(video, changes["poster"])
+
+    def edit(current: Video) -> Video:
+        return replace(current, **fields, updated_at=datetime.now(UTC))
+
+    try:
+        edited = listings.change(video_id, edit, read=video)
+    except listings.Conflict:
+        if "pets" in fields:
+            _tags(user_id, changes["pets"])  # a pet changed hands meanwhile: say so
+        raise
+    if edited is None:
+        raise NotFound(video_id)
+    log.info("edited", extra={"video_id": video_id, "fields": sorted(fields)})
+    return edited
+
+
+def _poster_fields(video: Video, number: int) -> dict:
+    if not 0 <= number < video.thumbnails:
+        raise ValueError(f"Choose a thumbnail from 0 to {video.thumbnails - 1}." if video.thumbnails else
+                         "This video has no thumbnails to choose from yet.")
+    return {
+        "poster_key": storage.media_key(video.id, f"poster-{number}.jpg"),
+        "card_key": storage.media_key(video.id, f"card-{number}.jpg"),
+    }
+
+
+def retag_pet(*, video_id: str, pet: "pets.Pet") -> None:
+    """Show a pet's new name or species on a video tagged with it, and in its listings."""
+    tag = PetTag(id=pet.id, name=pet.name, species=pet.species)
+
+    def edit(video: Video) -> Video | None:
+        if all(current.id != pet.id or current == tag for current in video.pets):
+            return None
+        pets_now = tuple(tag if current.id == pet.id else current for current in video.pets)
+        return replace(video, pets=pets_now, updated_at=datetime.now(UTC))
+
+    listings.change(video_id, edit)
+
+
+def untag_pet(*, video_id: str, pet_id: str) -> None:
+    """Take a pet off a video (the pet is being deleted); a video gone meanwhile is forgotten."""
+
+    def edit(video: Video) -> Video | None:
+        if all(tag.id != pet_id for tag in video.pets):
+            return None
+        kept = tuple(tag for tag in video.pets if tag.id != pet_id)
+        return replace(video, pets=kept, updated_at=datetime.now(UTC))
+
+    if listings.change(video_id, edit) is None:
+        pets.forget_video(pet_id=pet_id, video_id=video_id)
 
 
 def feed_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
@@ -107,12 +229,18 @@ def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZ
 
 
 def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
-    return repository.by_owner(owner_id, limit=limit, cursor=cursor, status=READY)
+    return repository.public_by_owner(owner_id, limit=limit, cursor=cursor)
+
+
+def card_page(cards: list[dict], next_cursor: str | None) -> repository.Page:
+    """A page of listing entries (species, pet pages, search) as the videos their cards show."""
+    return repository.Page(items=[repository.from_card(card) for card in cards], next_cursor=next_cursor)
 
 
 def visible_video(*, video_id: str, user_id: str | None) -> Video:
-    """A video as `user_id` may see it: ready ones for everybody, others for their owner;
-    a video hidden after reports only for its owner."""
+    """A video as `user_id` may see it: ready public and unlisted ones for everybody (an
+    unlisted one by its link), private or unfinished ones only for their owner; a video hidden
+    after reports only for its owner."""
     return _visible(repository.get(video_id), video_id=video_id, user_id=user_id)
 
 
@@ -124,7 +252,9 @@ def visible_video_along(*, video_id: str, user_id: str | None, others: list[str]
 
 
 def _visible(video: Video | None, *, video_id: str, user_id: str | None) -> Video:
-    if video is None or (video.owner_id != user_id and (video.status != READY or video.hidden_at)):
+    if video is None or (
+        video.owner_id != user_id and (video.status != READY or video.visibility == PRIVATE or video.hidden_at)
+    ):
         raise NotFound(video_id)
     return video
 
@@ -171,23 +301,38 @@ def from_snapshot(item: dict) -> Video:
 
 
 def hide_video(*, video_id: str) -> Video | None:
-    """Hide a video pending review (reports): out of the feed, profiles and its page."""
-    hidden = repository.hide(video_id)
+    """Hide a video pending review (reports): out of the feed, profiles, species, pet and search
+    listings (through listings.change) and off its page for everyone but its owner. None if it
+    is gone or already hidden."""
+    now = dynamo.now()
+    hidden = listings.change(
+        video_id, lambda video: None if video.hidden_at else replace(video, hidden_at=now, updated_at=now)
+    )
     if hidden:
         log.info("hidden pending review", extra={"video_id": video_id})
     return hidden
 
 
 def restore_video(*, video_id: str) -> Video | None:
-    video = repository.get(video_id)
-    return repository.restore(video) if video and video.hidden_at else None
+    """Undo `hide_video`: the video returns to every listing its state and visibility call for."""
+    now = dynamo.now()
+    return listings.change(
+        video_id, lambda video: replace(video, hidden_at=None, updated_at=now) if video.hidden_at else None
+    )
 
 
 def remove_video(*, video_id: str) -> None:
     """Delete a video and its objects whoever owns it (staff, after reviewing reports)."""
-    video = repository.get(video_id)
-    if video is None:
-        return
-    repository.delete(video_id)
-    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+    for _ in range(listings.ATTEMPTS):
+        video = repository.get(video_id)
+        if video is None:
+            return
+        try:
+            listings.save(video, None)  # with its listing entries and pet tags
+            break
+        except dynamo.ConditionFailed:
+            continue
+    else:
+        raise Conflict(video_id)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
     log.info("removed after review", extra={"video_id": video.id})

@@ -1,4 +1,5 @@
-"""The only code that talks to S3: key layout, presigned POST and GET, downloads, deletes.
+"""The only code that talks to S3: key layout, presigned POST and GET, multipart uploads,
+downloads, deletes.
 
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
 deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, `poster.jpg`
@@ -9,8 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
 from django.conf import settings
 
 from pettube import aws
@@ -19,9 +20,16 @@ UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
 UPLOAD_EXPIRY_SECONDS = 10 * 60
 PLAYBACK_EXPIRY_SECONDS = 60 * 60
+PART_URL_EXPIRY_SECONDS = 15 * 60
+# S3 wants parts of at least 5 MiB (but the last) and at most 10,000 of them: 8 MiB parts carry
+# up to 78 GiB, and a dropped connection costs at most one part. Smaller files go in one POST.
+PART_SIZE = 8 * 1024**2
+MULTIPART_THRESHOLD = 2 * PART_SIZE
 # Segment URLs in the playlists a browser gets: a viewer who pauses longer reloads the page.
 SEGMENT_EXPIRY_SECONDS = 30 * 60
 HLS_FOLDER = "hls"
+# What boto3's transfers (download, upload) raise besides botocore's own errors.
+TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError)
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
@@ -101,18 +109,12 @@ def put_text(key: str, text: str, *, content_type: str) -> None:
     )
 
 
-def origin() -> str:
-    """The scheme and host browsers use for presigned URLs (for the Content Security Policy)."""
-    parts = urlsplit(presigned_get("x"))  # signing is local: no request is sent
-    return f"{parts.scheme}://{parts.netloc}"
-
-
 def size_of(key: str) -> int | None:
     """The object's size in bytes, or None when there is no such object."""
     try:
         return _s3().head_object(Bucket=settings.PETTUBE_BUCKET, Key=key)["ContentLength"]
     except _s3().exceptions.ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey", "NotFound"}:
+        if _code(error) in {"404", "NoSuchKey", "NotFound"}:
             return None
         raise
 
@@ -137,9 +139,102 @@ def delete(*keys: str) -> None:
         )
 
 
-def delete_video_objects(*, owner_id: str, video_id: str) -> None:
-    """Remove the upload and every rendition of one video."""
+# --- multipart uploads (large files, resumable) ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class MultipartUpload:
+    upload_id: str
+    part_size: int
+    part_count: int
+
+
+@dataclass(frozen=True)
+class StoredPart:
+    number: int
+    size: int
+    etag: str
+
+
+def uses_multipart(size: int) -> bool:
+    return size >= MULTIPART_THRESHOLD
+
+
+def part_count(size: int, part_size: int) -> int:
+    return max(1, -(-size // part_size))
+
+
+def begin_multipart(*, key: str, content_type: str, size: int) -> MultipartUpload:
+    """Start a multipart upload of `key` for a file of `size` bytes, cut in PART_SIZE parts."""
+    upload_id = _s3().create_multipart_upload(Bucket=settings.PETTUBE_BUCKET, Key=key, ContentType=content_type)[
+        "UploadId"
+    ]
+    return MultipartUpload(upload_id=upload_id, part_size=PART_SIZE, part_count=part_count(size, PART_SIZE))
+
+
+def presigned_part(*, key: str, upload_id: str, number: int) -> str:
+    """A URL the browser PUTs part `number` of the upload to, within PART_URL_EXPIRY_SECONDS."""
+    return _s3().generate_presigned_url(
+        "upload_part",
+        Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key, "UploadId": upload_id, "PartNumber": number},
+        ExpiresIn=PART_URL_EXPIRY_SECONDS,
+    )
+
+
+def stored_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
+    """Every part stored so far, in order (ListParts, page by page); None when the upload is
+    no longer open (completed or aborted)."""
+    parts, marker = [], 0
+    while True:
+        try:
+            page = _s3().list_parts(
+                Bucket=settings.PETTUBE_BUCKET, Key=key, UploadId=upload_id, PartNumberMarker=marker
+            )
+        except _s3().exceptions.ClientError as error:
+            if _code(error) == "NoSuchUpload":
+                return None
+            raise
+        parts.extend(StoredPart(number=p["PartNumber"], size=p["Size"], etag=p["ETag"]) for p in page.get("Parts", []))
+        if not page.get("IsTruncated"):
+            return parts
+        marker = page["NextPartNumberMarker"]
+
+
+def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> bool:
+    """Have S3 assemble `parts` into `key`; False when the upload was aborted meanwhile."""
+    try:
+        _s3().complete_multipart_upload(
+            Bucket=settings.PETTUBE_BUCKET,
+            Key=key,
+            UploadId=upload_id,
+            MultipartUpload={"Parts": [{"PartNumber": part.number, "ETag": part.etag} for part in parts]},
+        )
+    except _s3().exceptions.ClientError as error:
+        if _code(error) == "NoSuchUpload":
+            return False
+        raise
+    return True
+
+
+def abort_multipart(*, key: str, upload_id: str) -> None:
+    """Abort the upload and free its parts; one that is already gone is fine."""
+    try:
+        _s3().abort_multipart_upload(Bucket=settings.PETTUBE_BUCKET, Key=key, UploadId=upload_id)
+    except _s3().exceptions.ClientError as error:
+        if _code(error) != "NoSuchUpload":
+            raise
+
+
+def _code(error) -> str:
+    return error.response.get("Error", {}).get("Code", "")
+
+
+def delete_video_objects(*, owner_id: str, video_id: str, upload_id: str | None = None) -> None:
+    """Remove the upload (aborting its multipart upload `upload_id`, if any) and every rendition
+    of one video."""
     keys = [upload_key(owner_id, video_id)]
+    if upload_id:
+        abort_multipart(key=keys[0], upload_id=upload_id)
     paginator = _s3().get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=settings.PETTUBE_BUCKET, Prefix=media_key(video_id, "")):
         keys.extend(item["Key"] for item in page.get("Contents", []))
@@ -164,7 +259,7 @@ def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) ->
             "CORSRules": [
                 {
                     "AllowedOrigins": site_origins,
-                    "AllowedMethods": ["POST", "GET", "HEAD"],
+                    "AllowedMethods": ["POST", "PUT", "GET", "HEAD"],
                     "AllowedHeaders": ["*"],
                     "ExposeHeaders": ["ETag", "Content-Length", "Content-Range", "Accept-Ranges"],
                     "MaxAgeSeconds": 3600,

@@ -5,9 +5,10 @@ runs the first chunk and the audio itself, publishing each segment to S3 as ffmp
 with EVENT playlists, so the owner can watch the start while the rest is encoding. Longer videos
 are cut into chunks on the segment grid that run beside it (`videos/workers.py`: other Lambda
 invocations on AWS, threads driving their own ffmpeg locally). Every job records its segments in
-DynamoDB; the job that finishes last publishes the VOD playlists, the download MP4 and the poster,
-and marks the video ready. A job notices within PROGRESS_EVERY seconds that its video was deleted
-(or taken over by a newer attempt) and stops its ffmpeg.
+DynamoDB; the job that finishes last publishes the VOD playlists, the download MP4 and the
+candidate posters (videos/thumbnails.py), and marks the video ready and listed
+(videos/listings.py). A job notices within PROGRESS_EVERY seconds that its video was deleted (or
+taken over by a newer attempt) and stops its ffmpeg.
 """
 
 import logging
@@ -21,7 +22,7 @@ from pathlib import Path
 from django.conf import settings
 
 from notifications import services as notifications
-from videos import hls, ladder, repository, storage, transcode, workers
+from videos import hls, ladder, listings, repository, storage, thumbnails, transcode, workers
 from videos.repository import EncodingPlan, Rendition, Video
 
 log = logging.getLogger("pettube.videos")
@@ -182,13 +183,13 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> No
     try:
         while any(job.encoder.running() for job in jobs):
             for job in jobs:
-                _publish_new_segments(video_id, job)
+                _publish_new_segments(video_id, job, then=report)
             report()
             time.sleep(SCAN_EVERY)
         for job in jobs:
             job.encoder.wait()
         for job in jobs:
-            _publish_new_segments(video_id, job)
+            _publish_new_segments(video_id, job, then=report)
         report(final=True)
         for job in jobs:
             job.encoder.wait()  # raises EncoderStopped if the last report found the video gone
@@ -197,20 +198,22 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> No
             job.encoder.stop()
 
 
-def _publish_new_segments(video_id: str, job: Job) -> None:
+def _publish_new_segments(video_id: str, job: Job, *, then: Callable[[], None]) -> None:
+    """Upload the segments ffmpeg finished since the last look, each followed by its live
+    playlist (so what is published is watchable at once) and by `then`."""
     for folder in job.folders:
         playlist = job.outdir / folder / "index.m3u8"
         if not playlist.exists():
             continue
         done = job.published.setdefault(folder, [])
-        new = hls.finished_segments(playlist.read_text())[len(done):]
-        for segment in new:
+        for segment in hls.finished_segments(playlist.read_text())[len(done):]:
             storage.upload(job.outdir / folder / f"{segment.number:05d}.ts",
                            storage.hls_key(video_id, hls.segment_uri(folder, segment.number)), content_type="video/mp2t")
             done.append(segment)
-        if new and job.live:
-            storage.put_text(storage.hls_key(video_id, f"{folder}.m3u8"),
-                             hls.media_playlist(folder, done, complete=False), content_type=hls.MIME_TYPE)
+            if job.live:
+                storage.put_text(storage.hls_key(video_id, f"{folder}.m3u8"),
+                                 hls.media_playlist(folder, done, complete=False), content_type=hls.MIME_TYPE)
+            then()
 
 
 def _finish(video_id: str, attempt: int, job: Job) -> None:
@@ -246,25 +249,29 @@ def publish(video_id: str, *, attempt: int) -> Video | None:
         playlists[AUDIO] = hls.media_playlist(AUDIO, audio, complete=True)
     with tempfile.TemporaryDirectory(prefix=f"pettube-{video_id}-publish-") as workdir:
         workdir = Path(workdir)
-        video_path, poster_path = workdir / "video.mp4", workdir / "poster.jpg"
+        video_path = workdir / "video.mp4"
         signed = {}
         for name, text in playlists.items():
             signed[name] = workdir / f"{name}.m3u8"
             signed[name].write_text(hls.signed(text, lambda uri: storage.presigned_get(storage.hls_key(video_id, uri))))
         transcode.remux_mp4(signed[ladder.mp4_rung(rungs).name], signed.get(AUDIO), video_path, timeout=300)
-        transcode.poster(video_path, poster_path, duration=duration)
+        frames = thumbnails.candidates(video_path, workdir, duration)
         for name, text in playlists.items():
             storage.put_text(storage.hls_key(video_id, f"{name}.m3u8"), text, content_type=hls.MIME_TYPE)
-        video_key, poster_key = storage.media_key(video_id, "video.mp4"), storage.media_key(video_id, "poster.jpg")
+        video_key = storage.media_key(video_id, "video.mp4")
         storage.upload(video_path, video_key, content_type="video/mp4")
-        storage.upload(poster_path, poster_key, content_type="image/jpeg")
+        for frame in frames:
+            storage.upload(frame.poster, storage.media_key(video_id, frame.poster.name), content_type="image/jpeg")
+            storage.upload(frame.card, storage.media_key(video_id, frame.card.name), content_type="image/jpeg")
+        poster = frames[thumbnails.sharpest(frames)]
         top = rungs[-1]
         rendition = Rendition(
             duration=round(duration, 3), width=top.width, height=top.height, source_size=plan_.source_size,
-            video_size=video_path.stat().st_size, poster_size=poster_path.stat().st_size,
-            video_key=video_key, poster_key=poster_key,
+            video_size=video_path.stat().st_size, poster_size=poster.poster.stat().st_size,
+            video_key=video_key, poster_key=storage.media_key(video_id, poster.poster.name),
+            card_key=storage.media_key(video_id, poster.card.name), thumbnails=len(frames),
         )
-    ready = repository.mark_ready(video_id, rendition=rendition)
+    ready = listings.mark_ready(video_id, rendition=rendition)
     if ready is None:
         raise transcode.EncoderStopped("the video was deleted while it was published")
     storage.delete(storage.upload_key(video.owner_id, video_id))

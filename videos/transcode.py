@@ -265,17 +265,6 @@ def remux_mp4(video_playlist: Path, audio_playlist: Path | None, output: Path, *
         raise EncoderInterrupted(f"could not join the segments: {_last_line(result.stderr)}")
 
 
-def poster(video: Path, output: Path, *, duration: float) -> None:
-    """A JPEG frame of `video`, a second in (or its middle, when shorter)."""
-    result = _run(
-        [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
-         "-ss", f"{min(1.0, duration / 2):.3f}", "-i", str(video), "-frames:v", "1", "-q:v", "3", str(output)],
-        timeout=60,
-    )
-    if result.returncode != 0 or not output.exists():
-        raise TranscodeError("We could not make a poster image for this video.")
-
-
 def _is_url(source: Path | str) -> bool:
     return isinstance(source, str) and source.startswith(("http://", "https://"))
 

@@ -1,6 +1,6 @@
 from django.urls import path, re_path, register_converter
 
-from videos import api, views
+from videos import api, multipart_api, views
 
 
 class VideoIdConverter:
@@ -25,4 +25,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/videos/", api.videos, name="api-videos"),
     path("api/videos/<video_id:video_id>/", api.video, name="api-video"),
+    path("api/videos/<video_id:video_id>/parts/", multipart_api.parts, name="api-video-parts"),
+    path("api/videos/<video_id:video_id>/complete/", multipart_api.complete, name="api-video-complete"),
 ]

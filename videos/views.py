@@ -12,11 +12,12 @@ from django.views.decorators.cache import never_cache
 from community import ranking
 from community import services as community
 from notifications import services as notifications
+from pets import services as pets
 from pettube import dynamo
 from videos import hls, repository, services, storage
 from videos.forms import PETS, UploadStartForm
-from videos.presenters import master_playlist_url, progress, signed_url, video_cards
-from videos.repository import InvalidCursor
+from videos.presenters import master_playlist_url, progress, signed_url, thumbnail_keys, video_cards
+from videos.repository import VISIBILITIES, InvalidCursor
 
 
 def render_cards(request, template: str, read_page, **context):
@@ -32,31 +33,53 @@ def render_cards(request, template: str, read_page, **context):
 def feed(request):
     if request.GET.get("sort") == "popular":
         return render_cards(request, "videos/feed.html", ranking.popular_page, popular=True)
-    return render_cards(request, "videos/feed.html", services.feed_page)
+    species = request.GET.get("species")
+    if species is None:
+        return render_cards(request, "videos/feed.html", services.feed_page, species_list=PETS)
+    if species not in PETS:
+        raise Http404("No such species.")
+    return render_cards(
+        request, "videos/feed.html", functools.partial(pets.species_page, species=species, limit=services.PAGE_SIZE),
+        species_list=PETS, species=species,
+    )
 
 
 def watch(request, video_id: str):
+    user_id = _user_id(request)
     try:
-        viewing = community.viewing(video_id=video_id, user_id=_user_id(request))
+        viewing = community.viewing(video_id=video_id, user_id=user_id)
     except services.NotFound:
         raise Http404("No such video.") from None
     video = viewing.video
-    return render(
-        request,
-        "videos/watch.html",
-        {
-            "video": video,
-            "is_owner": video.owner_id == _user_id(request),
-            "video_url": signed_url(video.video_key),
-            "poster_url": signed_url(video.poster_key),
-            "hls_url": master_playlist_url(video),
-            "progress": progress(video),
-            "liked": viewing.liked,
-            "unseen_count": viewing.unseen,
-            "view_ticket": community.view_ticket(video=video),
-            "view_seconds": f"{settings.PETTUBE_VIEW_SECONDS:g}",
-        },
-    )
+    is_owner = video.owner_id == user_id
+    context = {
+        "video": video,
+        "is_owner": is_owner,
+        "video_url": signed_url(video.video_key),
+        "poster_url": signed_url(video.poster_key),
+        "hls_url": master_playlist_url(video),
+        "progress": progress(video),
+        "liked": viewing.liked,
+        "unseen_count": viewing.unseen,
+        "view_ticket": community.view_ticket(video=video),
+        "view_seconds": f"{settings.PETTUBE_VIEW_SECONDS:g}",
+    }
+    if is_owner:
+        context["editor"] = _editor(video, user_id)
+    return render(request, "videos/watch.html", context)
+
+
+def _editor(video, owner_id: str) -> dict:
+    """What the owner's edit form offers: their pets, the visibilities, the thumbnails."""
+    tagged = {tag.id for tag in video.pets}
+    return {
+        "pets": [{"pet": pet, "tagged": pet.id in tagged} for pet in pets.pets_of(owner_id=owner_id)],
+        "visibilities": VISIBILITIES,
+        "thumbnails": [
+            {"number": number, "url": signed_url(key), "chosen": key == video.poster_key}
+            for number, key in enumerate(thumbnail_keys(video))
+        ],
+    }
 
 
 def playlist(request, video_id: str, name: str):
@@ -88,7 +111,14 @@ def upload(request):
     return render(
         request,
         "videos/upload.html",
-        {"form": UploadStartForm(), "pets": PETS, "max_gb": f"{settings.PETTUBE_MAX_UPLOAD_BYTES / 1024**3:g}"},
+        {
+            "form": UploadStartForm(),
+            "pets": PETS,
+            "my_pets": pets.pets_of(owner_id=str(request.user.pk)),
+            "visibilities": VISIBILITIES,
+            "max_bytes": settings.PETTUBE_MAX_UPLOAD_BYTES,
+            "max_gb": f"{settings.PETTUBE_MAX_UPLOAD_BYTES / 1024**3:g}",
+        },
     )
 
 
@@ -97,7 +127,8 @@ def upload(request):
 def my_videos(request):
     notifications.mark_seen(user_id=str(request.user.pk))
     return render_cards(
-        request, "videos/mine.html", functools.partial(services.videos_of, owner_id=str(request.user.pk)), unseen_count=0
+        request, "videos/mine.html", functools.partial(services.videos_of, owner_id=str(request.user.pk)),
+        visibilities=VISIBILITIES, unseen_count=0,
     )
 
 

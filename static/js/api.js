@@ -19,18 +19,36 @@ export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-// Follows a video until it is ready or failed; calls onChange whenever its status, progress
-// or playability changes.
+// Follows a video until it is ready or failed (or gone: null); calls onChange whenever its
+// status, progress or playability changes. A dropped connection only delays the next look.
 export async function followStatus(id, onChange) {
   let last = null;
   for (let delay = 1000; ; delay = Math.min(delay * 1.25, 5000)) {
-    const { ok, data } = await api("GET", `/api/videos/${id}/`);
-    const state = ok ? `${data.status} ${data.progress} ${data.playable}` : null;
-    if (ok && state !== last) {
-      last = state;
-      onChange(data);
+    let answer = null;
+    try {
+      answer = await api("GET", `/api/videos/${id}/`);
+    } catch {
+      // offline for now: look again later
     }
-    if (!ok || data.status === "ready" || data.status === "failed") return data;
+    if (answer && !answer.ok) return null;
+    const video = answer?.data;
+    const state = video && `${video.status} ${video.progress} ${video.playable}`;
+    if (video && state !== last) {
+      last = state;
+      onChange(video);
+    }
+    if (video && (video.status === "ready" || video.status === "failed")) return video;
     await sleep(delay);
   }
+}
+
+// The sentence that says where a video is, for its owner.
+export function statusSentence(video) {
+  if (video.status === "uploading") return "This video is still uploading.";
+  if (video.status === "processing") {
+    const done = typeof video.progress === "number" ? ` (${Math.round(video.progress)}% done)` : "";
+    return `This video is being processed${done}. It will appear on the feed when it is ready.`;
+  }
+  if (video.status === "failed") return `This video could not be processed: ${video.error || "unknown reason"}`;
+  return "This video is ready.";
 }

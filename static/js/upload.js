@@ -1,99 +1,323 @@
-// Upload page: ask the API for a presigned POST, send the file straight to S3 with progress,
-// then follow the processing status and go to the watch page when the video is ready.
+// Upload page: check the form here first, ask the API to start the upload, send the file
+// straight to S3 (one presigned POST, or parts for a large file: resumable, with pause and
+// cancel), then follow the processing and open the watch page when the video is ready.
 import { api, followStatus } from "./api.js";
+import { Cancelled, PartUpload } from "./multipart.js";
+import { Meter, describeRate, describeSize, formatBytes, formatDuration } from "./progress.js";
+import { flash, notify } from "./site.js";
 
 const form = document.getElementById("upload-form");
-const errors = form.querySelector(".errors");
-const progress = document.getElementById("progress");
-const bar = progress.querySelector("progress");
-const percent = progress.querySelector("[data-testid=percent]");
-const megabytes = progress.querySelector("[data-testid=megabytes]");
-const phase = progress.querySelector("[data-testid=phase]");
+const fieldset = form.querySelector("fieldset");
+const submit = form.querySelector("button[type=submit]");
+const formError = form.querySelector("[data-testid=form-error]");
+const resumeNote = document.getElementById("file-note");
+const section = document.getElementById("progress");
+const part = (name) => section.querySelector(`[data-testid=${name}]`);
+const uploadBar = document.getElementById("upload-bar");
+const processingBar = document.getElementById("processing-bar");
+const button = (action) => section.querySelector(`[data-action=${action}]`);
+const maxBytes = Number(form.dataset.maxBytes);
+// The API's field names, and the form field that shows their errors.
+const FIELD_OF = {
+  title: "title", description: "description", pet: "pet", file: "file", filename: "file", content_type: "file", size: "file",
+};
+const VIDEO_NAME = /\.(mp4|m4v|mov|webm|mkv|avi|3gp|mts|mpg|mpeg|wmv)$/i;
 
-const mb = (bytes) => (bytes / 1e6).toFixed(1);
+let resuming = null; // the video id when the chosen file continues an upload started before
+let transfer = null; // the upload under way: {pause, resume, cancel}
+let videoId = null;
 
-function showErrors(message, fieldErrors = {}) {
-  const lines = [message, ...Object.entries(fieldErrors).map(([field, list]) => `${field}: ${list.join(" ")}`)];
-  errors.textContent = lines.filter(Boolean).join("\n");
-  errors.hidden = false;
-}
+const announce = (text) => {
+  part("announcer").textContent = text;
+};
+const rememberKey = (file) => `pettube:upload:${file.name}:${file.size}:${file.lastModified}`;
 
-// Leaving the page would abort the upload: let the browser ask first.
 function warnBeforeLeaving(event) {
   event.preventDefault();
 }
 
-function sendToStorage(upload, file) {
-  return new Promise((resolve, reject) => {
+// --- validation and errors ------------------------------------------------------------------
+
+function clearErrors() {
+  for (const box of form.querySelectorAll(".field-error")) box.hidden = true;
+  for (const field of form.querySelectorAll("[aria-invalid]")) field.removeAttribute("aria-invalid");
+  formError.hidden = true;
+}
+
+function showErrors(fieldErrors, message = "") {
+  const byField = {};
+  const general = message ? [message] : [];
+  for (const [name, messages] of Object.entries(fieldErrors)) {
+    if (FIELD_OF[name]) (byField[FIELD_OF[name]] ||= []).push(...messages);
+    else general.push(...messages);
+  }
+  let first = null;
+  for (const [name, messages] of Object.entries(byField)) {
+    const field = form.elements[name];
+    const box = document.getElementById(`${field.id}-error`);
+    box.textContent = messages.join(" ");
+    box.hidden = false;
+    field.setAttribute("aria-invalid", "true");
+    first ||= field;
+  }
+  if (general.length) {
+    formError.textContent = general.join(" ");
+    formError.hidden = false;
+  }
+  (first || formError).focus();
+}
+
+function problems(file) {
+  const errors = {};
+  if (!form.elements.title.value.trim()) errors.title = ["Give your video a title."];
+  if (!file) errors.file = ["Choose a video file."];
+  else if (!(file.type.startsWith("video/") || (!file.type && VIDEO_NAME.test(file.name)))) {
+    errors.file = [`“${file.name}” is not a video. Choose a video file (MP4, MOV, WebM…).`];
+  } else if (file.size === 0) errors.file = ["This file is empty. Choose another one."];
+  else if (file.size > maxBytes) {
+    errors.file = [`This file is ${formatBytes(file.size)}: larger than the limit of ${formatBytes(maxBytes)}.`];
+  }
+  return errors;
+}
+
+// --- phases ---------------------------------------------------------------------------------
+
+function setPhase(name, heading) {
+  section.hidden = false;
+  section.dataset.phase = name;
+  part("phase").textContent = heading;
+  part("transfer").hidden = name !== "uploading";
+  part("processing").hidden = name !== "processing";
+  part("failure").hidden = name !== "failed";
+}
+
+function showTransfer(progress) {
+  uploadBar.value = progress.percent;
+  part("percent").textContent = `${progress.percent}%`;
+  part("megabytes").textContent = describeSize(progress);
+  part("rate").textContent = describeRate(progress);
+}
+
+function showRetry({ seconds }) {
+  const retry = part("retry");
+  retry.hidden = false;
+  retry.textContent = navigator.onLine
+    ? `The connection dropped. Trying again in ${seconds} s…`
+    : "You are offline. The upload continues by itself when the connection is back.";
+}
+
+function fail(heading, reason) {
+  setPhase("failed", heading);
+  const failure = part("failure");
+  failure.textContent = reason;
+  failure.setAttribute("role", "alert");
+  unlockForm();
+}
+
+function lockForm() {
+  fieldset.disabled = true;
+  submit.hidden = true;
+}
+
+function unlockForm() {
+  fieldset.disabled = false;
+  submit.hidden = false;
+  transfer = null;
+  window.removeEventListener("beforeunload", warnBeforeLeaving);
+}
+
+// --- sending --------------------------------------------------------------------------------
+
+function postToStorage(upload, file, onProgress) {
+  const request = new XMLHttpRequest();
+  const done = new Promise((resolve, reject) => {
     const body = new FormData();
     for (const [name, value] of Object.entries(upload.fields)) body.append(name, value);
     body.append("file", file);
-    const request = new XMLHttpRequest();
     request.open("POST", upload.url);
     request.upload.addEventListener("progress", (event) => {
-      if (!event.lengthComputable) return;
       // The request body is the file plus the policy fields: measure against its total.
-      const share = event.loaded / event.total;
-      bar.value = Math.round(100 * share);
-      percent.textContent = `${bar.value}%`;
-      megabytes.textContent = `${mb(share * file.size)} of ${mb(file.size)} MB`;
+      if (event.lengthComputable) onProgress(Math.round((event.loaded / event.total) * file.size));
     });
     request.addEventListener("load", () =>
       request.status < 300 ? resolve() : reject(new Error(`The storage refused the file (HTTP ${request.status}).`)),
     );
-    request.addEventListener("error", () => reject(new Error("The upload was interrupted. Check your connection and try again.")));
+    request.addEventListener("error", () => reject(new Error("The connection dropped. Check it and upload again.")));
+    request.addEventListener("abort", () => reject(new Cancelled()));
     request.send(body);
   });
+  return { done, cancel: () => request.abort() };
 }
+
+async function send(id, upload, file) {
+  videoId = id;
+  lockForm();
+  setPhase("uploading", "Uploading…");
+  part("failure").removeAttribute("role");
+  button("pause").hidden = upload.kind !== "multipart";
+  button("resume").hidden = true;
+  announce(`Uploading ${file.name}.`);
+  window.addEventListener("beforeunload", warnBeforeLeaving);
+  const meter = new Meter(file.size);
+  const onProgress = (sent) => showTransfer(meter.update(sent));
+  try {
+    if (upload.kind === "multipart") {
+      localStorage.setItem(rememberKey(file), id);
+      const parts = new PartUpload(id, file, { onProgress, onRetry: showRetry });
+      transfer = parts;
+      await parts.prepare();
+      meter.restart();
+      await parts.run();
+      localStorage.removeItem(rememberKey(file));
+    } else {
+      transfer = postToStorage(upload, file, onProgress);
+      await transfer.done;
+    }
+  } catch (failure) {
+    if (failure instanceof Cancelled) return;
+    if (upload.kind !== "multipart") api("DELETE", `/api/videos/${id}/`).catch(() => {});
+    return fail("The upload failed", failure.message);
+  }
+  window.removeEventListener("beforeunload", warnBeforeLeaving);
+  transfer = null;
+  await followProcessing(id);
+}
+
+async function followProcessing(id) {
+  setPhase("processing", "Uploaded. Processing…");
+  announce("Upload complete. The video is being processed.");
+  processingBar.removeAttribute("value");
+  const began = performance.now();
+  let percent = null;
+  const tick = () => {
+    const done = percent === null ? "" : ` · ${percent}% done`;
+    part("elapsed").textContent = `Processing for ${formatDuration((performance.now() - began) / 1000)}${done}`;
+  };
+  tick();
+  const clock = setInterval(tick, 1000);
+  let watching = false;
+  const final = await followStatus(id, (video) => {
+    if (typeof video.progress === "number") {
+      percent = Math.round(video.progress);
+      processingBar.value = percent;
+      tick();
+    }
+    // The watch page plays the start as soon as the first segments are published.
+    if (video.playable && !watching && video.status !== "ready") {
+      watching = true;
+      window.location.assign(`/v/${id}/`);
+    }
+  });
+  clearInterval(clock);
+  if (watching) return;
+  if (final?.status === "ready") {
+    setPhase("ready", "Ready!");
+    announce("The video is ready. Opening it…");
+    flash(`“${final.title}” is ready and on the feed.`);
+    window.location.assign(`/v/${id}/`);
+  } else if (final?.status === "failed") {
+    fail("This video could not be processed", final.error || "The file could not be read as a video.");
+    form.elements.file.value = "";
+  } else {
+    fail("This video is gone", "It was deleted while it was being processed.");
+  }
+}
+
+// --- controls -------------------------------------------------------------------------------
+
+button("pause").addEventListener("click", () => {
+  transfer?.pause();
+  button("pause").hidden = true;
+  button("resume").hidden = false;
+  button("resume").focus();
+  part("phase").textContent = "Paused";
+  announce("Upload paused.");
+});
+
+button("resume").addEventListener("click", () => {
+  transfer?.resume();
+  button("resume").hidden = true;
+  button("pause").hidden = false;
+  button("pause").focus();
+  part("phase").textContent = "Uploading…";
+  announce("Upload resumed.");
+});
+
+button("cancel").addEventListener("click", async () => {
+  if (!transfer) return;
+  transfer.cancel();
+  const answer = await api("DELETE", `/api/videos/${videoId}/`).catch(() => null);
+  const file = form.elements.file.files[0];
+  if (file) localStorage.removeItem(rememberKey(file));
+  section.hidden = true;
+  unlockForm();
+  resuming = null;
+  resumeNote.hidden = true;
+  submit.textContent = "Upload";
+  for (const name of ["title", "description", "pet"]) form.elements[name].disabled = false;
+  if (answer?.ok || answer?.status === 404) notify("Upload cancelled: nothing was kept.");
+  else showErrors({}, "The upload stopped, but the server could not be reached to remove it: delete it from My videos.");
+});
+
+// --- resuming: the same file chosen again ---------------------------------------------------
+
+form.elements.file.addEventListener("change", async () => {
+  clearErrors();
+  const file = form.elements.file.files[0];
+  resuming = null;
+  resumeNote.hidden = true;
+  submit.textContent = "Upload";
+  for (const name of ["title", "description", "pet"]) form.elements[name].disabled = false;
+  const id = file && localStorage.getItem(rememberKey(file));
+  if (!id) return;
+  const [parts, video] = await Promise.all([
+    api("GET", `/api/videos/${id}/parts/`).catch(() => null),
+    api("GET", `/api/videos/${id}/`).catch(() => null),
+  ]);
+  if (!parts?.ok || !video?.ok) {
+    if (parts && !parts.ok) localStorage.removeItem(rememberKey(file));
+    return;
+  }
+  resuming = id;
+  const stored = parts.data.parts.reduce((sum, stored) => sum + stored.size, 0);
+  form.elements.title.value = video.data.title;
+  form.elements.description.value = video.data.description;
+  form.elements.pet.value = video.data.pet;
+  for (const name of ["title", "description", "pet"]) form.elements[name].disabled = true;
+  resumeNote.textContent = `You started uploading this file as “${video.data.title}”: ${formatBytes(stored)} of ${formatBytes(file.size)} arrived. It continues where it stopped.`;
+  resumeNote.hidden = false;
+  submit.textContent = "Resume upload";
+});
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  errors.hidden = true;
+  clearErrors();
   const file = form.elements.file.files[0];
-  if (!file) return showErrors("Choose a video file.");
-  const button = form.querySelector("button[type=submit]");
-  button.disabled = true;
-  const start = await api("POST", "/api/videos/", {
-    title: form.elements.title.value,
-    description: form.elements.description.value,
-    pet: form.elements.pet.value,
-    filename: file.name,
-    content_type: file.type || "video/mp4",
-    size: file.size,
-  });
-  if (!start.ok) {
-    button.disabled = false;
-    return showErrors(start.data?.error || `Upload could not start (HTTP ${start.status}).`, start.data?.errors);
-  }
-  progress.hidden = false;
-  window.addEventListener("beforeunload", warnBeforeLeaving);
+  if (resuming) return send(resuming, { kind: "multipart" }, file);
+  const errors = problems(file);
+  if (Object.keys(errors).length) return showErrors(errors);
+  lockForm();
+  let start;
   try {
-    await sendToStorage(start.data.upload, file);
-  } catch (failure) {
-    button.disabled = false;
-    phase.textContent = "";
-    return showErrors(failure.message);
-  } finally {
-    window.removeEventListener("beforeunload", warnBeforeLeaving);
+    start = await api("POST", "/api/videos/", {
+      title: form.elements.title.value.trim(),
+      description: form.elements.description.value,
+      pet: form.elements.pet.value,
+      pets: [...form.querySelectorAll("input[name=pets]:checked")].map((input) => input.value),
+      visibility: form.elements.visibility.value,
+      filename: file.name,
+      content_type: file.type || "video/mp4",
+      size: file.size,
+    });
+  } catch {
+    unlockForm();
+    return showErrors({}, "The site could not be reached. Check your connection and try again.");
   }
-  bar.value = 100;
-  percent.textContent = "100%";
-  phase.textContent = "Uploaded. Processing…";
-  // Until the storage event arrives the video is still "uploading": keep saying "Uploaded".
-  // The watch page plays the start as soon as the first segments are published.
-  let playable = false;
-  const final = await followStatus(start.data.id, (video) => {
-    if (video.status === "processing") phase.textContent = `Processing… ${video.progress}%`;
-    if (video.playable && !playable) {
-      playable = true;
-      window.location.assign(`/v/${start.data.id}/`);
-    }
-  });
-  if (final && final.status === "ready") {
-    phase.textContent = "Ready!";
-    if (!playable) window.location.assign(`/v/${start.data.id}/`);
-  } else {
-    button.disabled = false;
-    showErrors(final?.error ? `Processing failed: ${final.error}` : "Processing failed.");
+  if (!start.ok) {
+    unlockForm();
+    const fieldErrors = start.data?.errors || {};
+    const message = Object.keys(fieldErrors).length ? "" : start.data?.error || `The upload could not start (HTTP ${start.status}).`;
+    return showErrors(fieldErrors, message);
   }
+  await send(start.data.id, start.data.upload, file);
 });

@@ -1,41 +1,156 @@
-// Watch and "my videos" pages: delete with confirmation, live status of unfinished videos.
-import { api, followStatus } from "./api.js";
+// Watch and "my videos" pages: delete after a confirmation dialog, who can watch, the live
+// status of unfinished videos, and resuming an interrupted large upload by choosing its file again.
+import { api, followStatus, statusSentence } from "./api.js";
+import { Cancelled, PartUpload } from "./multipart.js";
+import { Meter, describeRate, describeSize } from "./progress.js";
+import { flash, notify } from "./site.js";
+
+const dialog = document.getElementById("delete-dialog");
+const uploads = new Map(); // video id → its upload resumed on this page
+
+function confirmDelete(title) {
+  document.getElementById("delete-dialog-text").textContent = `“${title}” and its files will be deleted for good.`;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => dialog.addEventListener("close", () => resolve(dialog.returnValue === "delete"), { once: true }));
+}
 
 for (const button of document.querySelectorAll("button[data-delete]")) {
   button.addEventListener("click", async () => {
-    if (!window.confirm(`Delete "${button.dataset.title}"? This cannot be undone.`)) return;
+    const title = button.dataset.title;
+    if (!(await confirmDelete(title))) return button.focus();
     button.disabled = true;
-    const { ok, data } = await api("DELETE", `/api/videos/${button.dataset.delete}/`);
-    if (!ok) {
+    uploads.get(button.dataset.delete)?.cancel();
+    const answer = await api("DELETE", `/api/videos/${button.dataset.delete}/`).catch(() => null);
+    if (!answer?.ok) {
       button.disabled = false;
-      window.alert(data?.error || "The video could not be deleted.");
-      return;
+      notify(answer?.data?.error || "The video could not be deleted: check your connection and try again.");
+      return button.focus();
     }
-    if (button.dataset.after) window.location.assign(button.dataset.after);
-    else button.closest("tr")?.remove();
+    if (button.dataset.after) {
+      flash(`“${title}” was deleted.`);
+      return window.location.assign(button.dataset.after);
+    }
+    const row = button.closest("tr");
+    (row.nextElementSibling || row.previousElementSibling)?.querySelector("a")?.focus();
+    row.remove();
+    notify(`“${title}” was deleted.`);
   });
 }
 
+// "My videos": who can watch, changed in place.
+for (const select of document.querySelectorAll("select[data-visibility]")) {
+  let saved = select.value;
+  select.addEventListener("change", async () => {
+    select.disabled = true;
+    const { ok, data } = await api("PATCH", `/api/videos/${select.dataset.visibility}/`, { visibility: select.value });
+    select.disabled = false;
+    if (ok) saved = data.visibility;
+    else {
+      select.value = saved;
+      notify(data?.error || "The change could not be saved.");
+    }
+  });
+}
+
+// --- live status ----------------------------------------------------------------------------
+
 const finished = (video) => video.status === "ready" || video.status === "failed";
+
+function showStatus(element, video) {
+  const done = typeof video.progress === "number" && video.status === "processing" ? ` ${Math.round(video.progress)}%` : "";
+  for (const badge of element.querySelectorAll(".status")) {
+    badge.textContent = `${video.status}${done}`;
+    badge.className = `status status-${video.status}`;
+  }
+  const placeholder = element.querySelector(".player-placeholder");
+  if (placeholder) placeholder.textContent = statusSentence(video);
+  const encoding = element.querySelector(".encoding");
+  if (encoding && video.status === "processing") {
+    encoding.textContent = `Still encoding: ${video.progress}%. You are watching what is ready so far.`;
+  } else if (encoding && finished(video)) encoding.remove();
+}
+
+function followWatchPage(element) {
+  // Watching the start already, the player reloads its playlist by itself until the end; a page
+  // without a player shows one as soon as the start can be watched.
+  const hasPlayer = Boolean(element.querySelector("#player"));
+  followStatus(element.dataset.videoId, (video) => {
+    showStatus(element, video);
+    if (!hasPlayer && video.playable && !finished(video)) window.location.reload();
+  }).then((video) => {
+    if (video?.status !== "ready") return;
+    if (hasPlayer) return notify(`“${video.title}” is ready and on the feed.`);
+    flash(`“${video.title}” is ready and on the feed.`);
+    window.location.reload();
+  });
+}
+
+function followRow(row) {
+  followStatus(row.dataset.videoId, (video) => showStatus(row, video)).then((video) => {
+    if (!video) return;
+    if (video.status === "ready" && video.thumbnail_url) {
+      const image = document.createElement("img");
+      image.src = video.thumbnail_url;
+      image.alt = "";
+      row.querySelector(".mini").replaceChildren(image);
+    }
+    if (video.status === "failed") {
+      const reason = document.createElement("div");
+      reason.className = "reason";
+      reason.textContent = video.error;
+      row.querySelector(".status").after(reason);
+    }
+    row.querySelector("[data-resume]")?.remove();
+    notify(video.status === "ready" ? `“${video.title}” is ready.` : `“${video.title}” could not be processed.`);
+  });
+}
 
 for (const element of document.querySelectorAll("[data-video-id][data-status]")) {
   if (!["uploading", "processing"].includes(element.dataset.status)) continue;
-  const player = element.querySelector("#player");
-  const label = element.querySelector("[data-testid=status]");
-  const percent = element.querySelector("[data-testid=progress]");
-  followStatus(element.dataset.videoId, (video) => {
-    if (player) {
-      // Watching the start already: the player reloads its playlist by itself until the end.
-      if (video.status === "processing" && percent) {
-        percent.textContent = `Still encoding: ${video.progress}%. You are watching what is ready so far.`;
-      } else if (finished(video)) {
-        percent?.remove();
-      }
+  if (element.matches(".watch")) followWatchPage(element);
+  else followRow(element);
+}
+
+// --- resuming an upload from its row --------------------------------------------------------
+
+for (const box of document.querySelectorAll("[data-resume]")) {
+  const row = box.closest("[data-video-id]");
+  const input = box.querySelector("input[type=file]");
+  const bar = box.querySelector("progress");
+  const text = box.querySelector("[data-testid=resume-text]");
+  input.addEventListener("change", async () => {
+    const file = input.files[0];
+    if (!file) return;
+    if (file.size !== Number(box.dataset.size)) {
+      text.textContent = "This is not the file that was being uploaded (its size differs). Choose that one.";
       return;
     }
-    if (percent && video.status === "processing") percent.textContent = `${video.progress}%`;
-    else if (label) label.textContent = video.status === "processing" ? `processing ${video.progress}%` : video.status;
-    // A page without a player shows one as soon as the start can be watched.
-    if (finished(video) || (video.playable && element.matches(".watch"))) window.location.reload();
+    const meter = new Meter(file.size);
+    const upload = new PartUpload(row.dataset.videoId, file, {
+      onProgress: (sent) => {
+        const progress = meter.update(sent);
+        bar.value = progress.percent;
+        text.textContent = `Uploading: ${progress.percent}% · ${describeSize(progress)}${describeRate(progress)}`;
+      },
+      onRetry: ({ seconds }) => {
+        text.textContent = navigator.onLine ? `The connection dropped. Trying again in ${seconds} s…` : "You are offline: the upload continues when the connection is back.";
+      },
+    });
+    uploads.set(row.dataset.videoId, upload);
+    box.querySelector("label").hidden = true;
+    bar.hidden = false;
+    try {
+      await upload.run();
+      text.textContent = "Uploaded. Processing…";
+      notify(`“${row.dataset.title}” is uploaded and being processed.`);
+    } catch (failure) {
+      if (failure instanceof Cancelled) return;
+      text.textContent = failure.message;
+      box.querySelector("label").hidden = false;
+      bar.hidden = true;
+    } finally {
+      uploads.delete(row.dataset.videoId);
+    }
   });
 }

@@ -3,38 +3,19 @@ login, uploads a generated clip through the upload page straight to the embedded
 the processing status to the watch page and plays the video. Any console error, uncaught
 exception or Content Security Policy violation fails it."""
 
-import logging
-
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import REPORT_CSP_VIOLATIONS
+from tests.browser.helpers import readable_size, sign_in
 
 # The upload page polls the status with a back-off of at most 5 s; a 2 s clip is ready in about one.
 READY_TIMEOUT_MS = 30_000
 
-log = logging.getLogger(__name__)
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_sign_in_upload_and_watch(site, page, make_clip):
-    problems = []
-
-    def problem(text: str) -> None:
-        log.warning("browser: %s", text)  # shown with the failure of any later step
-        problems.append(text)
-
-    page.on("console", lambda message: message.type == "error" and problem(f"{message.text} ({message.location['url']})"))
-    page.on("pageerror", lambda failure: problem(f"uncaught: {failure}"))
-    page.add_init_script(REPORT_CSP_VIOLATIONS)
-
-    page.goto(f"{site}/login/?next=/upload/")
-    page.get_by_label("Username").fill("rex")
-    with page.expect_response(f"{site}/accounts/dev-login/") as login:
-        page.get_by_role("button", name="Sign in").click()
-    assert login.value.request.method == "POST"
-    expect(page.get_by_test_id("signed-in-as")).to_have_text("rex")
+def test_sign_in_upload_and_watch(site, page, problems, make_clip):
+    sign_in(page, site, "rex")
 
     page.goto(f"{site}/upload/")
     page.get_by_label("Title").fill("Rex chases the ball")
@@ -47,12 +28,15 @@ def test_sign_in_upload_and_watch(site, page, make_clip):
     assert started.value.status == 201
     video_id = started.value.json()["id"]
 
-    expect(page.locator("#progress progress")).to_have_js_property("value", 100)
+    expect(page.locator("#upload-bar")).to_have_js_property("value", 100)
     expect(page.get_by_test_id("percent")).to_have_text("100%")
-    megabytes = f"{clip.stat().st_size / 1e6:.1f}"
-    expect(page.get_by_test_id("megabytes")).to_have_text(f"{megabytes} of {megabytes} MB")
+    size = readable_size(clip.stat().st_size)
+    expect(page.get_by_test_id("megabytes")).to_have_text(f"{size} of {size}")
     page.wait_for_url(f"{site}/v/{video_id}/", timeout=READY_TIMEOUT_MS)
     expect(page.get_by_role("heading", name="Rex chases the ball")).to_be_visible()
+    # Said on arrival, or once the encode ends when the page opened on the start of the video.
+    expect(page.get_by_test_id("flash")).to_have_text("“Rex chases the ball” is ready and on the feed.",
+                                                      timeout=READY_TIMEOUT_MS)
 
     player = page.locator("video#player")
     player.evaluate("video => { video.muted = true; return video.play(); }")

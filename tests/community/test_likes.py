@@ -80,3 +80,15 @@ def test_a_video_that_is_not_ready_cannot_be_liked_even_by_its_owner(aws, client
     client.force_login(owner)
 
     assert client.post(f"/api/videos/{video.id}/like/").status_code == 404
+
+
+def test_likes_and_views_survive_an_edit_through_the_listings(aws, as_viewer, owner, video):
+    from videos import services as video_services
+
+    assert as_viewer.post(f"/api/videos/{video.id}/like/").json() == {"liked": True, "likes": 1}
+
+    video_services.edit_video(video_id=video.id, user_id=str(owner.pk), title="Renamed", visibility="unlisted")
+    video_services.edit_video(video_id=video.id, user_id=str(owner.pk), visibility="public")
+
+    assert (videos.get(video.id).title, videos.get(video.id).likes) == ("Renamed", 1)
+    assert as_viewer.get(f"/api/videos/{video.id}/").json()["likes"] == 1

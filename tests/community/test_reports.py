@@ -93,3 +93,34 @@ def test_only_staff_review_and_reports_need_a_reason_and_a_person(aws, as_viewer
         assert answer.status_code == 400 and list(answer.json()["errors"]) == ["reason"]
     assert report(as_viewer, "/api/videos/AAAAAAAAAAA/report/").status_code == 404
     assert report(as_viewer, f"/api/videos/{video.id}/comments/nocomment/report/").status_code == 404
+
+
+def test_a_hidden_video_leaves_every_listing_and_comes_back_when_restored(aws, client, reporters, staff, settings):
+    from pets import services as pets
+    from search import services as search
+    from tests import factories
+    from videos import services
+
+    settings.PETTUBE_REPORTS_TO_HIDE = 1
+    rex = factories.pet("7", name="Rex", species="dog")
+    video = factories.published("7", title="Rex digs", pets=[rex.id])
+
+    def listed() -> dict[str, bool]:
+        return {
+            "feed": video.id in [item.id for item in services.feed_page().items],
+            "profile": video.id in [item.id for item in services.public_videos_of(owner_id="7").items],
+            "species": video.id in [item.id for item in pets.species_page(species="dog", limit=10).items],
+            "pet": video.id in [item.id for item in pets.pet_page(pet_id=rex.id, limit=10)[1].items],
+            "search": video.id in [item.id for item in search.search(query="digs", limit=10).items],
+        }
+
+    everywhere = {"feed": True, "profile": True, "species": True, "pet": True, "search": True}
+    assert listed() == everywhere
+
+    assert report(reporters[0], f"/api/videos/{video.id}/report/").json() == {"reported": True, "hidden": True}
+    assert listed() == dict.fromkeys(everywhere, False)
+    assert videos.get(video.id).hidden_at is not None
+
+    staff.post(f"/staff/reports/video:{video.id}/", {"decision": "restore"})
+    assert listed() == everywhere
+    assert videos.get(video.id).hidden_at is None

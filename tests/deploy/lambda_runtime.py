@@ -1,7 +1,8 @@
 """Build Zappa packages and run them the way AWS Lambda's python3.12 runtime does: the zip
 unpacked into a task root whose files carry the zip's 1980 times, a fresh interpreter without
 site-packages, `sys.path` = task root then the runtime's own copy of boto3 and its
-dependencies (which the package's pinned copy shadows), no bytecode writing (/var/task is read-only), and `handler.lambda_handler`.
+dependencies (which the package's pinned copy shadows), no bytecode writing (/var/task is read-only), and the stage's
+`lambda_handler` (Zappa's `handler.lambda_handler` unless the stage names another).
 The benchmark uses it too."""
 
 import json
@@ -25,7 +26,7 @@ ZIP_TIME = 315532800  # 1980-01-01: what Lambda's files show for Zappa's zip ent
 _RUNNER = r"""
 import json, sys, time
 started = time.perf_counter()
-import handler
+from {entry_module} import {entry_function} as entry
 
 class Context:
     function_name = "{function_name}"
@@ -41,7 +42,7 @@ class Context:
         return int((self.deadline - time.monotonic()) * 1000)
 
 for line in sys.stdin:
-    result = handler.lambda_handler(json.loads(line), Context())
+    result = entry(json.loads(line), Context())
     elapsed = (time.perf_counter() - started) * 1000
     sys.__stdout__.write("RESULT " + json.dumps({{"result": result, "ms": elapsed}}, default=str) + "\n")
     sys.__stdout__.flush()
@@ -101,15 +102,19 @@ class Invocation:
 
 
 def invoke(task_root: Path, runtime: Path, events: list[dict], *, environment: dict[str, str],
-           function_name: str = "pettube-dev", timeout: float = 120) -> Invocation:
-    """Start a fresh interpreter on the task root and hand it `events` one after the other."""
+           function_name: str = "pettube-dev", timeout: float = 120, under: tuple[str, ...] = (),
+           entry: str = "handler.lambda_handler") -> Invocation:
+    """Start a fresh interpreter on the task root and hand it `events` one after the other, each
+    to the function `entry` (a stage's `lambda_handler`, see `entry_of`); `under` runs it under
+    another program (valgrind)."""
     env = _lambda_environment(task_root, runtime, function_name, environment)
-    runner = _RUNNER.format(function_name=function_name, timeout=timeout)
+    module, function = entry.rsplit(".", 1)
+    runner = _RUNNER.format(function_name=function_name, timeout=timeout, entry_module=module, entry_function=function)
     lines = "".join(json.dumps(event) + "\n" for event in events)
     with tempfile.TemporaryFile("w+") as stderr_file:  # a pipe could fill up and block the child
         started = time.perf_counter()
         process = subprocess.Popen(
-            [_base_python(), "-S", "-c", runner],
+            [*under, _base_python(), "-S", "-c", runner],
             cwd=task_root,
             env=env,
             stdin=subprocess.PIPE,
@@ -184,7 +189,8 @@ def api_gateway_event(method: str, path: str, *, host: str = "abc123.execute-api
         },
         "multiValueHeaders": {},
         "queryStringParameters": query,
-        "multiValueQueryStringParameters": None,
+        # API Gateway sends both; Zappa reads the multi-value one.
+        "multiValueQueryStringParameters": {name: [value] for name, value in query.items()} if query else None,
         "pathParameters": {"proxy": path.lstrip("/")},
         "stageVariables": None,
         "requestContext": {
@@ -209,6 +215,11 @@ def stage_settings(stage: str, settings_file: Path = PROJECT / "zappa_settings.j
     while parent := settings.pop("extends", None):
         settings = {**stages[parent], **settings}
     return settings
+
+
+def entry_of(stage: str) -> str:
+    """The function Lambda calls for `stage`, as Zappa configures it."""
+    return stage_settings(stage).get("lambda_handler", "handler.lambda_handler")
 
 
 def stage_environment(stage: str, extra: dict[str, str]) -> dict[str, str]:

@@ -41,6 +41,7 @@ def test_web_function_answers_api_gateway_requests(builds, unpacked, emulated_aw
             google_sign_in_event(),
         ],
         environment=emulated_aws,
+        entry=runtime.entry_of("dev"),
     ).results
 
     assert migrate == {}
@@ -57,6 +58,30 @@ def test_web_function_answers_api_gateway_requests(builds, unpacked, emulated_aw
     # Google sign-in starts without cryptography, which the package leaves out.
     assert sign_in["statusCode"] == 302, sign_in.get("body", sign_in)
     assert sign_in["multiValueHeaders"]["Location"][0].startswith("https://accounts.google.com/")
+
+
+def test_web_function_serves_pet_species_and_search_pages(builds, unpacked, emulated_aws, dev_stage):
+    rex = factories.pet("7", name="Rex", species="dog")
+    video = factories.published("7", title="Rex digs a hole", pets=[rex.id])
+
+    pet, species, found, api = runtime.invoke(
+        unpacked(builds.web),
+        builds.runtime,
+        [
+            runtime.api_gateway_event("GET", f"/p/{rex.id}/"),
+            runtime.api_gateway_event("GET", "/", query={"species": "dog"}),
+            runtime.api_gateway_event("GET", "/search/", query={"q": "holes"}),
+            runtime.api_gateway_event("GET", "/api/videos/", query={"q": "REX"}),
+        ],
+        environment=emulated_aws,
+    ).results
+
+    for page, heading in ((pet, "<h1>Rex</h1>"), (species, "Newest dog videos"), (found, "Videos matching")):
+        assert page["statusCode"] == 200, page["body"][:2000]
+        main = page["body"][page["body"].find("<main>"):]
+        assert heading in main and f'href="/dev/v/{video.id}/"' in main, main
+    assert api["statusCode"] == 200
+    assert [item["id"] for item in json.loads(api["body"])["items"]] == [video.id]
 
 
 def test_worker_routes_an_upload_event_to_on_upload(builds, unpacked, emulated_aws, dev_stage, make_clip):
@@ -94,7 +119,7 @@ def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev
 
     assert repository.get(abandoned.id) is None
     assert repository.get(waiting.id).status == repository.UPLOADING
-    assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0}
+    assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0, "errors": 0}
 
 
 def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emulated_aws, dev_stage, make_clip):

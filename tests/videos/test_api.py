@@ -1,9 +1,12 @@
 import json
+import re
+from datetime import UTC, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from pettube import dynamo
 from tests import factories
 from videos import processing, repository
 
@@ -74,6 +77,22 @@ def test_upload_start_rejects_bad_fields_with_400_json(aws, signed_in, change, f
 
 
 @pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"title": ""}, "title", "Give your video a title."),
+        ({"size": 0}, "size", "This file is empty. Choose another one."),
+        ({"content_type": "text/html"}, "content_type", "This is not a video file. Choose a video (MP4, MOV, WebM…)."),
+        ({"pet": "dragon"}, "pet", "Choose a pet from the list."),
+        ({"size": 3 * 1024**3}, "size", "This file is larger than the limit of 2 GB."),
+    ],
+)
+def test_upload_start_errors_are_plain_words_the_page_shows_next_to_the_field(aws, signed_in, change, field, message):
+    response = post_json(signed_in, VALID | change)
+
+    assert response.json()["errors"] == {field: [message]}
+
+
+@pytest.mark.parametrize(
     ("body", "message"),
     [(b"{not json", "The body must be JSON."), (b"[1, 2]", "The body must be a JSON object."),
      (b"\xff\xfe", "The body must be JSON."), (b"", "The body must be JSON.")],
@@ -92,9 +111,10 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     body = client.get(f"/api/videos/{video.id}/").json()
 
     assert set(body) == {
-        "id", "title", "description", "pet", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "progress", "playable", "playback", "likes", "views", "liked",
+        "id", "title", "description", "pet", "pets", "owner", "status", "error", "duration", "width", "height",
+        "created_at", "thumbnail_url", "progress", "playable", "playback", "visibility", "likes", "views", "liked",
     }
+    assert (body["pets"], body["visibility"]) == ([], "public")
     assert (body["likes"], body["views"], body["liked"]) == (0, 0, None)  # signed out: `liked` unknown
     assert set(body["playback"]) == {"mp4", "hls"}
     assert (body["status"], body["progress"], body["playable"]) == ("ready", 100, True)
@@ -103,7 +123,7 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
     assert "X-Amz-Signature=" in body["playback"]["mp4"]
     assert "X-Amz-Expires=3600" in body["playback"]["mp4"]
-    assert f"media/{video.id}/poster.jpg?" in body["thumbnail_url"]
+    assert re.search(rf"media/{video.id}/poster-[0-3]\.jpg\?", body["thumbnail_url"])
     assert "X-Amz-Signature=" in body["thumbnail_url"]
     assert f"media/{video.id}/video.mp4?" in body["playback"]["mp4"]
 
@@ -150,17 +170,32 @@ def test_tampered_cursor_gives_400(aws, client):
     assert "cursor" in response.json()["errors"]
 
 
-def test_delete_by_owner_204_by_others_403(aws, client, user):
+def test_delete_by_owner_204_by_others_404_as_if_unseen(aws, client, user):
     video = factories.start_upload(str(user.pk)).video
     other = get_user_model().objects.create_user(username="bob")
 
     assert client.delete(f"/api/videos/{video.id}/").status_code == 401
     client.force_login(other)
-    assert client.delete(f"/api/videos/{video.id}/").status_code == 403
+    unseen = client.delete(f"/api/videos/{video.id}/")
+    unknown = client.delete("/api/videos/AAAAAAAAAAA/")
+    assert (unseen.status_code, unseen.json()) == (unknown.status_code, unknown.json()) == (
+        404, {"error": "No such video.", "errors": {}})
+    assert client.get(f"/api/videos/{video.id}/").json() == unseen.json()
     client.force_login(user)
     assert client.delete(f"/api/videos/{video.id}/").status_code == 204
     assert repository.get(video.id) is None
     assert client.delete(f"/api/videos/{video.id}/").status_code == 404
+
+
+def test_a_public_video_of_somebody_else_cannot_be_deleted(aws, client, user):
+    video = factories.published("someone-else")
+    client.force_login(user)
+
+    response = client.delete(f"/api/videos/{video.id}/")
+
+    assert response.status_code == 403
+    assert response.json()["error"] == "Only the owner can delete this video."
+    assert repository.get(video.id) == video
 
 
 def test_wrong_method_gives_405_json(aws, client):
@@ -178,7 +213,8 @@ def test_healthz_reports_ok_when_stores_are_reachable(aws, client):
     assert response.json()["checks"] == {"database": "ok", "table": "ok", "bucket": "ok"}
 
 
-def test_upload_starts_are_rate_limited_per_user_with_retry_after(aws, signed_in, settings):
+def test_upload_starts_are_rate_limited_per_user_with_retry_after(aws, signed_in, settings, monkeypatch):
+    monkeypatch.setattr(dynamo, "now", lambda: datetime(2026, 5, 1, 10, 5, 0, tzinfo=UTC))
     settings.PETTUBE_UPLOADS_PER_HOUR = 3
     for _ in range(3):
         assert post_json(signed_in, VALID).status_code == 201
@@ -186,8 +222,20 @@ def test_upload_starts_are_rate_limited_per_user_with_retry_after(aws, signed_in
     limited = post_json(signed_in, VALID)
 
     assert limited.status_code == 429
-    assert 3500 <= int(limited["Retry-After"]) <= 3601
+    assert limited["Retry-After"] == str(55 * 60 + 1)  # the hour's starts are used up until 11:00
     assert limited.json()["error"].startswith("Too many uploads; try again in ")
     other = Client()
     other.force_login(get_user_model().objects.create_user(username="bob"))
     assert post_json(other, VALID).status_code == 201  # a per-user limit
+
+
+def test_upload_start_is_one_aws_call(aws_calls, signed_in):
+    assert post_json(signed_in, VALID).status_code == 201
+
+    assert aws_calls == ["dynamodb.TransactWriteItems"]  # the new video and the start counter
+
+
+def test_the_feed_is_one_aws_call(aws_calls, client):
+    assert client.get("/api/videos/").status_code == 200
+
+    assert aws_calls == ["dynamodb.Query"]

@@ -66,5 +66,5 @@ def test_scheduled_event_runs_the_sweep(aws, make_clip):
     video, key = factories.uploaded(make_clip("small"))
     repository.claim(video.id, lease=timedelta(seconds=-1))  # its worker died: the lease ran out
 
-    assert events.sweep(event, None) == {"expired_uploads": 0, "retried": 1, "timed_out": 0}
+    assert events.sweep(event, None) == {"expired_uploads": 0, "retried": 1, "timed_out": 0, "errors": 0}
     assert repository.get(video.id).status == READY

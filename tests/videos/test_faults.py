@@ -16,7 +16,7 @@ import pytest
 
 from pettube import aws as aws_clients
 from tests import factories
-from videos import events, processing, repository, storage, transcode
+from videos import events, processing, repository, services, storage, transcode
 from videos.repository import FAILED, PROCESSING, READY
 
 
@@ -68,7 +68,8 @@ def after_one_sweep(video_id):
 
 def test_dynamodb_throttling_when_marking_ready_is_retried(bystander, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    fault = Fault("dynamodb", "UpdateItem", code="ProvisionedThroughputExceededException", status=400, when=b":ready")
+    fault = Fault("dynamodb", "TransactWriteItems", code="ProvisionedThroughputExceededException", status=400,
+                  when=b"\"ready\"")
 
     assert processing.ingest_upload(key=key).status == PROCESSING
     assert fault.hits == 1
@@ -79,7 +80,7 @@ def test_dynamodb_throttling_when_marking_ready_is_retried(bystander, make_clip)
 
 def test_dynamodb_throttling_that_never_passes_ends_failed_with_the_reason(bystander, make_clip):
     video, key = factories.uploaded(make_clip("small"))
-    Fault("dynamodb", "UpdateItem", code="ThrottlingException", status=400, times=99, when=b":ready")
+    Fault("dynamodb", "TransactWriteItems", code="ThrottlingException", status=400, times=99, when=b"\"ready\"")
 
     processing.ingest_upload(key=key)
     for _ in range(processing.MAX_ATTEMPTS):
@@ -220,3 +221,31 @@ def test_concurrent_copies_of_one_event_give_one_transcode(bystander, make_clip,
     assert len(encodes) == 1
     assert repository.get(video.id).status == READY
     assert repository.get(video.id).attempts == 1
+
+
+def test_s3_failing_mid_ladder_is_retried_and_nothing_half_published_is_ready(bystander, make_clip):
+    video, key = factories.uploaded(make_clip("long"))  # 20 s: five segments per rung
+    video_segments = []
+
+    def refused_after_two_segments(params, **kwargs):  # S3 fails once two segments of each rung are in
+        if params["url_path"].endswith(".ts") and "/audio/" not in params["url_path"]:
+            video_segments.append(params["url_path"])
+            if len(video_segments) > 2 * 3:
+                response = {"Error": {"Code": "InternalError", "Message": "injected"},
+                            "ResponseMetadata": {"HTTPStatusCode": 500}}
+                return SimpleNamespace(status_code=500, headers={}, content=b""), response
+        return None
+
+    s3 = aws_clients.client("s3")
+    s3.meta.events.register("before-call.s3.PutObject", refused_after_two_segments)
+    stopped = processing.ingest_upload(key=key)
+    s3.meta.events.unregister("before-call.s3.PutObject", refused_after_two_segments)
+
+    assert (stopped.status, stopped.error) == (PROCESSING, "the storage service was unavailable")
+    assert stopped.playable  # the owner could watch the start...
+    assert [item.id for item in services.feed_page().items] == [bystander.id]  # ...but half a ladder is never ready
+
+    retried = after_one_sweep(video.id)
+    assert (retried.status, retried.attempts) == (READY, 2)
+    final = storage.read_text(storage.hls_key(video.id, "1080p.m3u8"))
+    assert final.count(".ts") == 5 and final.rstrip().endswith("#EXT-X-ENDLIST")

@@ -57,6 +57,8 @@ def test_segment_urls_are_presigned_and_short_lived(aws, client, make_clip):
     signed_at = datetime.strptime(query["X-Amz-Date"][0], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     assert before <= signed_at <= after  # signed for this request
     assert timedelta(minutes=5) <= timedelta(seconds=int(query["X-Amz-Expires"][0])) <= timedelta(minutes=30)
+    expires = signed_at + timedelta(seconds=int(query["X-Amz-Expires"][0]))
+    assert expires - before >= timedelta(minutes=5) and expires - after <= timedelta(minutes=30)
     assert "X-Amz-Signature" in query
     assert client.get(f"/v/{video.id}/hls/360p.m3u8")["Cache-Control"] == "private, max-age=60"
 

@@ -12,14 +12,16 @@ def test_a_dynamodb_scan_anywhere_in_the_suite_raises(aws):
         aws_clients.client("dynamodb").scan(TableName=settings.PETTUBE_TABLE)
 
 
-def test_table_has_on_demand_billing_point_in_time_recovery_and_the_three_indexes(aws):
+def test_table_has_on_demand_billing_point_in_time_recovery_and_its_indexes(aws):
     dynamodb = aws_clients.client("dynamodb")
     table = dynamodb.describe_table(TableName=settings.PETTUBE_TABLE)["Table"]
     backups = dynamodb.describe_continuous_backups(TableName=settings.PETTUBE_TABLE)
 
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
-    indexes = {index["IndexName"] for index in table["GlobalSecondaryIndexes"]}
-    assert indexes == set(dynamo.INDEXES) and {"feed", "by-owner", "pending"} <= indexes
+    assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
+        "feed", "by-owner", "pending", "owner-public", "pets-of", "pet-videos", "species", "search",
+        "comments", "activity", "outbox", "review",
+    } == set(dynamo.INDEXES)
     recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
 
@@ -33,6 +35,8 @@ def test_bucket_is_private_with_cors_for_the_site_and_expiring_uploads(aws):
     assert block == {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
                      "RestrictPublicBuckets": True}
     assert set(cors["AllowedOrigins"]) == set(settings.PETTUBE_SITE_ORIGINS)
-    assert cors["AllowedMethods"] == ["POST", "GET", "HEAD"]
+    assert cors["AllowedMethods"] == ["POST", "PUT", "GET", "HEAD"]  # PUT: multipart parts
+    assert "ETag" in cors["ExposeHeaders"]
     assert lifecycle["Status"] == "Enabled"
     assert lifecycle["Filter"]["Prefix"] == "uploads/" and lifecycle["Expiration"]["Days"] == 2
+    assert lifecycle["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}

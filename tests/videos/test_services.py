@@ -33,13 +33,13 @@ def test_start_upload_records_an_uploading_video_owned_by_the_user(aws):
 
 def test_presigned_post_policy_fixes_key_size_type_and_expiry(aws, settings):
     before = datetime.now(UTC)
-    start = factories.start_upload("42", size=123_456_789)
+    start = factories.start_upload("42", size=12_345_678)  # below the multipart threshold
 
     policy = decoded_policy(start.upload.fields)
     conditions = policy["conditions"]
     assert {"key": f"uploads/42/{start.video.id}"} in conditions
     assert start.upload.fields["key"] == f"uploads/42/{start.video.id}"
-    assert ["content-length-range", 1, 123_456_789] in conditions
+    assert ["content-length-range", 1, 12_345_678] in conditions
     assert ["starts-with", "$Content-Type", "video/"] in conditions
     assert {"bucket": settings.PETTUBE_BUCKET} in conditions
     expires = datetime.strptime(policy["expiration"], "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
@@ -56,13 +56,16 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert ready.duration == pytest.approx(2.0, abs=0.2)
     assert (ready.width, ready.height) == (640, 360)
     assert ready.video_key == f"media/{video.id}/video.mp4"
-    assert ready.poster_key == f"media/{video.id}/poster.jpg"
+    assert ready.thumbnails == 4
+    assert ready.poster_key in {f"media/{video.id}/poster-{number}.jpg" for number in range(4)}
+    assert ready.card_key == ready.poster_key.replace("poster-", "card-")
     assert ready.source_size == make_clip("short").stat().st_size
     assert storage.size_of(ready.video_key) == ready.video_size > 0
     assert storage.size_of(ready.poster_key) == ready.poster_size > 0
     hls = f"media/{video.id}/hls/"
+    thumbnails = [f"media/{video.id}/{kind}-{number}.jpg" for kind in ("card", "poster") for number in range(4)]
     # the source upload is gone; a 2 s clip is one segment of its one rung (640x360) and of the audio
-    assert objects() == sorted([ready.poster_key, ready.video_key, f"{hls}360p.m3u8", f"{hls}360p/00000.ts",
+    assert objects() == sorted([ready.video_key, *thumbnails, f"{hls}360p.m3u8", f"{hls}360p/00000.ts",
                                 f"{hls}audio.m3u8", f"{hls}audio/00000.ts"])
     assert [item.id for item in services.feed_page().items] == [video.id]
 
@@ -190,12 +193,16 @@ def test_delete_removes_the_item_and_every_object(aws, make_clip):
 
 def test_only_the_owner_can_delete(aws):
     video = factories.start_upload("7").video
+    public = factories.published("7")
 
-    with pytest.raises(services.Forbidden):
+    with pytest.raises(services.NotFound):  # not theirs to see: as if it did not exist
         services.delete_video(video_id=video.id, user_id="8")
+    with pytest.raises(services.Forbidden):
+        services.delete_video(video_id=public.id, user_id="8")
     with pytest.raises(services.NotFound):
         services.delete_video(video_id="AAAAAAAAAAA", user_id="7")
     assert repository.get(video.id) is not None
+    assert repository.get(public.id) == public
 
 
 def test_a_video_deleted_while_processing_leaves_nothing_behind(aws, make_clip, monkeypatch):

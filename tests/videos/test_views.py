@@ -24,7 +24,7 @@ def test_feed_shows_ready_videos_with_poster_title_pet_owner(aws, client, make_c
     assert "<script>alert(1)" not in page
     assert "user7" in page and ">dog<" in page
     # the poster is a presigned URL: the bucket stays private
-    assert re.search(rf'<img src="[^"]*/media/{video.id}/poster\.jpg\?[^"]*X-Amz-Signature=', page)
+    assert re.search(rf'<img src="[^"]*/media/{video.id}/card-[0-3]\.jpg\?[^"]*X-Amz-Signature=', page)
 
 
 def test_watch_page_has_an_hls_player_and_a_presigned_mp4(aws, client, make_clip):
@@ -106,3 +106,32 @@ def test_the_web_app_never_loads_the_encoder():
     assert {"videos.views", "videos.api", "videos.services"} <= set(loaded)
     assert "videos.processing" not in loaded
     assert "videos.transcode" not in loaded
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1", "ap-southeast-2", "cn-north-1", "us-gov-west-1"])
+@pytest.mark.parametrize("endpoint", [None, "http://127.0.0.1:5000", "https://s3.example.com:8443"])
+def test_the_media_origin_from_settings_is_where_presigned_urls_point(region, endpoint, monkeypatch):
+    import boto3
+    from botocore.config import Config
+
+    from pettube.csp import media_origin
+
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)  # boto3 would prefer it to endpoint_url=None
+    s3 = boto3.session.Session().client(
+        "s3", region_name=region, endpoint_url=endpoint, aws_access_key_id="k", aws_secret_access_key="s",
+        config=Config(signature_version="s3v4"),
+    )
+    presigned = s3.generate_presigned_url("get_object", Params={"Bucket": "pettube-media", "Key": "x"})
+
+    assert presigned.startswith(media_origin(bucket="pettube-media", region=region, endpoint=endpoint) + "/")
+
+
+def test_a_page_that_touches_no_video_builds_no_s3_client(aws, client):
+    from pettube import aws as aws_clients
+
+    aws_clients.reset_clients()
+
+    response = client.get("/login/")
+
+    assert "media-src 'self' http://127.0.0.1:" in response["Content-Security-Policy"]
+    assert aws_clients.client.cache_info().currsize == 0

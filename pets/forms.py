@@ -1,0 +1,26 @@
+from datetime import date
+
+from django import forms
+
+from pets.species import SPECIES
+
+
+class PetForm(forms.Form):
+    """A pet's details (`POST /api/pets/`, the "My pets" page)."""
+
+    name = forms.CharField(max_length=50)
+    species = forms.ChoiceField(choices=[(name, name.title()) for name in SPECIES])
+    breed = forms.CharField(max_length=50, required=False)
+    born = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give your pet a name.")
+        return name
+
+    def clean_born(self):
+        born = self.cleaned_data["born"]
+        if born and born > date.today():
+            raise forms.ValidationError("The birth date cannot be in the future.")
+        return born

@@ -1,0 +1,245 @@
+"""The only code that talks to DynamoDB about pets, species and pet pages.
+
+Its items in the shared table (pettube/dynamo.py has the key scheme and the indexes):
+- a pet: `id = "pet#<pet id>"`, with `pet_owner`, `owner_name`, `name`, `species`, `breed`,
+  `born`, `created_at` and `videos`, the set of every video tagged with it (any status or
+  visibility: deleting the pet untags them). GSI `pets-of` (`pet_owner`, `created_at`) lists a
+  person's pets. The pet also carries `pet_feed = <pet id>` and `published_at = "~"`, which sorts
+  after every time stamp: it is the first item of its own pet page's Query, newest first.
+- a species entry: `id = "species#<species>#<video id>"`, `species_feed = <species>`;
+- a pet entry: `id = "pet-video#<pet id>#<video id>"`, `pet_feed = <pet id>`.
+Entries exist only for public ready videos and carry the video's card (videos/repository.py's
+`card`) and `published_at`, so GSI `species` (`species_feed`, `published_at`) and GSI
+`pet-videos` (`pet_feed`, `published_at`) each answer a page with one Query. videos/listings.py
+writes and removes entries in the same transaction as the video.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from botocore.exceptions import ClientError
+
+from pettube import dynamo
+
+PROFILE_FIRST = "~"
+BATCH_GET_LIMIT = 100
+
+
+@dataclass(frozen=True)
+class Pet:
+    id: str
+    owner_id: str
+    owner_name: str
+    name: str
+    species: str
+    created_at: datetime
+    breed: str = ""
+    born: date | None = None
+    videos: frozenset[str] = field(default=frozenset())
+
+
+@dataclass(frozen=True)
+class CardPage:
+    """A page of listing entries: each one a video's card, as videos/repository.py wrote it."""
+
+    cards: list[dict]
+    next_cursor: str | None
+
+
+def _key(pet_id: str) -> dict:
+    return {"id": {"S": f"pet#{pet_id}"}}
+
+
+def _to_item(pet: Pet) -> dict:
+    item = {
+        **_key(pet.id),
+        "pet_owner": {"S": pet.owner_id},
+        "owner_name": {"S": pet.owner_name},
+        "name": {"S": pet.name},
+        "species": {"S": pet.species},
+        "breed": {"S": pet.breed},
+        "created_at": {"S": dynamo.stamp(pet.created_at)},
+        "pet_feed": {"S": pet.id},
+        "published_at": {"S": PROFILE_FIRST},
+    }
+    if pet.born:
+        item["born"] = {"S": pet.born.isoformat()}
+    if pet.videos:
+        item["videos"] = {"SS": sorted(pet.videos)}
+    return item
+
+
+def _from_item(item: dict) -> Pet:
+    return Pet(
+        id=item["id"]["S"].removeprefix("pet#"),
+        owner_id=item["pet_owner"]["S"],
+        owner_name=item["owner_name"]["S"],
+        name=item["name"]["S"],
+        species=item["species"]["S"],
+        breed=item.get("breed", {}).get("S", ""),
+        born=date.fromisoformat(item["born"]["S"]) if "born" in item else None,
+        created_at=dynamo.parse_stamp(item["created_at"]["S"]),
+        videos=frozenset(item.get("videos", {}).get("SS", [])),
+    )
+
+
+def _is_pet(item: dict) -> bool:
+    return item["id"]["S"].startswith("pet#")
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+def get(pet_id: str) -> Pet | None:
+    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key=_key(pet_id), ConsistentRead=True)
+    return _from_item(answer["Item"]) if "Item" in answer else None
+
+
+def many(pet_ids: list[str]) -> list[Pet]:
+    """The pets that exist among `pet_ids` (at most BATCH_GET_LIMIT), in one BatchGetItem."""
+    keys = [_key(pet_id) for pet_id in dict.fromkeys(pet_ids)][:BATCH_GET_LIMIT]
+    found, request = [], {dynamo.table_name(): {"Keys": keys, "ConsistentRead": True}}
+    while request:
+        answer = dynamo.client().batch_get_item(RequestItems=request)
+        found.extend(answer["Responses"].get(dynamo.table_name(), []))
+        request = answer.get("UnprocessedKeys") or {}
+    by_id = {pet.id: pet for pet in map(_from_item, found)}
+    return [by_id[pet_id] for pet_id in dict.fromkeys(pet_ids) if pet_id in by_id]
+
+
+def of_owner(owner_id: str, *, limit: int) -> list[Pet]:
+    """`owner_id`'s pets, oldest first (at most `limit`)."""
+    answer = dynamo.client().query(
+        TableName=dynamo.table_name(),
+        IndexName="pets-of",
+        KeyConditionExpression="pet_owner = :o",
+        ExpressionAttributeValues={":o": {"S": owner_id}},
+        Limit=limit,
+    )
+    return [_from_item(item) for item in answer.get("Items", [])]
+
+
+def species_page(species: str, *, limit: int, cursor: str | None = None) -> CardPage:
+    answer = _query("species", "species_feed", species, limit=limit, cursor=cursor)
+    return _card_page(answer, "species")
+
+
+def pet_page(pet_id: str, *, limit: int, cursor: str | None = None) -> tuple[Pet | None, CardPage]:
+    """The pet and a page of its public videos, newest first. The first page comes with the pet
+    in the same Query; a later page (`cursor`) reads the pet with one GetItem."""
+    answer = _query("pet-videos", "pet_feed", pet_id, limit=limit + (0 if cursor else 1), cursor=cursor)
+    items = answer.get("Items", [])
+    if items and _is_pet(items[0]):
+        pet, answer = _from_item(items[0]), {**answer, "Items": items[1:]}
+    else:
+        pet = get(pet_id) if cursor else None
+    return pet, _card_page(answer, "pet-videos")
+
+
+def _query(index: str, partition: str, value: str, *, limit: int, cursor: str | None) -> dict:
+    request = {
+        "TableName": dynamo.table_name(),
+        "IndexName": index,
+        "KeyConditionExpression": "#p = :p",
+        "ExpressionAttributeNames": {"#p": partition},
+        "ExpressionAttributeValues": {":p": {"S": value}},
+        "ScanIndexForward": False,
+        "Limit": limit,
+    }
+    if cursor:
+        request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
+    return dynamo.client().query(**request)
+
+
+def _card_page(answer: dict, index: str) -> CardPage:
+    last = answer.get("LastEvaluatedKey")
+    return CardPage(cards=answer.get("Items", []), next_cursor=dynamo.encode_cursor(last, index) if last else None)
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+def create(pet: Pet) -> Pet:
+    dynamo.client().put_item(
+        TableName=dynamo.table_name(), Item=_to_item(pet), ConditionExpression="attribute_not_exists(id)"
+    )
+    return pet
+
+
+def update(pet: Pet) -> Pet | None:
+    """Save `pet`'s own fields (not its videos); None when it is gone or changed hands."""
+    item = _to_item(pet)
+    fields = ["name", "species", "breed", "owner_name"]
+    try:
+        dynamo.client().update_item(
+            TableName=dynamo.table_name(),
+            Key=_key(pet.id),
+            ConditionExpression="pet_owner = :o",
+            UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+            + (", born = :born" if pet.born else " REMOVE born"),
+            ExpressionAttributeNames={f"#{name}": name for name in fields},
+            ExpressionAttributeValues={":o": {"S": pet.owner_id}}
+            | {f":{name}": item[name] for name in fields}
+            | ({":born": item["born"]} if pet.born else {}),
+        )
+    except ClientError as error:
+        if dynamo.condition_failed(error):
+            return None
+        raise
+    return pet
+
+
+def delete(pet: Pet) -> bool:
+    """Delete the pet if it still belongs to its owner and no video is tagged with it."""
+    try:
+        dynamo.client().delete_item(
+            TableName=dynamo.table_name(),
+            Key=_key(pet.id),
+            ConditionExpression="pet_owner = :o AND attribute_not_exists(videos)",
+            ExpressionAttributeValues={":o": {"S": pet.owner_id}},
+        )
+    except ClientError as error:
+        if dynamo.condition_failed(error):
+            return False
+        raise
+    return True
+
+
+def tag_action(pet_id: str, *, video_id: str, owner_id: str) -> dict:
+    """Record `video_id` on the pet, only if the pet exists and belongs to `owner_id`."""
+    return {
+        "Update": {
+            "Key": _key(pet_id),
+            "ConditionExpression": "pet_owner = :o",
+            "UpdateExpression": "ADD videos :v",
+            "ExpressionAttributeValues": {":o": {"S": owner_id}, ":v": {"SS": [video_id]}},
+        }
+    }
+
+
+def untag_action(pet_id: str, *, video_id: str) -> dict:
+    return {
+        "Update": {
+            "Key": _key(pet_id),
+            "ConditionExpression": "attribute_exists(id)",
+            "UpdateExpression": "DELETE videos :v",
+            "ExpressionAttributeValues": {":v": {"SS": [video_id]}},
+        }
+    }
+
+
+def species_entry(species: str, *, video_id: str, card: dict) -> dict:
+    return {**card, "id": {"S": f"species#{species}#{video_id}"}, "species_feed": {"S": species}}
+
+
+def pet_entry(pet_id: str, *, video_id: str, card: dict) -> dict:
+    return {**card, "id": {"S": f"pet-video#{pet_id}#{video_id}"}, "pet_feed": {"S": pet_id}}
+
+
+def untag(pet_id: str, *, video_id: str) -> None:
+    action = untag_action(pet_id, video_id=video_id)["Update"]
+    try:
+        dynamo.client().update_item(TableName=dynamo.table_name(), **action)
+    except ClientError as error:
+        if not dynamo.condition_failed(error):
+            raise

@@ -1,0 +1,20 @@
+"""The search page: `/search/?q=words`. Thin: read through the service, render a template."""
+
+import functools
+
+from django.shortcuts import render
+
+from search import services
+from search.terms import terms
+from videos.services import PAGE_SIZE
+from videos.views import render_cards
+
+
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    if not terms(query):
+        return render(request, "search/results.html", {"query": query, "videos": [], "searched": False})
+    return render_cards(
+        request, "search/results.html", functools.partial(services.search, query=query, limit=PAGE_SIZE),
+        query=query, searched=True,
+    )

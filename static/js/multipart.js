@@ -1,0 +1,229 @@
+// Sends a large file straight to S3 in parts, over the server's multipart upload: a few parts
+// at once, presigned part URLs fetched a batch at a time, a failed part retried with backoff
+// (at once when the browser comes back online), pause, resume and cancel. Parts the server
+// already has (it lists them) are skipped: choosing the same file after a reload or a cut
+// continues where the upload stopped. The server completes the upload once every part is in.
+import { api } from "./api.js";
+
+const CONNECTIONS = 4;
+const URL_BATCH = 8;
+const URL_FRESH_MS = 10 * 60 * 1000; // the server signs them for 15 minutes
+const MAX_BACKOFF_MS = 15000;
+
+export class Cancelled extends Error {}
+
+// The server refused (the upload is gone, or is not this person's): retrying cannot help.
+export class Refused extends Error {}
+
+export class PartUpload {
+  // onProgress(sentBytes), onRetry({attempt, seconds}) when a part or a request failed and waits.
+  constructor(videoId, file, { onProgress = () => {}, onRetry = () => {} } = {}) {
+    this.videoId = videoId;
+    this.file = file;
+    this.onProgress = onProgress;
+    this.onRetry = onRetry;
+    this.done = new Map(); // part number → its size, once stored
+    this.loading = new Map(); // part number → bytes of it sent so far
+    this.urls = new Map(); // part number → {url, at}
+    this.requests = new Set();
+    this.wakers = new Set();
+    this.paused = false;
+    this.cancelled = false;
+  }
+
+  // The parts already stored, from the server; refuses a file that is not the one started.
+  async prepare() {
+    const state = await this.#call("GET", "parts/");
+    if (state.size !== this.file.size) {
+      throw new Error(`This is not the file being uploaded: that one has ${state.size} bytes, this one ${this.file.size}.`);
+    }
+    this.partSize = state.part_size;
+    this.partCount = state.part_count;
+    for (const part of state.parts) {
+      if (part.size === this.#sizeOf(part.number)) this.done.set(part.number, part.size);
+    }
+    this.#report();
+    return this.sent();
+  }
+
+  // Sends the missing parts, has the server complete the upload, and returns the video's JSON.
+  async run() {
+    if (this.partSize === undefined) await this.prepare();
+    for (;;) {
+      this.pending = [];
+      for (let number = 1; number <= this.partCount; number++) if (!this.done.has(number)) this.pending.push(number);
+      try {
+        await Promise.all(Array.from({ length: CONNECTIONS }, () => this.#worker()));
+      } catch (failure) {
+        this.#stop();
+        throw failure;
+      }
+      const completed = await this.#request("POST", "complete/");
+      if (completed.ok) return completed.data;
+      if (completed.status === 409 && completed.data?.missing) {
+        for (const number of completed.data.missing) this.done.delete(number);
+        continue;
+      }
+      throw new Refused(completed.data?.error || `The upload could not be completed (HTTP ${completed.status}).`);
+    }
+  }
+
+  sent() {
+    let bytes = 0;
+    for (const size of this.done.values()) bytes += size;
+    for (const size of this.loading.values()) bytes += size;
+    return Math.min(bytes, this.file.size);
+  }
+
+  pause() {
+    this.paused = true;
+    this.#abortRequests();
+  }
+
+  resume() {
+    this.paused = false;
+    this.#wake();
+  }
+
+  cancel() {
+    this.#stop();
+  }
+
+  #stop() {
+    this.cancelled = true;
+    this.#abortRequests();
+    this.#wake();
+  }
+
+  async #worker() {
+    while (this.pending.length) {
+      await this.#whileRunning();
+      const number = this.pending.shift();
+      if (number === undefined) return;
+      for (let attempt = 1; ; ) {
+        try {
+          await this.#sendPart(number);
+          break;
+        } catch (failure) {
+          this.loading.delete(number);
+          this.urls.delete(number);
+          this.#report();
+          if (failure instanceof Refused) throw failure;
+          if (this.cancelled) throw new Cancelled();
+          if (this.paused) {
+            await this.#whileRunning();
+            continue;
+          }
+          await this.#backoff(attempt++);
+        }
+      }
+    }
+  }
+
+  async #sendPart(number) {
+    const url = await this.#urlFor(number);
+    await this.#whileRunning();
+    const start = (number - 1) * this.partSize;
+    const body = this.file.slice(start, start + this.#sizeOf(number));
+    await new Promise((resolve, reject) => {
+      const request = new XMLHttpRequest();
+      this.requests.add(request);
+      const fail = (why) => () => {
+        this.requests.delete(request);
+        reject(new Error(why));
+      };
+      request.open("PUT", url);
+      request.upload.addEventListener("progress", (event) => {
+        this.loading.set(number, event.loaded);
+        this.#report();
+      });
+      request.addEventListener("load", () => {
+        this.requests.delete(request);
+        if (request.status >= 300) return reject(new Error(`The storage refused part ${number} (HTTP ${request.status}).`));
+        this.loading.delete(number);
+        this.done.set(number, body.size);
+        this.#report();
+        resolve();
+      });
+      request.addEventListener("error", fail("network"));
+      request.addEventListener("abort", fail("aborted"));
+      request.addEventListener("timeout", fail("timeout"));
+      request.send(body);
+    });
+  }
+
+  async #urlFor(number) {
+    const known = this.urls.get(number);
+    if (known && performance.now() - known.at < URL_FRESH_MS) return known.url;
+    this.fetchingUrls ||= this.#fetchUrls(number).finally(() => {
+      this.fetchingUrls = null;
+    });
+    await this.fetchingUrls;
+    return this.#urlFor(number);
+  }
+
+  async #fetchUrls(number) {
+    const numbers = [number, ...this.pending.filter((n) => !this.urls.has(n))].slice(0, URL_BATCH);
+    const { urls } = await this.#call("POST", "parts/", { numbers });
+    const at = performance.now();
+    for (const [key, url] of Object.entries(urls)) this.urls.set(Number(key), { url, at });
+  }
+
+  // An API request that must succeed: network failures are retried with backoff.
+  async #call(method, path, body) {
+    const answer = await this.#request(method, path, body);
+    if (answer.ok) return answer.data;
+    const message = answer.data?.error || `The server answered HTTP ${answer.status}.`;
+    throw answer.status < 500 ? new Refused(message) : new Error(message);
+  }
+
+  async #request(method, path, body) {
+    for (let attempt = 1; ; attempt++) {
+      await this.#whileRunning();
+      try {
+        return await api(method, `/api/videos/${this.videoId}/${path}`, body);
+      } catch {
+        if (this.cancelled) throw new Cancelled();
+        await this.#backoff(attempt);
+      }
+    }
+  }
+
+  #sizeOf(number) {
+    return number < this.partCount ? this.partSize : this.file.size - (this.partCount - 1) * this.partSize;
+  }
+
+  #report() {
+    this.onProgress(this.sent());
+  }
+
+  #abortRequests() {
+    for (const request of [...this.requests]) request.abort();
+  }
+
+  async #whileRunning() {
+    while (this.paused && !this.cancelled) await new Promise((resolve) => this.wakers.add(resolve));
+    if (this.cancelled) throw new Cancelled();
+  }
+
+  #backoff(attempt) {
+    const delay = Math.min(1000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
+    this.onRetry({ attempt, seconds: delay / 1000 });
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        window.removeEventListener("online", done);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, delay);
+      window.addEventListener("online", done);
+      this.wakers.add(done);
+    });
+  }
+
+  #wake() {
+    for (const wake of [...this.wakers]) wake();
+    this.wakers.clear();
+  }
+}

@@ -1,0 +1,38 @@
+// Every page: the confirmation left by the previous page (flash), and times in the viewer's
+// own time zone (the server writes UTC).
+const FLASH = "pettube:flash";
+
+export function flash(message) {
+  sessionStorage.setItem(FLASH, message);
+}
+
+// Says `message` on this page, in the confirmation box (a polite live region).
+export function notify(message) {
+  const box = document.getElementById("flash");
+  box.textContent = message;
+  box.hidden = false;
+}
+
+function showFlash() {
+  const message = sessionStorage.getItem(FLASH);
+  if (!message) return;
+  sessionStorage.removeItem(FLASH);
+  notify(message);
+}
+
+function localTimes() {
+  const withTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const dateOnly = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
+  for (const time of document.querySelectorAll("time[datetime]")) {
+    const moment = new Date(time.getAttribute("datetime"));
+    if (Number.isNaN(moment.getTime())) continue;
+    time.textContent = (time.dataset.format === "date" ? dateOnly : withTime).format(moment);
+    time.title = moment.toUTCString();
+  }
+}
+
+for (const form of document.querySelectorAll("form[data-flash]")) {
+  form.addEventListener("submit", () => flash(form.dataset.flash));
+}
+showFlash();
+localTimes();

@@ -1,0 +1,63 @@
+"""Candidate thumbnails: made by the worker from frames spread over the video, the sharpest by
+default (not a black or blurred one), and the owner picks another."""
+
+import re
+
+import pytest
+
+from tests import factories
+from videos import processing, storage, thumbnails
+
+pytestmark = pytest.mark.django_db
+
+
+def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(make_clip, tmp_path):
+    found = thumbnails.candidates(make_clip("black_blur_sharp"), tmp_path, 4.0)
+
+    assert [candidate.at for candidate in found] == [0.5, 1.5, 2.5, 3.5]
+    assert found[0].sharpness == 0  # black
+    assert max(found[1].sharpness, found[3].sharpness) < found[2].sharpness / 10  # blurred against sharp
+    assert thumbnails.sharpest(found) == 2
+    for candidate in found:
+        assert candidate.poster.read_bytes()[:2] == b"\xff\xd8"  # JPEG
+        assert candidate.card.read_bytes()[:2] == b"\xff\xd8"
+
+
+def jpeg_size(path) -> tuple[int, int]:
+    """Width and height from a JPEG's start-of-frame segment."""
+    data = path.read_bytes()
+    at = 2
+    while data[at + 1] not in (0xC0, 0xC1, 0xC2):
+        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
+    return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
+
+
+def test_portrait_candidates_stay_portrait_and_cards_are_card_sized(make_clip, tmp_path):
+    found = thumbnails.candidates(make_clip("portrait"), tmp_path, 6.0)
+
+    assert jpeg_size(found[0].poster) == (720, 1280)
+    assert jpeg_size(found[0].card) == (thumbnails.CARD_WIDTH, 568)
+
+
+def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws, client, user, make_clip):
+    video, key = factories.uploaded(make_clip("black_blur_sharp"), owner_id=str(user.pk))
+
+    ready = processing.ingest_upload(key=key)
+
+    assert ready.poster_key == f"media/{video.id}/poster-2.jpg"
+    assert ready.card_key == f"media/{video.id}/card-2.jpg"
+    assert all(storage.size_of(f"media/{video.id}/{kind}-{n}.jpg") for kind in ("poster", "card") for n in range(4))
+    client.force_login(user)
+    watch = client.get(f"/v/{video.id}/").content.decode()
+    assert len(re.findall(r'<input type="radio" name="poster" value="\d"', watch)) == 4
+    assert '<input type="radio" name="poster" value="2" checked>' in watch
+    assert len(client.get(f"/api/videos/{video.id}/").json()["thumbnails"]) == 4
+
+    chosen = client.patch(f"/api/videos/{video.id}/", data={"poster": 3}, content_type="application/json")
+
+    assert chosen.status_code == 200
+    assert f"media/{video.id}/poster-3.jpg?" in chosen.json()["thumbnail_url"]
+    feed = client.get("/").content.decode()
+    assert f"/media/{video.id}/card-3.jpg?" in feed and f"/media/{video.id}/poster-3.jpg?" in feed  # srcset
+    client.logout()
+    assert "thumbnails" not in client.get(f"/api/videos/{video.id}/").json()

@@ -1,0 +1,70 @@
+"""Candidate poster frames, spread over a video, each with a small card-sized copy and a
+sharpness score, so the owner can pick one and the default is not a black or blurred frame.
+Knows nothing of Django or AWS.
+
+Sharpness is the mean of ffmpeg's edge-detection image: a black frame scores 0, a blurred one
+close to 0, a frame with crisp detail far more (a test pattern ~2.8 against ~0.06 blurred)."""
+
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from videos.transcode import EncoderInterrupted, TranscodeError, ffmpeg_binary
+
+COUNT = 4
+CARD_WIDTH = 320
+MAX_SHORT_SIDE = 720
+_SHARPNESS = re.compile(r"lavfi\.signalstats\.YAVG=([0-9.]+)")
+_POSTER_SCALE = (
+    f"scale=w='if(gte(iw,ih),-2,min({MAX_SHORT_SIDE},iw))':h='if(gte(iw,ih),min({MAX_SHORT_SIDE},ih),-2)'"
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    poster: Path
+    card: Path
+    at: float  # seconds into the video
+    sharpness: float
+
+
+def candidates(source: Path, workdir: Path, duration: float, *, timeout: float = 60) -> list[Candidate]:
+    """COUNT frames of `source`, at the middle of COUNT equal parts of its `duration`, as JPEGs
+    in `workdir`: `poster-<n>.jpg` (short side at most MAX_SHORT_SIDE, rotation applied) and
+    `card-<n>.jpg` (CARD_WIDTH wide). In time order."""
+    return [
+        _frame(source, workdir, number, at=duration * (2 * number + 1) / (2 * COUNT), timeout=timeout)
+        for number in range(COUNT)
+    ]
+
+
+def sharpest(found: list[Candidate]) -> int:
+    """The index of the default poster: the sharpest frame (the earliest among equals)."""
+    return max(range(len(found)), key=lambda number: (found[number].sharpness, -number))
+
+
+def _frame(source: Path, workdir: Path, number: int, *, at: float, timeout: float) -> Candidate:
+    poster, card = workdir / f"poster-{number}.jpg", workdir / f"card-{number}.jpg"
+    graph = (
+        f"[0:v]{_POSTER_SCALE},format=yuvj420p,split=3[poster][small][measure];"
+        f"[small]scale={CARD_WIDTH}:-2[card];"
+        "[measure]edgedetect,signalstats,metadata=print:key=lavfi.signalstats.YAVG:file=-[edges]"
+    )
+    command = [
+        ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error",
+        "-ss", f"{at:.3f}", "-i", str(source), "-filter_complex", graph,
+        "-map", "[poster]", "-frames:v", "1", "-q:v", "3", str(poster),
+        "-map", "[card]", "-frames:v", "1", "-q:v", "5", str(card),
+        "-map", "[edges]", "-frames:v", "1", "-f", "null", "-",
+    ]
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=timeout)
+    except subprocess.TimeoutExpired as error:
+        raise EncoderInterrupted(f"ffmpeg did not finish within {timeout:.0f} s") from error
+    if result.returncode < 0:
+        raise EncoderInterrupted(f"ffmpeg was killed by signal {-result.returncode}")
+    score = _SHARPNESS.search(result.stdout)
+    if result.returncode != 0 or not score or not poster.exists() or not card.exists():
+        raise TranscodeError("We could not make a poster image for this video.")
+    return Candidate(poster=poster, card=card, at=round(at, 3), sharpness=float(score[1]))
