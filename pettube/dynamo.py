@@ -11,6 +11,8 @@ carry `feed`, `owner_id`/`created_at`, `pending` or `owner_public` unless it wan
 Items that should vanish by themselves carry `expires_at` (epoch seconds), the table's TTL.
 """
 
+import random
+import time
 from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
@@ -25,6 +27,10 @@ INDEXES = {
     "feed": ("feed", "published_at"),
     "by-owner": ("owner_id", "created_at"),
     "pending": ("pending", "due_at"),
+    "comments": ("comment_video", "posted_at"),
+    "activity": ("activity_day", "activity_at"),
+    "outbox": ("outbox", "outbox_at"),
+    "review": ("review", "review_at"),
     "owner-public": ("owner_public", "published_at"),
     "pets-of": ("pet_owner", "created_at"),
     "pet-videos": ("pet_feed", "published_at"),
@@ -32,6 +38,7 @@ INDEXES = {
     "search": ("term", "published_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
+TRANSACTION_ATTEMPTS = 6
 _CURSOR_SALT = "videos.repository.cursor"  # unchanged, so cursors handed out before stay valid
 
 
@@ -89,6 +96,22 @@ def decode_cursor(cursor: str, index: str) -> dict:
     return data["k"]
 
 
+# --- reads ----------------------------------------------------------------------------------
+
+
+def get_many(ids: list[str]) -> dict[str, dict]:
+    """The items with these ids that exist, by id: one consistent BatchGetItem (at most 100 ids;
+    DynamoDB may answer part of them, so what it leaves is asked again)."""
+    found: dict[str, dict] = {}
+    wanted = {"Keys": [{"id": {"S": item_id}} for item_id in dict.fromkeys(ids)], "ConsistentRead": True}
+    while wanted and wanted.get("Keys"):
+        answer = client().batch_get_item(RequestItems={table_name(): wanted})
+        for item in answer.get("Responses", {}).get(table_name(), []):
+            found[item["id"]["S"]] = item
+        wanted = answer.get("UnprocessedKeys", {}).get(table_name())
+    return found
+
+
 # --- writes -----------------------------------------------------------------------------------
 
 
@@ -99,18 +122,23 @@ def condition_failed(error: ClientError) -> bool:
 def transact(*actions: dict) -> None:
     """One TransactWriteItems of `actions` ({"Put": {...}}, {"Update": {...}}, {"Delete": ...},
     {"ConditionCheck": ...}, each without TableName): all happen or none. Raises ConditionFailed
-    when any action's condition does not hold."""
+    when any action's condition does not hold. A transaction cancelled by a concurrent one on the
+    same items is tried again (DynamoDB does not queue them)."""
     items = [{kind: {"TableName": table_name(), **body} for kind, body in action.items()} for action in actions]
-    try:
-        client().transact_write_items(TransactItems=items)
-    except ClientError as error:
-        reasons = error.response.get("CancellationReasons") or []
-        if error.response.get("Error", {}).get("Code") == "TransactionCanceledException" and any(
-            reason.get("Code") == "ConditionalCheckFailed" for reason in reasons
-        ):
-            failed = [n for n, reason in enumerate(reasons) if reason.get("Code") == "ConditionalCheckFailed"]
-            raise ConditionFailed(str(error), failed) from error
-        raise
+    for attempt in range(TRANSACTION_ATTEMPTS):
+        try:
+            client().transact_write_items(TransactItems=items)
+            return
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            codes = [reason.get("Code") for reason in error.response.get("CancellationReasons") or []]
+            if "ConditionalCheckFailed" in codes:
+                failed = [n for n, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+                raise ConditionFailed(str(error), failed) from error
+            if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS - 1:
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
 
 
 # --- provisioning -----------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 queue receiving the bucket's upload events, plus the event pump that plays the role of
 Lambda: each S3 event goes to `videos.events.on_upload`, and `sweep` runs on a schedule."""
 
+import importlib
 import json
 import logging
 import os
@@ -20,6 +21,12 @@ log = logging.getLogger("pettube.local_aws")
 
 QUEUE_NAME = "pettube-upload-events"
 SWEEP_INTERVAL_SECONDS = 5 * 60
+# The worker's other schedules (zappa_settings.json): entry point → seconds between runs.
+SCHEDULE = {
+    "community.events.rank": 60 * 60,
+    "notifications.events.deliver_due": 5 * 60,
+    "notifications.events.digest": 24 * 60 * 60,
+}
 # Lambda runs an asynchronous event up to 3 times (2 retries); so does the local pump.
 MAX_DELIVERIES = 3
 RETRY_AFTER_SECONDS = 10
@@ -85,8 +92,15 @@ def queue_url() -> str:
     return aws.client("sqs").get_queue_url(QueueName=QUEUE_NAME)["QueueUrl"]
 
 
+def run_scheduled(function: str) -> None:
+    """Call a scheduled entry point by its dotted name, as its Zappa schedule would."""
+    module, name = function.rsplit(".", 1)
+    getattr(importlib.import_module(module), name)({"source": "local.schedule"}, None)
+
+
 class EventPump(threading.Thread):
-    """Hands each S3 event from the queue to `on_upload`, and runs `sweep` every interval. Like
+    """Hands each S3 event from the queue to `on_upload`, runs `sweep` every interval and the
+    other SCHEDULE jobs on theirs (each in a worker thread, never two runs of one at once). Like
     Lambda, it handles several events at once (up to CONCURRENT_EVENTS): one person's encode
     does not hold up another's upload."""
 
@@ -95,7 +109,7 @@ class EventPump(threading.Thread):
         self.queue_url = queue_url
         self.sweep_interval = sweep_interval
         self._stopping = threading.Event()
-        self._workers = ThreadPoolExecutor(max_workers=CONCURRENT_EVENTS + 1, thread_name_prefix="pettube-event")
+        self._workers = ThreadPoolExecutor(max_workers=CONCURRENT_EVENTS + 1 + len(SCHEDULE), thread_name_prefix="pettube-event")
 
     def stop(self) -> None:
         self._stopping.set()
@@ -107,11 +121,17 @@ class EventPump(threading.Thread):
 
         sqs = aws.client("sqs")
         next_sweep, sweeping, handling = 0.0, None, set()
+        next_runs = dict.fromkeys(SCHEDULE, 0.0)
+        running: dict[str, Future] = {}
         while not self._stopping.is_set():
             try:
                 if (now := time.monotonic()) >= next_sweep and (sweeping is None or sweeping.done()):
                     next_sweep = now + self.sweep_interval
                     sweeping = self._submit(events.sweep, {"source": "local.schedule"}, None)
+                for function, interval in SCHEDULE.items():
+                    if now >= next_runs[function] and (function not in running or running[function].done()):
+                        next_runs[function] = now + interval
+                        running[function] = self._submit(run_scheduled, function)
                 handling = {future for future in handling if not future.done()}
                 if len(handling) >= CONCURRENT_EVENTS:
                     wait(handling, timeout=1, return_when=FIRST_COMPLETED)

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "social_django",
     "accounts",
     "videos",
+    "community",
+    "notifications",
     "pets",
     "search",
 ]
@@ -91,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "pettube.context_processors.site",
+                "notifications.context_processors.unseen",
             ],
         },
     },
@@ -127,6 +130,14 @@ PETTUBE_MAX_SOURCE_PIXELS = int(env("PETTUBE_MAX_SOURCE_PIXELS") or 4096 * 2304)
 PETTUBE_PROCESSING_TIMEOUT_SECONDS = int(env("PETTUBE_PROCESSING_TIMEOUT_SECONDS") or 20 * 60)
 PETTUBE_UPLOAD_EXPIRY_HOURS = 24
 PETTUBE_UPLOADS_PER_HOUR = int(env("PETTUBE_UPLOADS_PER_HOUR") or 30)
+
+# --- Community and notifications -----------------------------------------------------------
+PETTUBE_COMMENTS_PER_HOUR = int(env("PETTUBE_COMMENTS_PER_HOUR") or 30)
+PETTUBE_VIEW_SECONDS = float(env("PETTUBE_VIEW_SECONDS") or 5)
+PETTUBE_REPORTS_TO_HIDE = int(env("PETTUBE_REPORTS_TO_HIDE") or 3)
+PETTUBE_EMAIL_FROM = env("PETTUBE_EMAIL_FROM") or "PetTube <notifications@pettube.example.com>"
+# Where the links in emails point (the worker sends them, away from any request).
+PETTUBE_SITE_URL = (env("PETTUBE_SITE_URL") or PETTUBE_SITE_ORIGINS[0]).rstrip("/")
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -4,6 +4,8 @@ from pettube import errors
 
 urlpatterns = [
     path("", include("videos.urls")),
+    path("", include("community.urls")),
+    path("", include("notifications.urls")),
     path("", include("pets.urls")),
     path("", include("search.urls")),
     path("", include("accounts.urls")),

@@ -94,16 +94,14 @@ def django_db_modify_db_settings(tmp_path_factory):
 
 
 @pytest.fixture
-def aws_calls(aws) -> list:
-    """Every AWS API call the app's clients make from now on, as "Service.Operation" (botocore's
-    before-call event, which fires once per API call, before any retry)."""
+def aws_calls(aws) -> list[str]:
+    """Every AWS call the app makes from here on, as "<service>.<Operation>" (botocore's
+    before-call event hook, on clients created after it is registered)."""
     from pettube import aws as aws_clients
 
     calls = []
-
-    def record(model, **kwargs):
-        calls.append(f"{model.service_model.service_name}.{model.name}")
-
-    for service in ("dynamodb", "s3"):
-        aws_clients.client(service).meta.events.register("before-call", record)
+    aws_clients._session().events.register(
+        "before-call", lambda event_name, **_: calls.append(event_name.split(".", 1)[1])
+    )
+    aws_clients.client.cache_clear()
     return calls

@@ -1,7 +1,7 @@
 """Helpers that put videos and objects where the app expects them, through the app's own doors."""
 
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote_plus
 
@@ -47,6 +47,24 @@ def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Vide
     return video, key
 
 
+def ready(
+    owner_id: str = "7", *, title: str = "Rex catches a frisbee", published_at: datetime | None = None
+) -> repository.Video:
+    """A video that went through the worker's state changes to `ready`, without encoding (for
+    tests about what people do with ready videos; its media objects are not in the bucket)."""
+    video = start_upload(owner_id, title=title).video
+    repository.claim(video.id, lease=timedelta(minutes=5), now=published_at)
+    from videos import listings
+
+    return listings.mark_ready(
+        video.id,
+        now=published_at,
+        rendition=repository.Rendition(
+            duration=2.0, width=320, height=240, source_size=1000, video_size=900, poster_size=100,
+            video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster.jpg"),
+            card_key=None, thumbnails=0,
+        ),
+    )
 def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", description: str = "Good boy.",
               pet: str = "dog", pets: list[str] = (), visibility: str = "public") -> repository.Video:
     """A ready video without running the encoder: the upload is claimed and published with the

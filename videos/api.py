@@ -6,6 +6,8 @@ import functools
 from django.http import HttpResponse, JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
+from community import ranking
+from community import services as community
 from pettube.json_body import InvalidBody, json_object
 from pets import services as pets
 from pets.species import SPECIES
@@ -48,12 +50,17 @@ def videos(request):
     if request.method == "POST":
         return _start_upload(request)
     query, species, cursor = request.GET.get("q"), request.GET.get("species"), request.GET.get("cursor") or None
+    popular = request.GET.get("sort") == "popular"
     if query is not None and species is not None:
         return error(400, "Search by words or by species, not both at once.", {"q": ["Not with species."]})
+    if popular and (query is not None or species is not None):
+        return error(400, "Popular videos are not searched or filtered.", {"sort": ["Not with q or species."]})
     if species is not None and species not in SPECIES:
         return error(400, "No such species.", {"species": [f"One of: {', '.join(SPECIES)}."]})
     try:
-        if query is not None:
+        if popular:
+            page = ranking.popular_page(cursor=cursor)
+        elif query is not None:
             page = search.search(query=query, cursor=cursor, limit=services.PAGE_SIZE)
         elif species is not None:
             page = pets.species_page(species=species, cursor=cursor, limit=services.PAGE_SIZE)
@@ -140,10 +147,12 @@ def video(request, video_id: str):
             return error(403, "Only the owner can delete this video.")
         return HttpResponse(status=204)
     try:
-        found = services.visible_video(video_id=video_id, user_id=user_id)
+        viewing = community.viewing(video_id=video_id, user_id=user_id)
     except services.NotFound:
         return error(404, "No such video.")
-    return JsonResponse(video_json(found, for_owner=found.owner_id == user_id))
+    found = viewing.video
+    liked = viewing.liked if user_id else None
+    return JsonResponse(video_json(found, liked=liked, for_owner=found.owner_id == user_id))
 
 
 def _edit(request, video_id: str, user_id: str | None):

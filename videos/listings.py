@@ -9,6 +9,7 @@ moment. `change` reads, changes and saves, again when someone else wrote the vid
 """
 
 from collections.abc import Callable
+from datetime import datetime
 
 from pets import services as pets
 from pettube import dynamo
@@ -85,12 +86,12 @@ def change(video_id: str, edit: Callable[[Video], Video | None], *, read: Video 
     raise Conflict(video_id)
 
 
-def mark_ready(video_id: str, *, rendition: Rendition) -> Video | None:
+def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
     """Publish a processed video with `rendition`: ready, and listed wherever its visibility
     and pets say. None when it is no longer processing (deleted meanwhile, or a duplicate)."""
     return change(
         video_id,
-        lambda video: repository.with_rendition(video, rendition, now=dynamo.now())
+        lambda video: repository.with_rendition(video, rendition, now=now or dynamo.now())
         if video.status == PROCESSING
         else None,
     )

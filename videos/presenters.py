@@ -11,9 +11,10 @@ def signed_url(key: str | None) -> str | None:
     return storage.presigned_get(key) if key else None
 
 
-def video_json(video: Video, *, for_owner: bool = False) -> dict:
-    """The API's view of a video; its owner also gets the candidate thumbnails' URLs (to pick
-    one with `PATCH {"poster": <index>}`)."""
+def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = False) -> dict:
+    """The API's view of a video; `liked` is whether the person asking likes it (None: not
+    looked up, as in lists). Its owner also gets the candidate thumbnails' URLs (to pick one
+    with `PATCH {"poster": <index>}`)."""
     answer = {
         "id": video.id,
         "title": video.title,
@@ -35,6 +36,9 @@ def video_json(video: Video, *, for_owner: bool = False) -> dict:
             "mp4": signed_url(video.video_key),
             "hls": master_playlist_url(video),
         },
+        "likes": video.likes,
+        "views": video.views,
+        "liked": liked,
     }
     if for_owner:
         answer["thumbnails"] = [signed_url(key) for key in thumbnail_keys(video)]

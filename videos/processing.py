@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
+from notifications import services as notifications
 from videos import repository, storage, streaming, transcode
 from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Video
 
@@ -151,6 +152,8 @@ def _reject(video: Video, reason: str) -> Video | None:
     published (segments of a playable start) removed."""
     failed = repository.mark_failed(video.id, reason=reason)
     storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
+    if failed:
+        notifications.video_failed(video=failed)
     log.warning("failed", extra={"video_id": video.id, "reason": reason})
     return failed
 
@@ -264,9 +267,10 @@ def _look_for_upload(video: Video, time_left: Callable[[], float]) -> dict:
 
 
 def _fail_after_retries(video: Video) -> dict:
-    if not repository.mark_failed(video.id, reason=_final_reason(video)):
+    if not (failed := repository.mark_failed(video.id, reason=_final_reason(video))):
         return {}
     storage.delete(storage.upload_key(video.owner_id, video.id))
+    notifications.video_failed(video=failed)
     log.warning("failed after retries", extra={"video_id": video.id, "attempts": video.attempts})
     return {"timed_out": 1}
 

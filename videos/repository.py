@@ -87,6 +87,9 @@ class Video:
     pets: tuple[PetTag, ...] = field(default=())
     upload_id: str | None = None  # an open S3 multipart upload, until the server completes it
     part_size: int | None = None  # bytes per part of a multipart upload (the last may be smaller)
+    likes: int = 0
+    views: int = 0
+    hidden_at: datetime | None = None  # hidden after reports, pending review: listed nowhere
     # While processing (videos/streaming.py): the ladder being encoded and how far it got.
     source_fps: float | None = None
     rungs: str | None = None  # JSON, videos.ladder.rungs_to_json
@@ -104,7 +107,7 @@ class Video:
     @property
     def listed(self) -> bool:
         """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
-        return self.status == READY and self.visibility == PUBLIC
+        return self.status == READY and self.visibility == PUBLIC and self.hidden_at is None
 
     @property
     def species(self) -> list[str]:
@@ -158,9 +161,9 @@ class StartWindow:
 
 # --- item mapping ---------------------------------------------------------------------------
 
-_STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at"}
+_STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
-            "chunk_seconds", "parts", "parts_done", "thumbnails", "part_size"}
+            "chunk_seconds", "parts", "parts_done", "thumbnails", "part_size", "likes", "views"}
 _PART_LIFETIME = timedelta(days=7)
 # What a card (a listing entry's copy of a video) leaves out: what only the owner or the worker needs.
 _NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
@@ -230,6 +233,40 @@ def from_card(item: dict) -> Video:
 def get(video_id: str) -> Video | None:
     item = dynamo.client().get_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}}, ConsistentRead=True)
     return _from_item(item["Item"]) if "Item" in item else None
+
+
+def get_along(video_id: str, *, others: list[str]) -> tuple[Video | None, dict[str, dict]]:
+    """The video and those of the `others` (ids of other apps' items) that exist, by id, as
+    raw items for their own repositories to read: one BatchGetItem."""
+    found = dynamo.get_many([video_id, *others])
+    video = found.pop(video_id, None)
+    return (_from_item(video) if video else None), found
+
+
+def snapshot(video: Video) -> dict:
+    """The video as a DynamoDB map, for another item to keep a copy of (a ranking)."""
+    return _to_item(video)
+
+
+def from_snapshot(item: dict) -> Video:
+    return _from_item(item)
+
+
+def published_since(since: datetime) -> list[Video]:
+    """Every public ready video published since `since`, newest first (a Query on `feed`)."""
+    videos, cursor = [], None
+    while True:
+        page = _query(
+            index="feed",
+            condition="#p = :p AND #t >= :since",
+            names={"#p": "feed", "#t": "published_at"},
+            values={":p": {"S": FEED}, ":since": {"S": dynamo.stamp(since)}},
+            limit=500,
+            cursor=cursor,
+        )
+        videos += page.items
+        if not (cursor := page.next_cursor):
+            return videos
 
 
 def feed(*, limit: int, cursor: str | None = None) -> Page:
@@ -546,6 +583,22 @@ def _part_id(video_id: str, attempt: int, part: str) -> str:
     return f"part#{video_id}#{attempt}#{part}"
 
 
+def counter_action(video_id: str, *, counter: str, delta: int) -> dict:
+    """A transaction action (pettube/dynamo.py's `transact`) adding `delta` to the ready
+    video's `counter` (likes, views); its condition fails when the video is gone or not ready."""
+    return {
+        "Update": {
+            "Key": {"id": {"S": video_id}},
+            "ConditionExpression": "attribute_exists(id) AND #s = :ready",
+            "UpdateExpression": "ADD #c :delta",
+            "ExpressionAttributeNames": {"#s": "status", "#c": counter},
+            "ExpressionAttributeValues": {":ready": {"S": READY}, ":delta": {"N": str(delta)}},
+        }
+    }
+
+
+def delete(video_id: str) -> None:
+    dynamo.client().delete_item(TableName=settings.PETTUBE_TABLE, Key={"id": {"S": video_id}})
 def delete_if(video_id: str, *, status: str) -> bool:
     """Delete the video only while it is still in `status`; False when it moved on."""
     try:
@@ -571,7 +624,7 @@ def _transition(video_id: str, *, condition: str, update: str, names: dict, valu
             ConditionExpression=f"attribute_exists(id) AND ({condition})",
             UpdateExpression=update,
             ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
+            **({"ExpressionAttributeValues": values} if values else {}),
             ReturnValues="ALL_NEW",
         )
     except ClientError as error:

@@ -239,9 +239,22 @@ def card_page(cards: list[dict], next_cursor: str | None) -> repository.Page:
 
 def visible_video(*, video_id: str, user_id: str | None) -> Video:
     """A video as `user_id` may see it: ready public and unlisted ones for everybody (an
-    unlisted one by its link), private or unfinished ones only for their owner."""
-    video = repository.get(video_id)
-    if video is None or (video.owner_id != user_id and (video.status != READY or video.visibility == PRIVATE)):
+    unlisted one by its link), private or unfinished ones only for their owner; a video hidden
+    after reports only for its owner."""
+    return _visible(repository.get(video_id), video_id=video_id, user_id=user_id)
+
+
+def visible_video_along(*, video_id: str, user_id: str | None, others: list[str]) -> tuple[Video, dict[str, dict]]:
+    """`visible_video`, and those of the `others` (ids of other apps' items) that exist, in one
+    DynamoDB round trip (the watch page: the video, whether its viewer likes it, their unseen count)."""
+    video, present = repository.get_along(video_id, others=others)
+    return _visible(video, video_id=video_id, user_id=user_id), present
+
+
+def _visible(video: Video | None, *, video_id: str, user_id: str | None) -> Video:
+    if video is None or (
+        video.owner_id != user_id and (video.status != READY or video.visibility == PRIVATE or video.hidden_at)
+    ):
         raise NotFound(video_id)
     return video
 
@@ -264,3 +277,62 @@ def playlist(video: Video, name: str) -> str | None:
         stored,
         lambda uri: storage.presigned_get(storage.hls_key(video.id, uri), expires_in=storage.SEGMENT_EXPIRY_SECONDS),
     )
+
+
+# --- for the other apps (community: likes, views, the ranking, reports) ---------------------
+
+
+def counter_action(*, video_id: str, counter: str, delta: int) -> dict:
+    """A transaction action adding `delta` to a ready video's `likes` or `views`, for another
+    app's pettube.dynamo.transact (its condition fails when the video is gone or not ready)."""
+    return repository.counter_action(video_id, counter=counter, delta=delta)
+
+
+def published_since(*, since: datetime) -> list[Video]:
+    return repository.published_since(since)
+
+
+def snapshot(video: Video) -> dict:
+    return repository.snapshot(video)
+
+
+def from_snapshot(item: dict) -> Video:
+    return repository.from_snapshot(item)
+
+
+def hide_video(*, video_id: str) -> Video | None:
+    """Hide a video pending review (reports): out of the feed, profiles, species, pet and search
+    listings (through listings.change) and off its page for everyone but its owner. None if it
+    is gone or already hidden."""
+    now = dynamo.now()
+    hidden = listings.change(
+        video_id, lambda video: None if video.hidden_at else replace(video, hidden_at=now, updated_at=now)
+    )
+    if hidden:
+        log.info("hidden pending review", extra={"video_id": video_id})
+    return hidden
+
+
+def restore_video(*, video_id: str) -> Video | None:
+    """Undo `hide_video`: the video returns to every listing its state and visibility call for."""
+    now = dynamo.now()
+    return listings.change(
+        video_id, lambda video: replace(video, hidden_at=None, updated_at=now) if video.hidden_at else None
+    )
+
+
+def remove_video(*, video_id: str) -> None:
+    """Delete a video and its objects whoever owns it (staff, after reviewing reports)."""
+    for _ in range(listings.ATTEMPTS):
+        video = repository.get(video_id)
+        if video is None:
+            return
+        try:
+            listings.save(video, None)  # with its listing entries and pet tags
+            break
+        except dynamo.ConditionFailed:
+            continue
+    else:
+        raise Conflict(video_id)
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
+    log.info("removed after review", extra={"video_id": video.id})

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from notifications import services as notifications
 from videos import hls, ladder, listings, repository, storage, thumbnails, transcode, workers
 from videos.repository import EncodingPlan, Rendition, Video
 
@@ -274,6 +275,7 @@ def publish(video_id: str, *, attempt: int) -> Video | None:
     if ready is None:
         raise transcode.EncoderStopped("the video was deleted while it was published")
     storage.delete(storage.upload_key(video.owner_id, video_id))
+    notifications.video_ready(video=ready)
     log.info("ready", extra={"video_id": video_id, "duration": rendition.duration, "rungs": len(rungs),
                              "chunks": len(chunks)})
     return ready

@@ -9,6 +9,9 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonRespo
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from community import ranking
+from community import services as community
+from notifications import services as notifications
 from pets import services as pets
 from pettube import dynamo
 from videos import hls, repository, services, storage
@@ -28,6 +31,8 @@ def render_cards(request, template: str, read_page, **context):
 
 
 def feed(request):
+    if request.GET.get("sort") == "popular":
+        return render_cards(request, "videos/feed.html", ranking.popular_page, popular=True)
     species = request.GET.get("species")
     if species is None:
         return render_cards(request, "videos/feed.html", services.feed_page, species_list=PETS)
@@ -40,8 +45,12 @@ def feed(request):
 
 
 def watch(request, video_id: str):
-    video = _visible(request, video_id)
     user_id = _user_id(request)
+    try:
+        viewing = community.viewing(video_id=video_id, user_id=user_id)
+    except services.NotFound:
+        raise Http404("No such video.") from None
+    video = viewing.video
     is_owner = video.owner_id == user_id
     context = {
         "video": video,
@@ -50,6 +59,10 @@ def watch(request, video_id: str):
         "poster_url": signed_url(video.poster_key),
         "hls_url": master_playlist_url(video),
         "progress": progress(video),
+        "liked": viewing.liked,
+        "unseen_count": viewing.unseen,
+        "view_ticket": community.view_ticket(video=video),
+        "view_seconds": f"{settings.PETTUBE_VIEW_SECONDS:g}",
     }
     if is_owner:
         context["editor"] = _editor(video, user_id)
@@ -112,9 +125,10 @@ def upload(request):
 @login_required
 @never_cache
 def my_videos(request):
+    notifications.mark_seen(user_id=str(request.user.pk))
     return render_cards(
         request, "videos/mine.html", functools.partial(services.videos_of, owner_id=str(request.user.pk)),
-        visibilities=VISIBILITIES,
+        visibilities=VISIBILITIES, unseen_count=0,
     )
 
 

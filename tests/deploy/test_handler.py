@@ -140,3 +140,49 @@ def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emul
     assert [number for number, _ in made] == [2, 3]  # seconds 8 to 16, on the segment grid
     assert repository.get(video.id).parts_done == 1
     assert storage.size_of(storage.hls_key(video.id, "360p/00002.ts")) > 0
+
+
+def worker_rule(function: str) -> dict:
+    event = factories.event("scheduled.json")
+    event["resources"] = [f"arn:aws:events:us-east-1:123456789012:rule/pettube-dev-worker-{function}"]
+    return event
+
+
+def test_worker_emails_the_uploader_ranks_and_sends_the_digest(
+    builds, unpacked, emulated_aws, dev_stage, make_clip, moto_endpoint
+):
+    from community import ranking
+    from notifications import services as notifications
+    from pettube import dynamo
+    from tests import emails
+
+    video, key = factories.uploaded(make_clip("short"), owner_id="1")
+    yesterday = dynamo.now() - timedelta(days=1)
+    dynamo.transact(*notifications.activity_actions(
+        recipient="1", kind="comment", actor_name="Bo", video_id=video.id, video_title=video.title, excerpt="cute!",
+        now=yesterday,
+    ))
+    create_uploader = (
+        "from django.contrib.auth import get_user_model; "
+        "get_user_model().objects.create_user(username='ana', first_name='Ana', email='ana@example.com')"
+    )
+
+    results = runtime.invoke(
+        unpacked(builds.worker), builds.runtime,
+        [
+            {"manage": "migrate --noinput"},
+            {"raw_command": create_uploader},  # `zappa invoke --raw`: the first person, id 1
+            factories.s3_event(key, bucket=MEDIA_BUCKET),
+            worker_rule("community.events.rank"),
+            worker_rule("notifications.events.digest"),
+            worker_rule("notifications.events.deliver_due"),
+        ],
+        environment=emulated_aws, function_name="pettube-dev-worker",
+    ).results
+
+    assert results[3:] == [{"ranked": 1}, {"day": f"{yesterday:%Y-%m-%d}", "queued": 1}, {"sent": 0}]
+    assert [item.id for item in ranking.popular_page().items] == [video.id]
+    subjects = [message["Subject"] for message in emails.to(emails.sent(moto_endpoint), "ana@example.com")]
+    assert subjects == [
+        f"Your video “{video.title}” is ready", f"New likes and comments on your videos ({yesterday:%Y-%m-%d})"
+    ]

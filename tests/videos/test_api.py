@@ -112,9 +112,10 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
 
     assert set(body) == {
         "id", "title", "description", "pet", "pets", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "progress", "playable", "playback", "visibility",
+        "created_at", "thumbnail_url", "progress", "playable", "playback", "visibility", "likes", "views", "liked",
     }
     assert (body["pets"], body["visibility"]) == ([], "public")
+    assert (body["likes"], body["views"], body["liked"]) == (0, 0, None)  # signed out: `liked` unknown
     assert set(body["playback"]) == {"mp4", "hls"}
     assert (body["status"], body["progress"], body["playable"]) == ("ready", 100, True)
     assert body["playback"]["hls"] == f"/v/{video.id}/hls/master.m3u8"

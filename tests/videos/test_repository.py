@@ -2,6 +2,7 @@ import pytest
 from django.conf import settings
 
 from pettube import aws as aws_clients
+from pettube import dynamo
 from tests.conftest import ScanForbidden
 
 
@@ -18,8 +19,9 @@ def test_table_has_on_demand_billing_point_in_time_recovery_and_its_indexes(aws)
 
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
-        "feed", "by-owner", "pending", "owner-public", "pets-of", "pet-videos", "species", "search"
-    }
+        "feed", "by-owner", "pending", "owner-public", "pets-of", "pet-videos", "species", "search",
+        "comments", "activity", "outbox", "review",
+    } == set(dynamo.INDEXES)
     recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
 

@@ -1,0 +1,145 @@
+// Watch page: like toggle, report, the view once the video really played, and the comments
+// (loaded after the player, rendered as text: nothing in a comment becomes markup or a link).
+import { api } from "./api.js";
+
+const article = document.querySelector("article.watch");
+const videoId = article?.dataset.videoId;
+const reactions = document.querySelector("[data-testid=reactions]");
+const player = document.getElementById("player");
+
+function plural(count, word) {
+  return `${word}${count === 1 ? "" : "s"}`;
+}
+
+const likeButton = document.querySelector("button[data-like]");
+likeButton?.addEventListener("click", async () => {
+  const liked = likeButton.getAttribute("aria-pressed") === "true";
+  likeButton.disabled = true;
+  const { ok, data } = await api(liked ? "DELETE" : "POST", `/api/videos/${videoId}/like/`);
+  likeButton.disabled = false;
+  if (!ok) {
+    window.alert(data?.error || "That did not work; try again.");
+    return;
+  }
+  likeButton.setAttribute("aria-pressed", String(data.liked));
+  likeButton.querySelector("[data-testid=like-label]").textContent = data.liked ? "Liked" : "Like";
+  const count = reactions.querySelector("[data-testid=likes]");
+  count.textContent = String(data.likes);
+  count.nextSibling.textContent = ` ${plural(data.likes, "like")} · `;
+});
+
+async function report(path) {
+  const reason = window.prompt("What is wrong with it?");
+  if (!reason) return;
+  const { ok, data } = await api("POST", path, { reason });
+  window.alert(ok ? "Thank you: the report reached the moderators." : data?.error || "The report did not go through.");
+}
+
+reactions?.querySelector("[data-report]")?.addEventListener("click", (event) => report(event.currentTarget.dataset.report));
+
+// A view counts once the player has actually played for a few seconds (the server checks the
+// ticket's age and counts each viewer once a day).
+if (player && reactions?.dataset.viewTicket) {
+  const needed = Number(reactions.dataset.viewSeconds || 5);
+  let played = 0;
+  let last = null;
+  const onTime = async () => {
+    if (last !== null && !player.paused && !player.seeking) played += Math.max(0, Math.min(1, player.currentTime - last));
+    last = player.currentTime;
+    if (played < needed) return;
+    player.removeEventListener("timeupdate", onTime);
+    const { ok, data } = await api("POST", `/api/videos/${videoId}/views/`, { ticket: reactions.dataset.viewTicket });
+    if (ok && data.counted) {
+      const views = reactions.querySelector("[data-testid=views]");
+      const count = Number(views.textContent) + 1;
+      views.textContent = String(count);
+      views.nextSibling.textContent = ` ${plural(count, "view")}`;
+    }
+  };
+  player.addEventListener("timeupdate", onTime);
+}
+
+const section = document.getElementById("comments");
+if (section) {
+  const list = section.querySelector("[data-testid=comments]");
+  const more = section.querySelector("[data-more]");
+  const form = section.querySelector("[data-comment-form]");
+  const me = section.dataset.userId;
+  const ownsVideo = section.dataset.owner === "true";
+  let cursor = null;
+
+  const render = (comment) => {
+    const item = document.createElement("li");
+    item.dataset.commentId = comment.id;
+    const head = document.createElement("p");
+    head.className = "comment-head";
+    const author = document.createElement("strong");
+    author.textContent = comment.author;
+    const time = document.createElement("time");
+    time.dateTime = comment.created_at;
+    time.textContent = new Date(comment.created_at).toLocaleString();
+    head.append(author, " · ", time);
+    const text = document.createElement("p");
+    text.className = "comment-text";
+    text.textContent = comment.text;
+    item.append(head, text);
+    if (me && (comment.author_id === me || ownsVideo)) {
+      const remove = document.createElement("button");
+      remove.className = "link";
+      remove.textContent = "Delete";
+      remove.addEventListener("click", async () => {
+        if (!window.confirm("Delete this comment?")) return;
+        const { ok, data } = await api("DELETE", `/api/videos/${videoId}/comments/${comment.id}/`);
+        if (ok) item.remove();
+        else window.alert(data?.error || "The comment could not be deleted.");
+      });
+      head.append(" · ", remove);
+    } else if (me) {
+      const flag = document.createElement("button");
+      flag.className = "link";
+      flag.textContent = "Report";
+      flag.addEventListener("click", () => report(`/api/videos/${videoId}/comments/${comment.id}/report/`));
+      head.append(" · ", flag);
+    }
+    return item;
+  };
+
+  const load = async () => {
+    const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
+    const { ok, data } = await api("GET", `/api/videos/${videoId}/comments/${query}`);
+    if (!ok) return;
+    list.append(...data.items.map(render));
+    cursor = data.next_cursor;
+    more.hidden = !cursor;
+  };
+  more.addEventListener("click", load);
+
+  form?.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const error = form.querySelector("[data-testid=comment-error]");
+    const button = form.querySelector("button");
+    button.disabled = true;
+    const { ok, data } = await api("POST", `/api/videos/${videoId}/comments/`, { text: form.elements.text.value });
+    button.disabled = false;
+    if (!ok) {
+      error.textContent = data?.error || "The comment could not be posted.";
+      return;
+    }
+    error.textContent = "";
+    form.reset();
+    list.prepend(render(data));
+  });
+
+  // After the player: the comments wait until the video can play (or a moment has passed).
+  if (player && player.readyState < 2) {
+    let started = false;
+    const start = () => {
+      if (!started) load();
+      started = true;
+    };
+    player.addEventListener("loadeddata", start, { once: true });
+    setTimeout(start, 1500);
+  } else {
+    load();
+  }
+}

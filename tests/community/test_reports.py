@@ -1,0 +1,126 @@
+"""Reports: a target is hidden once PETTUBE_REPORTS_TO_HIDE different people report it; staff
+review it on their page and restore or delete it."""
+
+import pytest
+from django.test import Client
+
+from tests.community.conftest import person
+from videos import repository as videos
+
+
+def report(client, path: str, reason: str = "Not a pet video"):
+    return client.post(path, {"reason": reason}, content_type="application/json")
+
+
+@pytest.fixture
+def reporters(db):
+    people = []
+    for n in range(3):
+        client = Client()
+        client.force_login(person(f"reporter{n}"))
+        people.append(client)
+    return people
+
+
+@pytest.fixture
+def staff(db):
+    client = Client()
+    client.force_login(person("mod", is_staff=True))
+    return client
+
+
+def test_a_video_is_hidden_at_the_threshold_of_different_people(aws, client, reporters, staff, video, settings):
+    settings.PETTUBE_REPORTS_TO_HIDE = 3
+    path = f"/api/videos/{video.id}/report/"
+
+    answers = [report(reporters[0], path).json(), report(reporters[0], path).json(), report(reporters[1], path).json()]
+    assert answers == [{"reported": True, "hidden": False}] * 3  # the same person twice counts once
+    assert client.get(f"/v/{video.id}/").status_code == 200
+
+    assert report(reporters[2], path, "Cruel").json() == {"reported": True, "hidden": True}
+
+    assert client.get(f"/v/{video.id}/").status_code == 404
+    assert client.get(f"/api/videos/{video.id}/").status_code == 404
+    assert video.id not in client.get("/").content.decode()
+    review = staff.get("/staff/reports/").content.decode()
+    assert "Mittens &lt;b&gt;meows&lt;/b&gt;" in review and "Cruel" in review and "Not a pet video" in review
+
+    assert staff.post(f"/staff/reports/video:{video.id}/", {"decision": "restore"}).status_code == 302
+
+    assert client.get(f"/v/{video.id}/").status_code == 200
+    assert video.id in client.get("/").content.decode()
+    assert "Nothing to review." in staff.get("/staff/reports/").content.decode()
+
+
+def test_the_owner_still_sees_their_hidden_video_and_why(aws, client, owner, reporters, video, settings):
+    settings.PETTUBE_REPORTS_TO_HIDE = 1
+    report(reporters[0], f"/api/videos/{video.id}/report/")
+    client.force_login(owner)
+
+    page = client.get(f"/v/{video.id}/").content.decode()
+
+    assert "Hidden pending review" in page
+
+
+def test_staff_delete_a_reported_comment(aws, as_viewer, client, reporters, staff, video, settings):
+    settings.PETTUBE_REPORTS_TO_HIDE = 2
+    comment = as_viewer.post(f"/api/videos/{video.id}/comments/", {"text": "buy cheap pills"},
+                             content_type="application/json").json()["id"]
+    path = f"/api/videos/{video.id}/comments/{comment}/report/"
+
+    assert [report(reporter, path, "Spam").json()["hidden"] for reporter in reporters[:2]] == [False, True]
+    assert client.get(f"/api/videos/{video.id}/comments/").json()["items"] == []
+    assert staff.post(f"/staff/reports/comment:{comment}/", {"decision": "delete"}).status_code == 302
+    assert as_viewer.delete(f"/api/videos/{video.id}/comments/{comment}/").status_code == 404  # gone
+
+
+def test_staff_delete_a_reported_video_with_its_objects(aws, reporters, staff, video, settings):
+    settings.PETTUBE_REPORTS_TO_HIDE = 1
+    report(reporters[0], f"/api/videos/{video.id}/report/")
+
+    staff.post(f"/staff/reports/video:{video.id}/", {"decision": "delete"})
+
+    assert videos.get(video.id) is None
+
+
+def test_only_staff_review_and_reports_need_a_reason_and_a_person(aws, as_viewer, video):
+    assert as_viewer.get("/staff/reports/").status_code == 302
+    assert as_viewer.post(f"/staff/reports/video:{video.id}/", {"decision": "delete"}).status_code == 302
+    assert videos.get(video.id) is not None
+    assert report(Client(), f"/api/videos/{video.id}/report/").status_code == 401
+    for reason in ("", "x" * 501):
+        answer = report(as_viewer, f"/api/videos/{video.id}/report/", reason)
+        assert answer.status_code == 400 and list(answer.json()["errors"]) == ["reason"]
+    assert report(as_viewer, "/api/videos/AAAAAAAAAAA/report/").status_code == 404
+    assert report(as_viewer, f"/api/videos/{video.id}/comments/nocomment/report/").status_code == 404
+
+
+def test_a_hidden_video_leaves_every_listing_and_comes_back_when_restored(aws, client, reporters, staff, settings):
+    from pets import services as pets
+    from search import services as search
+    from tests import factories
+    from videos import services
+
+    settings.PETTUBE_REPORTS_TO_HIDE = 1
+    rex = factories.pet("7", name="Rex", species="dog")
+    video = factories.published("7", title="Rex digs", pets=[rex.id])
+
+    def listed() -> dict[str, bool]:
+        return {
+            "feed": video.id in [item.id for item in services.feed_page().items],
+            "profile": video.id in [item.id for item in services.public_videos_of(owner_id="7").items],
+            "species": video.id in [item.id for item in pets.species_page(species="dog", limit=10).items],
+            "pet": video.id in [item.id for item in pets.pet_page(pet_id=rex.id, limit=10)[1].items],
+            "search": video.id in [item.id for item in search.search(query="digs", limit=10).items],
+        }
+
+    everywhere = {"feed": True, "profile": True, "species": True, "pet": True, "search": True}
+    assert listed() == everywhere
+
+    assert report(reporters[0], f"/api/videos/{video.id}/report/").json() == {"reported": True, "hidden": True}
+    assert listed() == dict.fromkeys(everywhere, False)
+    assert videos.get(video.id).hidden_at is not None
+
+    staff.post(f"/staff/reports/video:{video.id}/", {"decision": "restore"})
+    assert listed() == everywhere
+    assert videos.get(video.id).hidden_at is None
