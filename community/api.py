@@ -19,14 +19,16 @@ def _user_id(request) -> str | None:
     return str(request.user.pk) if request.user.is_authenticated else None
 
 
-def _body(request) -> dict | JsonResponse:
-    """The request's JSON object (pettube/json_body.py), or the 4xx answer to send instead."""
-    return json_body(request)
-
-
-def _text(body: dict, name: str) -> str | None:
+def _text_field(request, name: str) -> str | JsonResponse:
+    """The text `name` of the request's JSON object ("" when absent), or the 4xx answer to send
+    instead."""
+    body = json_body(request)
+    if isinstance(body, JsonResponse):
+        return body
     value = body.get(name, "")
-    return value if isinstance(value, str) else None
+    if not isinstance(value, str):
+        return error(400, f"The body must be a JSON object with a {name}.", {name: [f"Send the {name} as text."]})
+    return value
 
 
 def comment_json(comment: Comment) -> dict:
@@ -55,10 +57,9 @@ def like(request, video_id: str):
 
 @allow("POST")
 def view(request, video_id: str):
-    body = _body(request)
-    if isinstance(body, JsonResponse):
-        return body
-    ticket = _text(body, "ticket")
+    ticket = _text_field(request, "ticket")
+    if isinstance(ticket, JsonResponse):
+        return ticket
     if not ticket:
         return error(400, "Send the page's view ticket.", {"ticket": ["This field is required."]})
     viewer_cookie = request.get_signed_cookie(VIEWER_COOKIE, default=None)
@@ -96,12 +97,9 @@ def video_comments(request, video_id: str):
 def _post_comment(request, video_id: str):
     if not request.user.is_authenticated:
         return error(401, "Sign in to comment.")
-    body = _body(request)
-    if isinstance(body, JsonResponse):
-        return body
-    text = _text(body, "text")
-    if text is None:
-        return error(400, "The body must be a JSON object with a text.", {"text": ["Send the comment as text."]})
+    text = _text_field(request, "text")
+    if isinstance(text, JsonResponse):
+        return text
     try:
         comment = comments.post_comment(
             video_id=video_id, author_id=_user_id(request), author_name=request.user.display_name, text=text
@@ -150,12 +148,9 @@ def report_comment(request, video_id: str, comment_id: str):
 def _report(request, report):
     if not request.user.is_authenticated:
         return error(401, "Sign in to report.")
-    body = _body(request)
-    if isinstance(body, JsonResponse):
-        return body
-    reason = _text(body, "reason")
-    if reason is None:
-        return error(400, "The body must be a JSON object with a reason.", {"reason": ["Send the reason as text."]})
+    reason = _text_field(request, "reason")
+    if isinstance(reason, JsonResponse):
+        return reason
     try:
         hidden = report(reason)
     except reports.InvalidReport as invalid:

@@ -1,5 +1,7 @@
 """Popular this week: every hour, the last 7 days' public videos ranked by likes and views with
-a time decay, stored as one item so the "Popular" tab is one read."""
+a time decay, stored as one item so the "Popular" tab is one read. A video that stops being
+listed (private, hidden, deleted) leaves the stored ranking in the transaction that
+unlists it (videos/listings.py), not an hour later."""
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -17,6 +19,7 @@ LIKE_WEIGHT = 3  # a like says more than a view
 GRAVITY = 1.5  # how fast age pulls a video down (Hacker News uses 1.8)
 MAX_RANKED = 100  # with descriptions left out, 100 copies stay far below DynamoDB's 400 KB item size
 PAGE_SIZE = 24
+ATTEMPTS = 3  # times the ranking is made when videos keep being withdrawn during it
 _CURSOR_SALT = "community.ranking.cursor"
 
 
@@ -33,17 +36,27 @@ def score(video: Video, *, now: datetime) -> float:
 
 def rank(*, now: datetime | None = None) -> Ranking:
     """Rank the videos published in the last WINDOW (a Query on the feed index: no Scan) and
-    store the ranking, replacing the previous one."""
+    store the ranking, replacing the previous one, unless a video was withdrawn from it
+    meanwhile (made private, hidden or deleted: the query may still have listed it), in which
+    case the ranking is made again."""
     now = now or dynamo.now()
-    candidates = videos.published_since(since=now - WINDOW)
-    best_first = sorted(candidates, key=lambda video: (score(video, now=now), video.published_at), reverse=True)
-    ranked = best_first[:MAX_RANKED]
-    ranking = Ranking(
-        computed_at=now,
-        entries=[(videos.snapshot(replace(video, description="")), score(video, now=now)) for video in ranked],
-    )
-    repository.put_ranking(ranking)
-    return ranking
+    attempts = 1
+    while True:
+        previous = repository.get_ranking()
+        candidates = videos.published_since(since=now - WINDOW)
+        best_first = sorted(candidates, key=lambda video: (score(video, now=now), video.published_at), reverse=True)
+        ranking = Ranking(
+            computed_at=now,
+            entries=[(videos.snapshot(replace(video, description="")), score(video, now=now))
+                     for video in best_first[:MAX_RANKED]],
+        )
+        try:
+            repository.put_ranking(ranking, read=previous)
+            return ranking
+        except dynamo.ConditionFailed:
+            if attempts == ATTEMPTS:
+                raise
+            attempts += 1
 
 
 def popular_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> PopularPage:
@@ -55,9 +68,11 @@ def popular_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> Popula
         except (signing.BadSignature, TypeError, ValueError) as error:
             raise dynamo.InvalidCursor("This cursor is not valid.") from error
     ranking = repository.get_ranking()
-    entries = ranking.entries if ranking else []
+    ranked = [videos.from_snapshot(copy) for copy, _ in ranking.entries] if ranking else []
+    shown = [video for video in ranked if video.id not in ranking.withdrawn]
     end = start + limit
     return PopularPage(
-        items=[videos.from_snapshot(video) for video, _ in entries[start:end]],
-        next_cursor=signing.dumps(end, salt=_CURSOR_SALT) if end < len(entries) else None,
+        items=shown[start:end],
+        next_cursor=signing.dumps(end, salt=_CURSOR_SALT) if end < len(shown) else None,
     )
+

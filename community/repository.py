@@ -10,7 +10,10 @@
 - `report#<target>#<user id>`: one person's report of a target (`video:<id>`, `comment:<id>`).
 - `case#<target>`: the reports of a target, for review. GSI `review` (`review`, `review_at`):
   sparse, only open cases carry `review = "open"`.
-- `ranking#popular`: the hourly ranking, copies of the videos it lists (one GetItem per page).
+- `ranking#popular`: the hourly ranking, copies of the videos it lists (one GetItem per page),
+  and `withdrawn`: the ids of videos unlisted since it was computed (a hidden, private or deleted
+  video joins it in the transaction that unlists it; pages skip them). `version` counts those
+  withdrawals, so a new ranking is only stored if none came after its query.
 """
 
 from dataclasses import dataclass
@@ -63,12 +66,18 @@ class Case:
 
 @dataclass(frozen=True)
 class Ranking:
-    computed_at: datetime
+    computed_at: datetime | None  # None before the first ranking
     entries: list[tuple[dict, float]]  # (a video's snapshot, its score), best first
+    withdrawn: frozenset[str] = frozenset()  # ids unlisted since: not to be shown
+    version: int = 0  # withdrawals so far
 
 
 def _s(value: str) -> dict:
     return {"S": value}
+
+
+def _n(value: int) -> dict:
+    return {"N": str(value)}
 
 
 def _epoch(moment: datetime) -> dict:
@@ -154,23 +163,11 @@ def get_comment(comment_id: str) -> Comment | None:
 def comments_of(video_id: str, *, limit: int, cursor: str | None) -> CommentPage:
     """A video's visible comments, newest first (a page may hold fewer than `limit` when some
     are hidden, and still have a next cursor)."""
-    request = {
-        "TableName": dynamo.table_name(),
-        "IndexName": "comments",
-        "KeyConditionExpression": "comment_video = :v",
-        "FilterExpression": "attribute_not_exists(hidden_at)",
-        "ExpressionAttributeValues": {":v": _s(video_id)},
-        "ScanIndexForward": False,
-        "Limit": limit,
-    }
-    if cursor:
-        request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, "comments")
-    answer = dynamo.client().query(**request)
-    last = answer.get("LastEvaluatedKey")
-    return CommentPage(
-        items=[_comment(item) for item in answer.get("Items", [])],
-        next_cursor=dynamo.encode_cursor(last, "comments") if last else None,
+    page = dynamo.query_page(
+        "comments", "comment_video = :v", {":v": _s(video_id)}, filter="attribute_not_exists(hidden_at)",
+        limit=limit, cursor=cursor,
     )
+    return CommentPage(items=[_comment(item) for item in page.items], next_cursor=page.next_cursor)
 
 
 def delete_comment(comment_id: str, *, video_id: str, by: str) -> bool:
@@ -332,25 +329,55 @@ def _case(item: dict) -> Case:
 # --- the ranking ----------------------------------------------------------------------------
 
 
-def put_ranking(ranking: Ranking) -> None:
-    dynamo.client().put_item(
-        TableName=dynamo.table_name(),
-        Item={
-            "id": _s(RANKING_ID),
-            "computed_at": _s(dynamo.stamp(ranking.computed_at)),
-            "entries": {
-                "L": [{"M": {"video": {"M": video}, "score": {"N": f"{score:.6g}"}}} for video, score in ranking.entries]
+def put_ranking(ranking: Ranking, *, read: Ranking | None) -> None:
+    """Store `ranking` in place of `read` (None: there was none), with no withdrawals. Raises
+    dynamo.ConditionFailed if a video was withdrawn since `read` was read."""
+    expected = {"ConditionExpression": "attribute_not_exists(id)"}
+    if read is not None:
+        expected = {"ConditionExpression": "version = :read", "ExpressionAttributeValues": {":read": _n(read.version)}}
+    try:
+        dynamo.client().put_item(
+            TableName=dynamo.table_name(),
+            Item={
+                "id": _s(RANKING_ID),
+                "computed_at": _s(dynamo.stamp(ranking.computed_at)),
+                "version": _n((read.version if read else 0) + 1),
+                "entries": {
+                    "L": [{"M": {"video": {"M": video}, "score": {"N": f"{score:.6g}"}}}
+                          for video, score in ranking.entries]
+                },
             },
-        },
-    )
+            **expected,
+        )
+    except ClientError as error:
+        if dynamo.condition_failed(error):
+            raise dynamo.ConditionFailed(str(error), [0]) from error
+        raise
 
 
 def get_ranking() -> Ranking | None:
-    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key={"id": _s(RANKING_ID)})
+    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key={"id": _s(RANKING_ID)}, ConsistentRead=True)
     if "Item" not in answer:
         return None
     item = answer["Item"]
     return Ranking(
-        computed_at=dynamo.parse_stamp(item["computed_at"]["S"]),
-        entries=[(entry["M"]["video"]["M"], float(entry["M"]["score"]["N"])) for entry in item["entries"]["L"]],
+        computed_at=dynamo.parse_stamp(item["computed_at"]["S"]) if "computed_at" in item else None,
+        entries=[
+            (entry["M"]["video"]["M"], float(entry["M"]["score"]["N"]))
+            for entry in item.get("entries", {}).get("L", [])
+        ],
+        withdrawn=frozenset(item.get("withdrawn", {}).get("SS", [])),
+        version=int(item.get("version", {}).get("N", "0")),
     )
+
+
+def withdrawal_action(video_id: str) -> dict:
+    """The transaction action that takes a video off the stored ranking at once (for
+    videos/listings.py, in the transaction that unlists it)."""
+    return {
+        "Update": {
+            "Key": {"id": _s(RANKING_ID)},
+            "UpdateExpression": "ADD withdrawn :video, version :one",
+            "ExpressionAttributeValues": {":video": {"SS": [video_id]}, ":one": _n(1)},
+        }
+    }

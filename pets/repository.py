@@ -120,40 +120,25 @@ def of_owner(owner_id: str, *, limit: int) -> list[Pet]:
 
 
 def species_page(species: str, *, limit: int, cursor: str | None = None) -> CardPage:
-    answer = _query("species", "species_feed", species, limit=limit, cursor=cursor)
-    return _card_page(answer, "species")
+    page = _query("species", "species_feed", species, limit=limit, cursor=cursor)
+    return CardPage(cards=page.items, next_cursor=page.next_cursor)
 
 
 def pet_page(pet_id: str, *, limit: int, cursor: str | None = None) -> tuple[Pet | None, CardPage]:
     """The pet and a page of its public videos, newest first. The first page comes with the pet
     in the same Query; a later page (`cursor`) reads the pet with one GetItem."""
-    answer = _query("pet-videos", "pet_feed", pet_id, limit=limit + (0 if cursor else 1), cursor=cursor)
-    items = answer.get("Items", [])
-    if items and _is_pet(items[0]):
-        pet, answer = _from_item(items[0]), {**answer, "Items": items[1:]}
+    page = _query("pet-videos", "pet_feed", pet_id, limit=limit + (0 if cursor else 1), cursor=cursor)
+    cards = page.items
+    if cards and _is_pet(cards[0]):
+        pet, cards = _from_item(cards[0]), cards[1:]
     else:
         pet = get(pet_id) if cursor else None
-    return pet, _card_page(answer, "pet-videos")
+    return pet, CardPage(cards=cards, next_cursor=page.next_cursor)
 
 
-def _query(index: str, partition: str, value: str, *, limit: int, cursor: str | None) -> dict:
-    request = {
-        "TableName": dynamo.table_name(),
-        "IndexName": index,
-        "KeyConditionExpression": "#p = :p",
-        "ExpressionAttributeNames": {"#p": partition},
-        "ExpressionAttributeValues": {":p": {"S": value}},
-        "ScanIndexForward": False,
-        "Limit": limit,
-    }
-    if cursor:
-        request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
-    return dynamo.client().query(**request)
-
-
-def _card_page(answer: dict, index: str) -> CardPage:
-    last = answer.get("LastEvaluatedKey")
-    return CardPage(cards=answer.get("Items", []), next_cursor=dynamo.encode_cursor(last, index) if last else None)
+def _query(index: str, partition: str, value: str, *, limit: int, cursor: str | None) -> dynamo.ItemPage:
+    return dynamo.query_page(index, "#p = :p", {":p": {"S": value}}, names={"#p": partition}, limit=limit,
+                             cursor=cursor)
 
 
 # --- writes ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Items that should vanish by themselves carry `expires_at` (epoch seconds), the t
 
 import random
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from botocore.exceptions import ClientError
@@ -94,6 +95,47 @@ def decode_cursor(cursor: str, index: str) -> dict:
     if not isinstance(data, dict) or data.get("i") != index or not isinstance(data.get("k"), dict):
         raise InvalidCursor("This cursor is not valid.")
     return data["k"]
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """A page of a Query: its items as DynamoDB returned them, and a cursor to the rest."""
+
+    items: list[dict]
+    next_cursor: str | None
+
+
+def query_page(
+    index: str,
+    condition: str,
+    values: dict,
+    *,
+    limit: int,
+    names: dict | None = None,
+    filter: str | None = None,
+    cursor: str | None = None,
+    newest_first: bool = True,
+) -> ItemPage:
+    """One Query of `index` (its sort key descending unless not `newest_first`), continuing
+    after `cursor`. With a `filter`, a page may hold fewer than `limit` items and still have a
+    next cursor. Raises InvalidCursor."""
+    request = {
+        "TableName": table_name(),
+        "IndexName": index,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": not newest_first,
+        "Limit": limit,
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if filter:
+        request["FilterExpression"] = filter
+    if cursor:
+        request["ExclusiveStartKey"] = decode_cursor(cursor, index)
+    answer = client().query(**request)
+    last = answer.get("LastEvaluatedKey")
+    return ItemPage(items=answer.get("Items", []), next_cursor=encode_cursor(last, index) if last else None)
 
 
 # --- reads ----------------------------------------------------------------------------------

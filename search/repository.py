@@ -28,20 +28,9 @@ def term_entry(term: str, *, video_id: str, terms: list[str], card: dict) -> dic
 def find(term: str, *, also: list[str], limit: int, cursor: str | None = None) -> CardPage:
     """Entries of `term` whose video also has every term of `also`, newest first. With `also`,
     a page may hold fewer than `limit` cards and still have a next cursor."""
-    request = {
-        "TableName": dynamo.table_name(),
-        "IndexName": INDEX,
-        "KeyConditionExpression": "#t = :t",
-        "ExpressionAttributeNames": {"#t": "term"},
-        "ExpressionAttributeValues": {":t": {"S": term}},
-        "ScanIndexForward": False,
-        "Limit": limit,
-    }
-    if also:
-        request["FilterExpression"] = " AND ".join(f"contains(terms, :also{number})" for number in range(len(also)))
-        request["ExpressionAttributeValues"] |= {f":also{number}": {"S": word} for number, word in enumerate(also)}
-    if cursor:
-        request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, INDEX)
-    answer = dynamo.client().query(**request)
-    last = answer.get("LastEvaluatedKey")
-    return CardPage(cards=answer.get("Items", []), next_cursor=dynamo.encode_cursor(last, INDEX) if last else None)
+    values = {":t": {"S": term}} | {f":also{number}": {"S": word} for number, word in enumerate(also)}
+    page = dynamo.query_page(
+        INDEX, "#t = :t", values, names={"#t": "term"}, limit=limit, cursor=cursor,
+        filter=" AND ".join(f"contains(terms, :also{number})" for number in range(len(also))) or None,
+    )
+    return CardPage(cards=page.items, next_cursor=page.next_cursor)

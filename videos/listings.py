@@ -1,16 +1,18 @@
 """Where a video is listed, and the one way to change a video that keeps every listing right.
 
-A public ready video appears in the feed and on its owner's profile (attributes of its own item)
-and, as entries carrying its card, on its species' and pets' pages (pets/) and in search
-(search/). `save` writes the video, adds, rewrites and removes its entries, and records its pets
-on the pets, all in one DynamoDB transaction conditioned on the video as it was read: a video
-made private, edited or deleted is never left listed where it should not be, not even for a
-moment. `change` reads, changes and saves, again when someone else wrote the video meanwhile.
+A public ready video appears in the feed and on its owner's profile (attributes of its own item),
+as entries carrying its card on its species' and pets' pages (pets/) and in search (search/),
+and in the hourly Popular ranking (community/ranking.py), which it leaves when it is unlisted.
+`save` writes the video, adds, rewrites and removes its entries, withdraws it from the ranking
+and records its pets on the pets, all in one DynamoDB transaction conditioned on the video as it
+was read: a video made private, hidden, edited or deleted is never left listed where it should
+not be, not even for a moment. `change` reads, changes and saves, again when someone else wrote the video meanwhile.
 """
 
 from collections.abc import Callable
 from datetime import datetime
 
+from community import repository as community
 from pets import services as pets
 from pettube import dynamo
 from search import services as search
@@ -56,6 +58,8 @@ def save(old: Video | None, new: Video | None, *, counting: dict | None = None) 
     before, after = entries(old), entries(new)
     actions += [{"Delete": {"Key": {"id": item["id"]}}} for key, item in before.items() if key not in after]
     actions += [{"Put": {"Item": item}} for key, item in after.items() if before.get(key) != item]
+    if old is not None and old.listed and not (new is not None and new.listed):
+        actions += [community.withdrawal_action(old.id)]
     pets_before = {tag.id for tag in old.pets} if old else set()
     pets_after = {tag.id for tag in new.pets} if new else set()
     actions += pets.tagging_actions(
@@ -86,12 +90,16 @@ def change(video_id: str, edit: Callable[[Video], Video | None], *, read: Video 
     raise Conflict(video_id)
 
 
-def mark_ready(video_id: str, *, rendition: Rendition, now: datetime | None = None) -> Video | None:
+def mark_ready(
+    video_id: str, *, rendition: Rendition, now: datetime | None = None, read: Video | None = None
+) -> Video | None:
     """Publish a processed video with `rendition`: ready, and listed wherever its visibility
-    and pets say. None when it is no longer processing (deleted meanwhile, or a duplicate)."""
+    and pets say (`read`: the video as the caller last read it, saving a read if it is still
+    so). None when it is no longer processing (deleted meanwhile, or a duplicate)."""
     return change(
         video_id,
         lambda video: repository.with_rendition(video, rendition, now=now or dynamo.now())
         if video.status == PROCESSING
         else None,
+        read=read,
     )

@@ -105,6 +105,19 @@ class Video:
         return self.status == READY or (self.status == PROCESSING and self.playable_at is not None)
 
     @property
+    def plan(self) -> "EncodingPlan":
+        """The plan of the attempt encoding it (written by start_encoding)."""
+        return EncodingPlan(
+            duration=self.duration,
+            source_fps=self.source_fps or None,
+            rungs=self.rungs,
+            has_audio=bool(self.has_audio),
+            chunk_seconds=self.chunk_seconds,
+            parts=self.parts,
+            source_size=self.source_size,
+        )
+
+    @property
     def listed(self) -> bool:
         """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
         return self.status == READY and self.visibility == PUBLIC and self.hidden_at is None
@@ -320,23 +333,9 @@ def due(status: str, *, now: datetime, cursor: str | None = None, limit: int = 1
 
 
 def _query(*, index, condition, names, values, limit, cursor=None, newest_first=True) -> Page:
-    request = {
-        "TableName": settings.PETTUBE_TABLE,
-        "IndexName": index,
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeNames": names,
-        "ExpressionAttributeValues": values,
-        "ScanIndexForward": not newest_first,
-        "Limit": limit,
-    }
-    if cursor:
-        request["ExclusiveStartKey"] = dynamo.decode_cursor(cursor, index)
-    answer = dynamo.client().query(**request)
-    last = answer.get("LastEvaluatedKey")
-    return Page(
-        items=[_from_item(item) for item in answer.get("Items", [])],
-        next_cursor=dynamo.encode_cursor(last, index) if last else None,
-    )
+    page = dynamo.query_page(index, condition, values, names=names, limit=limit, cursor=cursor,
+                             newest_first=newest_first)
+    return Page(items=[_from_item(item) for item in page.items], next_cursor=page.next_cursor)
 
 
 # --- writes ---------------------------------------------------------------------------------
@@ -533,10 +532,10 @@ def record_progress(video_id: str, *, attempt: int, encoded_seconds: float, play
     return True
 
 
-def finish_part(video_id: str, *, attempt: int, part: str, segments: list[tuple[int, float]]) -> bool | None:
+def finish_part(video_id: str, *, attempt: int, part: str, segments: list[tuple[int, float]]) -> Video | None:
     """Store what one encoding job of `attempt` made (`segments`: number and duration of each)
-    and count it done. True for the job that finished last (it publishes the video), False for
-    the others, None when the video was deleted or another attempt owns it."""
+    and count it done. The video as it is then (the job that sees `parts_done == parts` finished
+    last and publishes it), None when the video was deleted or another attempt owns it."""
     dynamo.client().put_item(
         TableName=settings.PETTUBE_TABLE,
         Item={
@@ -560,8 +559,7 @@ def finish_part(video_id: str, *, attempt: int, part: str, segments: list[tuple[
         if dynamo.condition_failed(error):
             return None
         raise
-    item = answer["Attributes"]
-    return int(item["parts_done"]["N"]) == int(item["parts"]["N"])
+    return _from_item(answer["Attributes"])
 
 
 def parts(video_id: str, *, attempt: int, names: list[str]) -> dict[str, list[tuple[int, float]]]:

@@ -105,25 +105,13 @@ def encode_chunk(video: Video, *, index: int, time_left: Callable[[], float]) ->
     """Run chunk `index` of the video's current attempt (dispatched by `encode`), and publish
     the video if it is the last job to finish."""
     attempt = video.attempts
-    plan_ = _plan_of(video)
+    plan_ = video.plan
     source = storage.presigned_source(storage.upload_key(video.owner_id, video.id))
     with tempfile.TemporaryDirectory(prefix=f"pettube-{video.id}-{index}-") as workdir:
         job = _video_job(video, plan_, index, source=source, workdir=Path(workdir), time_left=time_left, live=False,
                          background=True)
         _run(video.id, attempt, [job], duration=plan_.duration)
         _finish(video.id, attempt, job)
-
-
-def _plan_of(video: Video) -> EncodingPlan:
-    return EncodingPlan(
-        duration=video.duration,
-        source_fps=video.source_fps or None,
-        rungs=video.rungs,
-        has_audio=bool(video.has_audio),
-        chunk_seconds=video.chunk_seconds,
-        parts=video.parts,
-        source_size=video.source_size,
-    )
 
 
 def _chunk_count(plan_: EncodingPlan) -> int:
@@ -222,21 +210,19 @@ def _finish(video_id: str, attempt: int, job: Job) -> None:
     if len(counts) != 1:
         raise transcode.EncoderInterrupted(f"the renditions of {job.part} are out of step: {sorted(counts)}")
     segments = [(segment.number, segment.duration) for segment in job.published.get(job.folders[0], [])]
-    last = repository.finish_part(video_id, attempt=attempt, part=job.part, segments=segments)
-    if last is None:
+    video = repository.finish_part(video_id, attempt=attempt, part=job.part, segments=segments)
+    if video is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
-    if last:
-        publish(video_id, attempt=attempt)
+    if video.parts_done == video.parts:
+        publish(video)
 
 
-def publish(video_id: str, *, attempt: int) -> Video | None:
-    """Join what every job of `attempt` made: VOD playlists per rung, the download MP4 (a remux
-    of one rung and the audio, no second encode) and the poster; then mark the video ready.
-    Raises TranscodeError when what was decoded breaks the limits or is mostly missing."""
-    video = repository.get(video_id)
-    if video is None or video.attempts != attempt:
-        raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
-    plan_ = _plan_of(video)
+def publish(video: Video) -> Video:
+    """Join what every job of the video's attempt made (`video` as the last job to finish left
+    it): VOD playlists per rung, the download MP4 (a remux of one rung and the audio, no second
+    encode) and the poster; then mark the video ready. Raises TranscodeError when what was
+    decoded breaks the limits or is mostly missing."""
+    video_id, attempt, plan_ = video.id, video.attempts, video.plan
     rungs = ladder.rungs_from_json(plan_.rungs)
     chunks = [f"v{index}" for index in range(_chunk_count(plan_))]
     found = repository.parts(video_id, attempt=attempt, names=chunks + ([AUDIO] if plan_.has_audio else []))
@@ -271,7 +257,7 @@ def publish(video_id: str, *, attempt: int) -> Video | None:
             video_key=video_key, poster_key=storage.media_key(video_id, poster.poster.name),
             card_key=storage.media_key(video_id, poster.card.name), thumbnails=len(frames),
         )
-    ready = listings.mark_ready(video_id, rendition=rendition)
+    ready = listings.mark_ready(video_id, rendition=rendition, read=video)
     if ready is None:
         raise transcode.EncoderStopped("the video was deleted while it was published")
     storage.delete(storage.upload_key(video.owner_id, video_id))

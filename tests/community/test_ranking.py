@@ -3,10 +3,13 @@ with a Query (never a Scan), and the Popular tab is one read."""
 
 from datetime import timedelta
 
+import pytest
+
 from community import events, ranking, services
 from pettube import dynamo
 from tests import factories
 from videos import repository as videos
+from videos import services as video_services
 
 
 def like_by(video_id: str, people: int, *, prefix: str) -> None:
@@ -36,7 +39,7 @@ def test_the_week_ranks_by_likes_and_views_with_a_time_decay(aws, aws_calls):
     report = events.rank({"source": "aws.events"}, None)
 
     assert report == {"ranked": 3}
-    assert aws_calls == ["dynamodb.Query", "dynamodb.PutItem"]
+    assert aws_calls == ["dynamodb.GetItem", "dynamodb.Query", "dynamodb.PutItem"]
     page = ranking.popular_page()
     assert [video.title for video in page.items] == ["fresh hit", "old hit", "quiet"]
     assert [video.likes for video in page.items] == [3, 10, 0]
@@ -60,6 +63,55 @@ def test_the_popular_tab_is_one_read_and_pages_through_the_ranking(aws, client, 
     assert client.get("/api/videos/", {"sort": "popular", "cursor": "nope"}).status_code == 400
     page = client.get("/?sort=popular").content.decode()
     assert "Popular this week" in page and "video 0" in page and 'aria-current="page">Popular' in page
+
+
+@pytest.mark.parametrize(
+    "unlist",
+    [
+        lambda video: video_services.edit_video(video_id=video.id, user_id=video.owner_id, visibility="private"),
+        lambda video: video_services.edit_video(video_id=video.id, user_id=video.owner_id, visibility="unlisted"),
+        lambda video: video_services.hide_video(video_id=video.id),
+        lambda video: video_services.delete_video(video_id=video.id, user_id=video.owner_id),
+    ],
+    ids=["made private", "made unlisted", "hidden by reports", "deleted"],
+)
+def test_a_video_unlisted_leaves_the_popular_tab_at_once(aws, client, unlist):
+    now = dynamo.now()
+    made = [factories.ready("8", title=f"video {n}", published_at=now - timedelta(hours=n + 1)) for n in range(3)]
+    ranking.rank()
+
+    unlist(made[1])
+
+    assert [video.title for video in ranking.popular_page().items] == ["video 0", "video 2"]
+    assert [item["title"] for item in client.get("/api/videos/", {"sort": "popular"}).json()["items"]] == [
+        "video 0", "video 2"
+    ]
+    assert "video 1" not in client.get("/?sort=popular").content.decode()
+    ranking.rank()
+    assert [video.title for video in ranking.popular_page().items] == ["video 0", "video 2"]
+
+
+def test_a_video_unlisted_while_the_ranking_is_made_is_not_stored_in_it(aws, monkeypatch):
+    now = dynamo.now()
+    kept = factories.ready("9", title="kept", published_at=now - timedelta(hours=1))
+    withdrawn = factories.ready("9", title="made private meanwhile", published_at=now - timedelta(hours=2))
+    query = video_services.published_since
+    queries = []
+
+    def query_then_unlist(*, since):
+        found = query(since=since)
+        if not queries:  # the first query still lists the video; then its owner makes it private
+            video_services.edit_video(video_id=withdrawn.id, user_id=withdrawn.owner_id, visibility="private")
+        queries.append([video.title for video in found])
+        return found
+
+    monkeypatch.setattr(video_services, "published_since", query_then_unlist)
+
+    stored = ranking.rank()
+
+    assert queries == [["kept", "made private meanwhile"], ["kept"]]  # made again after the withdrawal
+    assert [videos.from_snapshot(copy).title for copy, _ in stored.entries] == ["kept"]
+    assert [video.id for video in ranking.popular_page().items] == [kept.id]
 
 
 def test_before_the_first_ranking_the_popular_tab_is_empty(aws, client):
