@@ -61,7 +61,7 @@ def _time_encode(clip: Path, workdir: Path) -> float:
         (out / folder).mkdir()
     began = time.perf_counter()
     video = transcode.Encoder(transcode.ladder_command(clip, out, rungs, start=0, length=probe.duration,
-                                                       first_segment=0, fps=probe.fps), timeout=600)
+                                                       fps=probe.fps), timeout=600)
     audio = transcode.Encoder(transcode.audio_command(clip, out, length=probe.duration), timeout=600)
     video.wait()
     audio.wait()

@@ -1,16 +1,18 @@
 """The embedded AWS's event pump behaves as Lambda does with S3 events: a failing event is
-retried, then dropped, and never blocks the events behind it."""
+retried, then dropped, and never blocks the events behind it. Its S3 serves ranges as S3 does."""
 
 import json
+import os
 import threading
 import time
 
 import pytest
+import requests
 
 from pettube import aws as aws_clients
 from pettube import local_aws
 from tests import factories
-from videos import repository
+from videos import repository, storage
 
 
 @pytest.fixture
@@ -63,3 +65,40 @@ def test_events_are_handled_concurrently_like_lambda_invocations(aws, monkeypatc
 
     assert not arrived.broken
     assert sorted(passed) == list(range(local_aws.CONCURRENT_EVENTS))
+
+
+@pytest.mark.parametrize(
+    ("asked", "status", "expected"),
+    [
+        (None, 200, slice(None)),
+        ("bytes=0-", 206, slice(None)),
+        ("bytes=5-9", 206, slice(5, 10)),
+        ("bytes=1048570-", 206, slice(1048570, None)),  # across the pieces it is read in
+        ("bytes=-100", 206, slice(-100, None)),
+        ("bytes=0-0", 206, slice(0, 1)),
+        ("bytes=5-999999999", 206, slice(5, None)),
+    ],
+)
+def test_ranges_of_a_stored_object_are_its_exact_bytes(aws, tmp_path, asked, status, expected):
+    data = os.urandom(3 * 1024 * 1024 + 17)
+    (tmp_path / "upload").write_bytes(data)
+    storage.upload(tmp_path / "upload", "uploads/range-test", content_type="video/mp4")
+
+    answer = requests.get(storage.presigned_source("uploads/range-test"), headers={"Range": asked} if asked else {},
+                          timeout=30)
+
+    assert answer.status_code == status
+    assert answer.content == data[expected]
+    assert int(answer.headers["Content-Length"]) == len(data[expected])
+    if status == 206:
+        first = expected.start % len(data) if expected.start else 0
+        assert answer.headers["Content-Range"] == f"bytes {first}-{first + len(data[expected]) - 1}/{len(data)}"
+
+
+def test_a_range_past_the_end_is_refused_as_s3_does(aws, tmp_path):
+    (tmp_path / "upload").write_bytes(b"x" * 100)
+    storage.upload(tmp_path / "upload", "uploads/range-test", content_type="video/mp4")
+
+    answer = requests.get(storage.presigned_source("uploads/range-test"), headers={"Range": "bytes=100-"}, timeout=30)
+
+    assert answer.status_code == 416 and b"InvalidRange" in answer.content

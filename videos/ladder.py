@@ -5,10 +5,19 @@ import json
 from dataclasses import dataclass
 
 SEGMENT_SECONDS = 4
+# The first segment is shorter: the first thing a player fetches, and what the uploader waits for
+# before the start is watchable while the rest is encoding. Then SEGMENT_SECONDS each.
+LEAD_SECONDS = 2
 AUDIO_BITRATE = 128_000
 MP4_MAX_SHORT_SIDE = 720  # the download MP4 is this rung (or the top one, when smaller)
 # (short side, peak bitrate of the capped CRF, H.264 level up to 30 fps, up to 60 fps)
 LADDER = ((360, 1_000_000, "3.0", "3.1"), (720, 3_000_000, "3.1", "3.2"), (1080, 6_000_000, "4.0", "4.2"))
+
+
+def segment_at(start: float) -> int:
+    """The number of the segment that begins at `start` (0, LEAD_SECONDS or a multiple of
+    SEGMENT_SECONDS): segment 0 is the lead, segment n ≥ 1 begins at max(LEAD_SECONDS, 4(n−1))."""
+    return 0 if start == 0 else 1 + int(start // SEGMENT_SECONDS)
 
 
 @dataclass(frozen=True)

@@ -128,10 +128,7 @@ def _video_job(video: Video, plan_: EncodingPlan, index: int, *, source: str, wo
     outdir = workdir / f"v{index}"
     for rung in rungs:
         (outdir / rung.name).mkdir(parents=True)
-    command = transcode.ladder_command(
-        source, outdir, rungs, start=start, length=length,
-        first_segment=start // ladder.SEGMENT_SECONDS, fps=plan_.source_fps,
-    )
+    command = transcode.ladder_command(source, outdir, rungs, start=start, length=length, fps=plan_.source_fps)
     return Job(part=f"v{index}", folders=[rung.name for rung in rungs], outdir=outdir, live=live,
                encoder=transcode.Encoder(command, timeout=_budget(time_left), background=background))
 

@@ -6,8 +6,9 @@ prints for its input. Sources are a local path or an HTTP(S) URL (a presigned GE
 reads what it needs with range requests, so encoding starts without downloading the file.
 
 The encode is an HLS ladder (docs/STREAMING.md): one ffmpeg process decodes the source once and
-`split`s every frame into one scaled H.264 rendition per rung, cut into MPEG-TS segments of
-SEGMENT_SECONDS on a fixed keyframe grid, so segment n of every rung covers the same time.
+`split`s every frame into one scaled H.264 rendition per rung, cut into MPEG-TS segments on a
+fixed keyframe grid (a lead segment of LEAD_SECONDS, then SEGMENT_SECONDS each), so segment n of
+every rung covers the same time.
 Audio is encoded once by its own process into its own rendition. A job may cover one time range
 (a chunk) of the source; chunks cut on the same grid join into one playlist.
 """
@@ -22,7 +23,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from videos.ladder import AUDIO_BITRATE, SEGMENT_SECONDS, Rung
+from videos.ladder import AUDIO_BITRATE, LEAD_SECONDS, SEGMENT_SECONDS, Rung, segment_at
 
 MAX_FPS = 60
 # Every job's timestamps are shifted by this much, so that none starts negative (x264 gives the
@@ -135,12 +136,13 @@ def _frame_rate(stream_line: str) -> float | None:
 
 
 def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start: float, length: float,
-                   first_segment: int, fps: float | None) -> list[str]:
-    """ffmpeg encoding `length` seconds of the source's video from `start` into every rung at
-    once: one decode, `split` into one fixed-size `scale` per rung (every frame is capped to the
-    rung's size, whatever the stream's headers said), frame rate capped at MAX_FPS, a keyframe
-    every SEGMENT_SECONDS and none elsewhere, segments numbered from `first_segment` with
-    timestamps continuing from `start`. Writes `<outdir>/<rung>/index.m3u8` and its segments."""
+                   fps: float | None) -> list[str]:
+    """ffmpeg encoding `length` seconds of the source's video from `start` (0 or a multiple of
+    SEGMENT_SECONDS) into every rung at once: one decode, `split` into one fixed-size `scale` per
+    rung (every frame is capped to the rung's size, whatever the stream's headers said), frame
+    rate capped at MAX_FPS, keyframes on the segment grid and nowhere else, segments numbered
+    and timestamped as that part of the whole video's. Writes `<outdir>/<rung>/index.m3u8` and
+    its segments."""
     chain = "format=yuv420p"
     if fps is None or fps > MAX_FPS:
         chain = f"fps={MAX_FPS}," + chain
@@ -157,10 +159,11 @@ def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start
                     f"-level:v:{i}", rung.level]
     command += [
         "-c:v", "libx264", "-preset", PRESET, "-crf", str(CRF), "-profile:v", "high",
-        "-force_key_frames", f"expr:gte(t,n_forced*{SEGMENT_SECONDS})", "-sc_threshold", "0",
+        "-force_key_frames", _keyframes(lead=start == 0), "-sc_threshold", "0",
         "-x264-params", "scenecut=0",
         "-map_metadata", "-1",
-        *_hls_output(outdir, first_segment=first_segment, start=start),
+        # The muxer cuts at the first keyframe once a segment is LEAD_SECONDS long: at every keyframe.
+        *_hls_output(outdir, first_segment=segment_at(start), start=start, segment_seconds=LEAD_SECONDS),
         "-var_stream_map", " ".join(f"v:{i},name:{rung.name}" for i, rung in enumerate(rungs)),
         str(outdir / "%v" / "index.m3u8"),
     ]
@@ -174,15 +177,24 @@ def audio_command(source: Path | str, outdir: Path, *, length: float) -> list[st
         ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats",
         "-t", f"{length:.3f}", *_input(source),
         "-map", "0:a:0", "-vn", "-c:a", "aac", "-b:a", str(AUDIO_BITRATE), "-ac", "2", "-map_metadata", "-1",
-        *_hls_output(outdir, first_segment=0, start=0, name="audio"),
+        *_hls_output(outdir, first_segment=0, start=0, segment_seconds=SEGMENT_SECONDS, name="audio"),
         str(outdir / "audio" / "index.m3u8"),
     ]
 
 
-def _hls_output(outdir: Path, *, first_segment: int, start: float, name: str = "%v") -> list[str]:
+def _keyframes(*, lead: bool) -> str:
+    """ffmpeg's -force_key_frames for the segment grid: every SEGMENT_SECONDS of the part
+    encoded, and at LEAD_SECONDS too when it is the start of the video."""
+    if not lead:
+        return f"expr:gte(t,n_forced*{SEGMENT_SECONDS})"
+    return f"expr:if(eq(n_forced,1),gte(t,{LEAD_SECONDS}),gte(t,max(n_forced-1,0)*{SEGMENT_SECONDS}))"
+
+
+def _hls_output(outdir: Path, *, first_segment: int, start: float, segment_seconds: int,
+                name: str = "%v") -> list[str]:
     return [
         "-output_ts_offset", f"{start + TIMELINE_OFFSET:.3f}",
-        "-f", "hls", "-hls_time", str(SEGMENT_SECONDS), "-hls_playlist_type", "event", "-hls_list_size", "0",
+        "-f", "hls", "-hls_time", str(segment_seconds), "-hls_playlist_type", "event", "-hls_list_size", "0",
         "-hls_segment_type", "mpegts", "-hls_flags", "temp_file+independent_segments",
         "-start_number", str(first_segment),
         "-hls_segment_filename", str(outdir / name / "%05d.ts"),

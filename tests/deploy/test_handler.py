@@ -137,9 +137,9 @@ def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emul
     )
 
     made = repository.parts(video.id, attempt=claimed.attempts, names=["v1"])["v1"]
-    assert [number for number, _ in made] == [2, 3]  # seconds 8 to 16, on the segment grid
+    assert [number for number, _ in made] == [3, 4]  # seconds 8 to 16: after 0-2 (the lead), 2-4, 4-8
     assert repository.get(video.id).parts_done == 1
-    assert storage.size_of(storage.hls_key(video.id, "360p/00002.ts")) > 0
+    assert storage.size_of(storage.hls_key(video.id, "360p/00003.ts")) > 0
 
 
 def worker_rule(function: str) -> dict:

@@ -61,8 +61,10 @@ def test_chunked_encoding_equals_unchunked(aws, make_clip, tmp_path, monkeypatch
     assert audio_duration(chunked_mp4) == pytest.approx(times[-1] - times[0] + FRAME, abs=FRAME)
     playlist = storage.read_text(storage.hls_key(chunked.id, "1080p.m3u8"))
     assert [line for line in playlist.splitlines() if line.endswith(".ts")] == [
-        f"1080p/{number:05d}.ts" for number in range(5)
+        f"1080p/{number:05d}.ts" for number in range(6)
     ]
+    durations = [float(line[len("#EXTINF:"):].rstrip(",")) for line in playlist.splitlines() if line.startswith("#EXTINF")]
+    assert durations == pytest.approx([2, 2, 4, 4, 4, 4], abs=FRAME)  # the lead segment, then the grid
 
 
 def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkeypatch, tmp_path):

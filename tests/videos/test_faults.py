@@ -248,4 +248,4 @@ def test_s3_failing_mid_ladder_is_retried_and_nothing_half_published_is_ready(by
     retried = after_one_sweep(video.id)
     assert (retried.status, retried.attempts) == (READY, 2)
     final = storage.read_text(storage.hls_key(video.id, "1080p.m3u8"))
-    assert final.count(".ts") == 5 and final.rstrip().endswith("#EXT-X-ENDLIST")
+    assert final.count(".ts") == 6 and final.rstrip().endswith("#EXT-X-ENDLIST")

@@ -98,7 +98,7 @@ def test_an_encoding_video_can_be_watched_from_its_start_before_it_is_ready(aws,
     assert repository.get(video.id).status == READY
     final = client.get(f"/v/{video.id}/hls/720p.m3u8").content.decode()
     assert "#EXT-X-PLAYLIST-TYPE:VOD" in final and final.rstrip().endswith("#EXT-X-ENDLIST")
-    assert len(playlist_entries(final)) == 5  # 20 s in segments of 4 s
+    assert len(playlist_entries(final)) == 6  # 20 s: a lead segment of 2 s, then 2 s and 4 × 4 s
 
 
 def test_progress_is_reported_while_encoding(aws, client, user, make_clip):
