@@ -13,6 +13,8 @@ on AWS (S3 event → SQS → the event pump → `on_upload`). Measured:
 - ttp_long_s: the same for the 300 s clip (encoded in chunks; deleted once watchable);
 - vmaf_720, vmaf_top: VMAF of the 720p and the top rung against the source scaled to their size.
 Median of --runs (baseline and pipeline runs interleaved, so both see the same machine load).
+As a second measure of the encoders' work, free of the machine's noise, callgrind counts the
+instructions of the baseline's processes and of PetTube's ladder and audio on a 2 s clip.
 
     .venv/bin/python bench/transcode.py [--runs 3]
 Last line: ttp_s=… ttp_long_s=… full_s=… baseline_s=… ttp_ratio=… ladder_speedup=… vmaf_720=… vmaf_top=…
@@ -79,12 +81,17 @@ def main() -> None:
     finally:
         pump.stop()
         server.stop()
+    short = make_clip(INSTRUCTION_CLIP_SECONDS)
+    with ThreadPoolExecutor(2) as valgrind:  # counts do not depend on load: both at once
+        counted = list(valgrind.map(instructions, [baseline_commands(short), pettube_commands(short)]))
     print(f"clips: 60 s {clip.stat().st_size / 1e6:.0f} MB, 300 s {long_clip.stat().st_size / 1e6:.0f} MB, "
           f"1920x1080 30 fps H.264/AAC; runs: {runs}; cores: {os.cpu_count()}")
     print(f"baseline, one process per rung (s): {rounded(baseline)}")
     print(f"pipeline, upload finished -> ladder published (s): {rounded(full)}")
     print(f"upload finished -> first segment fetched by a player, 60 s (s): {rounded(ttp)}")
     print(f"upload finished -> first segment fetched by a player, 300 s (s): {rounded(ttp_long)}")
+    print(f"instructions to encode a {INSTRUCTION_CLIP_SECONDS} s clip (callgrind): baseline {counted[0] / 1e9:.2f} G, "
+          f"PetTube's ladder and audio {counted[1] / 1e9:.2f} G, ratio {counted[0] / counted[1]:.2f}")
     ttp_s, ttp_long_s = statistics.median(ttp), statistics.median(ttp_long)
     full_s, baseline_s = statistics.median(full), statistics.median(baseline)
     print(f"ttp_s={ttp_s:.2f} ttp_long_s={ttp_long_s:.2f} full_s={full_s:.1f} baseline_s={baseline_s:.1f} "
@@ -113,20 +120,54 @@ def make_clip(seconds: int) -> Path:
 
 def time_baseline(clip: Path) -> float:
     """One process per rung, one after another, each with its own decode and audio encode."""
-    probe = transcode.probe(clip)
+    commands = baseline_commands(clip)
     began = time.perf_counter()
-    for rung in ladder.choose_rungs(probe.width, probe.height, probe.fps):
-        outdir = Path(tempfile.mkdtemp(dir=WORKDIR))
-        (outdir / rung.name).mkdir()
-        command = transcode.ladder_command(clip, outdir, [rung], start=0, length=probe.duration,
-                                           fps=probe.fps)
-        with_audio = [*command[:command.index("-c:v")], "-map", "0:a:0", "-c:a", "aac", "-b:a",
-                      str(ladder.AUDIO_BITRATE), "-ac", "2", *command[command.index("-c:v"):]]
-        with_audio[with_audio.index("-var_stream_map") + 1] = f"v:0,a:0,name:{rung.name}"
-        transcode.Encoder(with_audio, timeout=1800).wait()
+    for command in commands:
+        transcode.Encoder(command, timeout=1800).wait()
     return time.perf_counter() - began
 
 
+def baseline_commands(clip: Path) -> list[list[str]]:
+    """PeerTube's way: per rung, an ffmpeg decoding the source and encoding that rung (with
+    PetTube's settings) and the audio."""
+    probe = transcode.probe(clip)
+    commands = []
+    for rung in ladder.choose_rungs(probe.width, probe.height, probe.fps):
+        outdir = Path(tempfile.mkdtemp(dir=WORKDIR))
+        (outdir / rung.name).mkdir()
+        command = transcode.ladder_command(clip, outdir, [rung], start=0, length=probe.duration, fps=probe.fps)
+        with_audio = [*command[:command.index("-c:v")], "-map", "0:a:0", "-c:a", "aac", "-b:a",
+                      str(ladder.AUDIO_BITRATE), "-ac", "2", *command[command.index("-c:v"):]]
+        with_audio[with_audio.index("-var_stream_map") + 1] = f"v:0,a:0,name:{rung.name}"
+        commands.append(with_audio)
+    return commands
+
+
+def pettube_commands(clip: Path) -> list[list[str]]:
+    """What the worker runs for a video that is one chunk: the ladder and the audio."""
+    probe = transcode.probe(clip)
+    rungs = ladder.choose_rungs(probe.width, probe.height, probe.fps)
+    outdir = Path(tempfile.mkdtemp(dir=WORKDIR))
+    for folder in [rung.name for rung in rungs] + ["audio"]:
+        (outdir / folder).mkdir()
+    return [transcode.ladder_command(clip, outdir, rungs, start=0, length=probe.duration, fps=probe.fps),
+            transcode.audio_command(clip, outdir, length=probe.duration)]
+
+
+def instructions(commands: list[list[str]]) -> int:
+    """Instructions the commands execute, counted by callgrind (independent of the machine's load)."""
+    total = 0
+    for command in commands:
+        command = [argument for argument in command if argument not in {"-progress", "pipe:1"}]
+        run = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *command],
+                             capture_output=True, text=True, check=True)
+        total += int(re.search(r"Collected : (\d+)", run.stderr)[1])
+    return total
+
+
+# Wall-clock ratios on a shared machine are noisy: the encoders' work is also counted in
+# instructions, on a clip short enough for callgrind.
+INSTRUCTION_CLIP_SECONDS = 2
 # How often the bench asks the API: often until the video is playable (that figure is measured
 # to this precision), then seldom, so that polling does not take the CPU the encoder is measured on.
 POLL_UNTIL_PLAYABLE = 0.1

@@ -30,6 +30,9 @@ SEGMENT_EXPIRY_SECONDS = 30 * 60
 HLS_FOLDER = "hls"
 # What boto3's transfers (download, upload) raise besides botocore's own errors.
 TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError)
+# Files up to this size are stored with one PutObject: boto3's managed transfer starts a thread
+# pool for every file, a tenth of a second per segment here.
+SINGLE_PUT_LIMIT = 8 * 1024 * 1024
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
@@ -124,12 +127,14 @@ def download(key: str, destination: Path) -> None:
 
 
 def upload(path: Path, key: str, *, content_type: str) -> None:
-    _s3().upload_file(
-        str(path),
-        settings.PETTUBE_BUCKET,
-        key,
-        ExtraArgs={"ContentType": content_type, "CacheControl": "private, max-age=31536000, immutable"},
-    )
+    """Store a file that never changes (a segment, the MP4, a poster): one PutObject up to
+    SINGLE_PUT_LIMIT (what every segment is), boto3's managed transfer in parts above it."""
+    extra = {"ContentType": content_type, "CacheControl": "private, max-age=31536000, immutable"}
+    if path.stat().st_size <= SINGLE_PUT_LIMIT:
+        with path.open("rb") as body:
+            _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=key, Body=body, **extra)
+        return
+    _s3().upload_file(str(path), settings.PETTUBE_BUCKET, key, ExtraArgs=extra)
 
 
 def delete(*keys: str) -> None:

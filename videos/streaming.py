@@ -138,7 +138,7 @@ def _audio_job(source: str, plan_: EncodingPlan, workdir: Path, *, time_left: Ca
     (outdir / AUDIO).mkdir(parents=True)
     command = transcode.audio_command(source, outdir, length=settings.PETTUBE_MAX_DURATION_SECONDS + 1)
     return Job(part=AUDIO, folders=[AUDIO], outdir=outdir, live=True,
-               encoder=transcode.Encoder(command, timeout=_budget(time_left)))
+               encoder=transcode.Encoder(command, timeout=_budget(time_left), background=True))
 
 
 def _budget(time_left: Callable[[], float]) -> float:

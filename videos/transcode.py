@@ -138,17 +138,20 @@ def _frame_rate(stream_line: str) -> float | None:
 def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start: float, length: float,
                    fps: float | None) -> list[str]:
     """ffmpeg encoding `length` seconds of the source's video from `start` (0 or a multiple of
-    SEGMENT_SECONDS) into every rung at once: one decode, `split` into one fixed-size `scale` per
-    rung (every frame is capped to the rung's size, whatever the stream's headers said), frame
-    rate capped at MAX_FPS, keyframes on the segment grid and nowhere else, segments numbered
-    and timestamped as that part of the whole video's. Writes `<outdir>/<rung>/index.m3u8` and
-    its segments."""
+    SEGMENT_SECONDS) into every rung at once (`rungs` smallest first): one decode, then a cascade
+    of fixed-size `scale`s, top rung first, each rung scaled from the one above it (every frame is
+    capped to the rung's size, whatever the stream's headers said), frame rate capped at
+    MAX_FPS, keyframes on the segment grid and nowhere else, segments numbered and timestamped as
+    that part of the whole video's. Writes `<outdir>/<rung>/index.m3u8` and its segments."""
     chain = "format=yuv420p"
     if fps is None or fps > MAX_FPS:
         chain = f"fps={MAX_FPS}," + chain
-    labels = "".join(f"[s{i}]" for i in range(len(rungs)))
-    graph = [f"[0:v:0]{chain},split={len(rungs)}{labels}"]
-    graph += [f"[s{i}]scale={r.width}:{r.height}:flags=bicubic,setsar=1[v{i}]" for i, r in enumerate(rungs)]
+    graph, below = [], f"[0:v:0]{chain},"
+    for i in reversed(range(len(rungs))):
+        rung = rungs[i]
+        fanout = f",split=2[v{i}][from{i}]" if i else "[v0]"
+        graph.append(f"{below}scale={rung.width}:{rung.height}:flags=bicubic,setsar=1{fanout}")
+        below = f"[from{i}]"
     command = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats",
                "-progress", "pipe:1"]
     if start:

@@ -224,7 +224,7 @@ def test_concurrent_copies_of_one_event_give_one_transcode(bystander, make_clip,
 
 
 def test_s3_failing_mid_ladder_is_retried_and_nothing_half_published_is_ready(bystander, make_clip):
-    video, key = factories.uploaded(make_clip("long"))  # 20 s: five segments per rung
+    video, key = factories.uploaded(make_clip("long"))  # 20 s: six segments per rung
     video_segments = []
 
     def refused_after_two_segments(params, **kwargs):  # S3 fails once two segments of each rung are in
