@@ -49,8 +49,9 @@ check-deploy: install-dev
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 
+# Two workers (tests/conftest.py keeps the deploy and the browser tests each on one of them).
 test: install-test chromium node_modules/.package-lock.json
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -50,7 +50,7 @@ from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from pettube import local_aws  # noqa: E402
+from pettube import dynamo, local_aws  # noqa: E402
 from tests import over_http  # noqa: E402
 from videos import ladder, multipart, repository, services, storage, transcode  # noqa: E402
 
@@ -169,9 +169,10 @@ def instructions(commands: list[list[str]]) -> int:
 # instructions, on a clip short enough for callgrind.
 INSTRUCTION_CLIP_SECONDS = 2
 # How often the bench asks the API: often until the video is playable (that figure is measured
-# to this precision), then seldom, so that polling does not take the CPU the encoder is measured on.
+# to this precision), then seldom, so that polling does not take the CPU the encoder is measured
+# on; the moment it became ready is the item's `published_at`, not when the bench looked.
 POLL_UNTIL_PLAYABLE = 0.1
-POLL_UNTIL_READY = 1.0
+POLL_UNTIL_READY = 2.0
 
 
 def time_pipeline(clip: Path, user, browser: Client, *, delete_when_playable: bool = False) -> tuple[float, float]:
@@ -179,7 +180,7 @@ def time_pipeline(clip: Path, user, browser: Client, *, delete_when_playable: bo
     start = services.start_upload(owner_id=str(user.pk), owner_name="bench", title="bench", description="",
                                   pet="dog", filename=clip.name, content_type="video/mp4", size=clip.stat().st_size)
     send_file(start, clip, owner_id=str(user.pk))
-    began = time.perf_counter()
+    began, uploaded_at = time.perf_counter(), dynamo.now()
     playable_after = None
     while True:
         body = browser.get(f"/api/videos/{start.video.id}/").json()
@@ -190,7 +191,7 @@ def time_pipeline(clip: Path, user, browser: Client, *, delete_when_playable: bo
                 return playable_after, float("nan")
         if body["status"] in {"ready", "failed"}:
             assert body["status"] == "ready", body["error"]
-            return playable_after, time.perf_counter() - began
+            return playable_after, (repository.get(start.video.id).published_at - uploaded_at).total_seconds()
         time.sleep(POLL_UNTIL_PLAYABLE if playable_after is None else POLL_UNTIL_READY)
 
 

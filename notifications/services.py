@@ -15,6 +15,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -188,6 +189,8 @@ def _compose(mail: Mail) -> EmailMessage | None:
 
 
 def _absolute(path: str) -> str:
+    if not settings.PETTUBE_SITE_URL:  # the email stays in the outbox, sent once this is set
+        raise ImproperlyConfigured("PETTUBE_SITE_URL must be set for emails to link to the site")
     return settings.PETTUBE_SITE_URL + path
 
 

@@ -136,8 +136,22 @@ PETTUBE_COMMENTS_PER_HOUR = int(env("PETTUBE_COMMENTS_PER_HOUR") or 30)
 PETTUBE_VIEW_SECONDS = float(env("PETTUBE_VIEW_SECONDS") or 5)
 PETTUBE_REPORTS_TO_HIDE = int(env("PETTUBE_REPORTS_TO_HIDE") or 3)
 PETTUBE_EMAIL_FROM = env("PETTUBE_EMAIL_FROM") or "PetTube <notifications@pettube.example.com>"
-# Where the links in emails point (the worker sends them, away from any request).
-PETTUBE_SITE_URL = (env("PETTUBE_SITE_URL") or PETTUBE_SITE_ORIGINS[0]).rstrip("/")
+
+
+def _site_url() -> str:
+    """Where the links in emails point (the worker sends them, away from any request): the
+    variable; locally the first site origin; in production https:// and the first host
+    ALLOWED_HOSTS names exactly. "" when production names none (a wildcard only): emails then
+    wait in the outbox rather than link to the wrong site."""
+    if url := env("PETTUBE_SITE_URL"):
+        return url.rstrip("/")
+    if not PRODUCTION:
+        return PETTUBE_SITE_ORIGINS[0].rstrip("/")
+    named = [host for host in ALLOWED_HOSTS if host and not host.startswith(".") and host != "*"]
+    return f"https://{named[0]}" if named else ""
+
+
+PETTUBE_SITE_URL = _site_url()
 
 # --- Static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"

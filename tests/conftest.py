@@ -105,3 +105,13 @@ def aws_calls(aws) -> list[str]:
     )
     aws_clients.client.cache_clear()
     return calls
+
+
+def pytest_collection_modifyitems(items):
+    """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The deploy
+    tests share packages built once per worker, and the browser tests a Chromium: each kind stays
+    on one worker, so neither is built or started twice."""
+    for item in items:
+        for kind in ("deploy", "browser"):
+            if f"tests/{kind}/" in item.nodeid:
+                item.add_marker(pytest.mark.xdist_group(kind))

@@ -37,6 +37,22 @@ def test_production_fails_fast_naming_the_missing_variable(missing):
     assert missing in result.stderr
 
 
+@pytest.mark.parametrize(
+    ("hosts", "url", "expected"),
+    [
+        ("pettube.example.com", None, "https://pettube.example.com"),  # the host the site answers on
+        (".execute-api.us-east-1.amazonaws.com", None, ""),  # a wildcard names no site: emails wait
+        (".execute-api.us-east-1.amazonaws.com", "https://pets.example.org/", "https://pets.example.org"),
+    ],
+)
+def test_emails_link_to_the_site_production_serves_never_to_a_local_address(hosts, url, expected):
+    result = run_django("from django.conf import settings; print(repr(settings.PETTUBE_SITE_URL))",
+                        DJANGO_ALLOWED_HOSTS=hosts, PETTUBE_SITE_URL=url)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == repr(expected)
+
+
 def test_production_has_no_dev_login_and_secure_cookies():
     result = run_django(
         "from django.conf import settings; from django.urls import resolve, Resolver404\n"

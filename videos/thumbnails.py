@@ -7,6 +7,7 @@ close to 0, a frame with crisp detail far more (a test pattern ~2.8 against ~0.0
 
 import re
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,10 +34,12 @@ def candidates(source: Path, workdir: Path, duration: float, *, timeout: float =
     """COUNT frames of `source`, at the middle of COUNT equal parts of its `duration`, as JPEGs
     in `workdir`: `poster-<n>.jpg` (short side at most MAX_SHORT_SIDE, rotation applied) and
     `card-<n>.jpg` (CARD_WIDTH wide). In time order."""
-    return [
-        _frame(source, workdir, number, at=duration * (2 * number + 1) / (2 * COUNT), timeout=timeout)
-        for number in range(COUNT)
-    ]
+    with ThreadPoolExecutor(COUNT) as ffmpegs:  # each seeks to its own frame: all at once
+        return list(ffmpegs.map(
+            lambda number: _frame(source, workdir, number, at=duration * (2 * number + 1) / (2 * COUNT),
+                                  timeout=timeout),
+            range(COUNT),
+        ))
 
 
 def sharpest(found: list[Candidate]) -> int:

@@ -4,9 +4,10 @@ export function csrfToken() {
   return input ? input.value : "";
 }
 
-export async function api(method, path, body) {
+export async function api(method, path, body, { signal } = {}) {
   const response = await fetch(path, {
     method,
+    signal,
     credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken() },
     body: body === undefined ? undefined : JSON.stringify(body),

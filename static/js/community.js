@@ -104,15 +104,41 @@ if (section) {
     return item;
   };
 
+  // While the video is being deleted (videos.js) the comments are not asked for, and a request
+  // under way is abandoned: the page never asks about a video it is deleting.
+  let loading = null;
+  let deleting = false;
+  let wanted = false;
   const load = async () => {
+    if (deleting) {
+      wanted = true;
+      return;
+    }
     const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
-    const { ok, data } = await api("GET", `/api/videos/${videoId}/comments/${query}`);
-    if (!ok) return;
-    list.append(...data.items.map(render));
-    cursor = data.next_cursor;
+    loading = new AbortController();
+    const answer = await api("GET", `/api/videos/${videoId}/comments/${query}`, undefined, { signal: loading.signal })
+      .catch(() => null);
+    loading = null;
+    if (!answer?.ok) return;
+    list.append(...answer.data.items.map(render));
+    cursor = answer.data.next_cursor;
     more.hidden = !cursor;
   };
   more.addEventListener("click", load);
+  document.addEventListener("pettube:deleting", () => {
+    deleting = true;
+    if (loading) {
+      wanted = true;
+      loading.abort();
+    }
+  });
+  document.addEventListener("pettube:delete-failed", () => {
+    deleting = false;
+    if (wanted) {
+      wanted = false;
+      load();
+    }
+  });
 
   form?.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -21,8 +21,11 @@ for (const button of document.querySelectorAll("button[data-delete]")) {
     if (!(await confirmDelete(title))) return button.focus();
     button.disabled = true;
     uploads.get(button.dataset.delete)?.cancel();
+    // Other scripts of the page (the comments) stop asking about the video meanwhile.
+    document.dispatchEvent(new CustomEvent("pettube:deleting", { detail: button.dataset.delete }));
     const answer = await api("DELETE", `/api/videos/${button.dataset.delete}/`).catch(() => null);
     if (!answer?.ok) {
+      document.dispatchEvent(new CustomEvent("pettube:delete-failed", { detail: button.dataset.delete }));
       button.disabled = false;
       notify(answer?.data?.error || "The video could not be deleted: check your connection and try again.");
       return button.focus();

@@ -161,3 +161,15 @@ def test_no_email_without_an_address_or_a_person(aws, moto_endpoint, db):
     services.video_ready(video=factories.ready("424242"))
 
     assert emails.sent(moto_endpoint) == []
+
+
+def test_without_a_site_address_an_email_waits_instead_of_linking_elsewhere(aws, moto_endpoint, uploader, settings):
+    settings.PETTUBE_SITE_URL = ""  # production whose ALLOWED_HOSTS names no host, and no PETTUBE_SITE_URL
+    services.video_ready(video=factories.ready(str(uploader.pk), title="Rex"))
+    assert emails.sent(moto_endpoint) == []
+
+    settings.PETTUBE_SITE_URL = "https://pettube.example.com"
+    assert services.deliver_due(now=dynamo.now() + services.SEND_LEASE + timedelta(seconds=1)) == 1
+
+    (message,) = emails.sent(moto_endpoint)
+    assert "https://pettube.example.com/v/" in emails.text_of(message)
