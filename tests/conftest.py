@@ -107,6 +107,21 @@ def aws_calls(aws) -> list[str]:
     return calls
 
 
+
+@pytest.fixture
+def user():
+    """A person (the videos and pets tests)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="ana", first_name="Ana")
+
+
+@pytest.fixture
+def signed_in(client, user):
+    """A test client signed in as `user`."""
+    client.force_login(user)
+    return client
+
 def pytest_collection_modifyitems(items):
     """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The deploy
     tests share packages built once per worker, and the browser tests a Chromium: each kind stays

@@ -248,6 +248,8 @@ SECRETS = {
     "DJANGO_SECRET_KEY": "emulated-aws-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
     "GOOGLE_OAUTH2_KEY": "emulated-aws.apps.googleusercontent.com",
     "GOOGLE_OAUTH2_SECRET": "emulated-aws-secret",
+    # The dev stage's hosts are a wildcard (API Gateway's), so its emails need the site's address.
+    "PETTUBE_SITE_URL": "https://abc123.execute-api.us-east-1.amazonaws.com/dev",
 }
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "emulated", "AWS_SECRET_ACCESS_KEY": "emulated", "AWS_DEFAULT_REGION": "us-east-1"}
 
