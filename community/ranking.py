@@ -68,11 +68,10 @@ def popular_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> Popula
         except (signing.BadSignature, TypeError, ValueError) as error:
             raise dynamo.InvalidCursor("This cursor is not valid.") from error
     ranking = repository.get_ranking()
-    ranked = [videos.from_snapshot(copy) for copy, _ in ranking.entries] if ranking else []
-    shown = [video for video in ranked if video.id not in ranking.withdrawn]
+    shown = [copy for copy, _ in ranking.entries if copy["id"]["S"] not in ranking.withdrawn] if ranking else []
     end = start + limit
     return PopularPage(
-        items=shown[start:end],
+        items=[videos.from_snapshot(copy) for copy in shown[start:end]],  # only this page's copies
         next_cursor=signing.dumps(end, salt=_CURSOR_SALT) if end < len(shown) else None,
     )
 
