@@ -10,21 +10,14 @@ Last line: pipeline_ms=<ms> encode_ms=<ms> ratio=<pipeline/encode>
 """
 
 import argparse
-import os
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["PETTUBE_AWS"] = "local"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pettube.settings")
+import _setup
 
-import django  # noqa: E402
-
-django.setup()
+_setup.django_on_local_aws()
 
 from pettube import local_aws  # noqa: E402
 from tests import clips, factories, over_http  # noqa: E402

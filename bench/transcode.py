@@ -27,23 +27,16 @@ import re
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+import _setup
+
 WORKDIR = Path(tempfile.mkdtemp(prefix="pettube-bench-"))
 atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)  # clips and outputs: about 1 GB
-os.environ["PETTUBE_AWS"] = "local"
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pettube.settings")
-
-import django  # noqa: E402
-
-django.setup()
+_setup.django_on_local_aws(DATABASE_URL=f"sqlite:///{WORKDIR / 'bench.sqlite3'}")
 
 import requests  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -16,21 +16,15 @@ Last line: multipart_s=<s> post_s=<s> ratio=<multipart/post>
 import argparse
 import os
 import statistics
-import sys
 import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ["PETTUBE_AWS"] = "local"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pettube.settings")
+import _setup
 
-import django  # noqa: E402
-
-django.setup()
+_setup.django_on_local_aws()
 
 import requests  # noqa: E402
 

@@ -139,23 +139,34 @@ def deliver(*, key: str, now: datetime | None = None) -> str | None:
     mail = repository.claim(key, lease=SEND_LEASE, now=now)
     if mail is None:
         return None
-    message = _compose(mail)
+    try:
+        message = _compose(mail)
+    except ImproperlyConfigured:
+        raise  # no email can be written yet: each waits in the outbox (its lease runs out)
+    except Exception as error:  # this email's data or template: it alone fails, the others go on
+        log.exception("email could not be written", extra={"mail": key})
+        return _failed(mail, now=now, error=error)
     if message is None:
         repository.finish(key, outcome=repository.SKIPPED)
         return repository.SKIPPED
     try:
         mailer.send(message)
     except (ClientError, BotoCoreError) as error:
-        if mail.attempts >= MAX_SEND_ATTEMPTS:
-            log.error("email given up", extra={"mail": key, "reason": str(error)})
-            repository.finish(key, outcome=repository.GAVE_UP)
-            return repository.GAVE_UP
-        log.warning("email failed; will retry", extra={"mail": key, "attempt": mail.attempts, "reason": str(error)})
-        repository.retry_at(key, when=now + timedelta(minutes=2**mail.attempts), error=str(error))
-        return None
+        return _failed(mail, now=now, error=error)
     repository.finish(key, outcome=repository.SENT)
     log.info("email sent", extra={"mail": key})
     return repository.SENT
+
+
+def _failed(mail: Mail, *, now: datetime, error: Exception) -> str | None:
+    """Try the email again later, waiting twice as long each time, until MAX_SEND_ATTEMPTS."""
+    if mail.attempts >= MAX_SEND_ATTEMPTS:
+        log.error("email given up", extra={"mail": mail.key, "reason": str(error)})
+        repository.finish(mail.key, outcome=repository.GAVE_UP)
+        return repository.GAVE_UP
+    log.warning("email failed; will retry", extra={"mail": mail.key, "attempt": mail.attempts, "reason": str(error)})
+    repository.retry_at(mail.key, when=now + timedelta(minutes=2**mail.attempts), error=str(error))
+    return None
 
 
 def deliver_due(*, now: datetime | None = None) -> int:

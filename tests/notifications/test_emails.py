@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from notifications import events, services
+from notifications import events, repository, services
 from pettube import dynamo
 from tests import emails, factories
 from videos import events as video_events
@@ -173,3 +173,22 @@ def test_without_a_site_address_an_email_waits_instead_of_linking_elsewhere(aws,
 
     (message,) = emails.sent(moto_endpoint)
     assert "https://pettube.example.com/v/" in emails.text_of(message)
+
+
+def test_an_email_that_cannot_be_written_does_not_hold_up_the_others(aws, moto_endpoint, uploader, settings):
+    settings.PETTUBE_SITE_URL = "https://pettube.example.com"
+    now = dynamo.now()
+    broken = repository.Mail(key="ready#broken", kind="ready", user_id=str(uploader.pk), data={}, attempts=0)
+    fine = repository.Mail(key="ready#fine", kind="ready", user_id=str(uploader.pk),
+                           data={"title": "Biscuit", "video_id": "fineVideo01"}, attempts=0)
+    assert repository.enqueue(broken, now=now - timedelta(seconds=1))  # first in the queue
+    assert repository.enqueue(fine, now=now)
+
+    assert services.deliver_due(now=now) == 1
+    assert [m["Subject"] for m in emails.sent(moto_endpoint)] == ["Your video “Biscuit” is ready"]
+    assert repository.due_mail(now=now + timedelta(minutes=3)) == ["ready#broken"]  # tried again later
+
+    for attempt in range(services.MAX_SEND_ATTEMPTS):
+        services.deliver_due(now=now + timedelta(days=attempt + 1))
+    assert repository.due_mail(now=now + timedelta(days=30)) == []  # given up, not tried forever
+    assert len(emails.sent(moto_endpoint)) == 1
