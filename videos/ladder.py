@@ -8,6 +8,9 @@ SEGMENT_SECONDS = 4
 # The first segment is shorter: the first thing a player fetches, and what the uploader waits for
 # before the start is watchable while the rest is encoding. Then SEGMENT_SECONDS each.
 LEAD_SECONDS = 2
+# A keyframe is forced on the first frame at or after its instant on the grid: at most one frame
+# (under KEYFRAME_SLACK at 20 fps or more) after it.
+KEYFRAME_SLACK = 0.05
 AUDIO_BITRATE = 128_000
 MP4_MAX_SHORT_SIDE = 720  # the download MP4 is this rung (or the top one, when smaller)
 # (short side, peak bitrate of the capped CRF, H.264 level up to 30 fps, up to 60 fps)
@@ -18,6 +21,17 @@ def segment_at(start: float) -> int:
     """The number of the segment that begins at `start` (0, LEAD_SECONDS or a multiple of
     SEGMENT_SECONDS): segment 0 is the lead, segment n ≥ 1 begins at max(LEAD_SECONDS, 4(n−1))."""
     return 0 if start == 0 else 1 + int(start // SEGMENT_SECONDS)
+
+
+def just_after_keyframes(times: list[float]) -> list[float]:
+    """Each of `times` moved back to just after the grid's keyframe at or before it, unless that
+    makes two of them one (a short video): a frame there decodes from that keyframe, a frame or
+    two, where one between keyframes decodes up to a segment's worth of frames."""
+    moved = []
+    for time in times:
+        keyframe = 0 if time < LEAD_SECONDS else max(LEAD_SECONDS, SEGMENT_SECONDS * (time // SEGMENT_SECONDS))
+        moved.append(round(keyframe + min(KEYFRAME_SLACK, time - keyframe), 3))
+    return moved if len(set(moved)) == len(moved) else times
 
 
 @dataclass(frozen=True)

@@ -238,7 +238,7 @@ def publish(video: Video) -> Video:
             signed[name] = workdir / f"{name}.m3u8"
             signed[name].write_text(hls.signed(text, lambda uri: storage.presigned_get(storage.hls_key(video_id, uri))))
         transcode.remux_mp4(signed[ladder.mp4_rung(rungs).name], signed.get(AUDIO), video_path, timeout=300)
-        frames = thumbnails.candidates(video_path, workdir, duration)
+        frames = thumbnails.candidates(video_path, workdir, ladder.just_after_keyframes(thumbnails.spread(duration)))
         for name, text in playlists.items():
             storage.put_text(storage.hls_key(video_id, f"{name}.m3u8"), text, content_type=hls.MIME_TYPE)
         video_key = storage.media_key(video_id, "video.mp4")

@@ -30,15 +30,18 @@ class Candidate:
     sharpness: float
 
 
-def candidates(source: Path, workdir: Path, duration: float, *, timeout: float = 60) -> list[Candidate]:
-    """COUNT frames of `source`, at the middle of COUNT equal parts of its `duration`, as JPEGs
-    in `workdir`: `poster-<n>.jpg` (short side at most MAX_SHORT_SIDE, rotation applied) and
-    `card-<n>.jpg` (CARD_WIDTH wide). In time order."""
-    with ThreadPoolExecutor(COUNT) as ffmpegs:  # each seeks to its own frame: all at once
+def spread(duration: float) -> list[float]:
+    """COUNT moments spread over `duration` seconds: the middle of COUNT equal parts."""
+    return [duration * (2 * number + 1) / (2 * COUNT) for number in range(COUNT)]
+
+
+def candidates(source: Path, workdir: Path, times: list[float], *, timeout: float = 60) -> list[Candidate]:
+    """The frames of `source` at `times` (seconds, ascending), as JPEGs in `workdir`:
+    `poster-<n>.jpg` (short side at most MAX_SHORT_SIDE, rotation applied) and `card-<n>.jpg`
+    (CARD_WIDTH wide). In time order."""
+    with ThreadPoolExecutor(len(times)) as ffmpegs:  # each seeks to its own frame: all at once
         return list(ffmpegs.map(
-            lambda number: _frame(source, workdir, number, at=duration * (2 * number + 1) / (2 * COUNT),
-                                  timeout=timeout),
-            range(COUNT),
+            lambda number: _frame(source, workdir, number, at=times[number], timeout=timeout), range(len(times))
         ))
 
 

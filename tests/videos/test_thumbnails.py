@@ -6,13 +6,13 @@ import re
 import pytest
 
 from tests import factories
-from videos import processing, storage, thumbnails
+from videos import ladder, processing, storage, thumbnails
 
 pytestmark = pytest.mark.django_db
 
 
 def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(make_clip, tmp_path):
-    found = thumbnails.candidates(make_clip("black_blur_sharp"), tmp_path, 4.0)
+    found = thumbnails.candidates(make_clip("black_blur_sharp"), tmp_path, thumbnails.spread(4.0))
 
     assert [candidate.at for candidate in found] == [0.5, 1.5, 2.5, 3.5]
     assert found[0].sharpness == 0  # black
@@ -21,6 +21,13 @@ def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(ma
     for candidate in found:
         assert candidate.poster.read_bytes()[:2] == b"\xff\xd8"  # JPEG
         assert candidate.card.read_bytes()[:2] == b"\xff\xd8"
+
+
+def test_poster_frames_of_a_longer_video_are_taken_just_after_keyframes():
+    # Keyframes at 0, 2, 4, 8, 12…: each frame then decodes from the keyframe before it, not 4 s back.
+    assert ladder.just_after_keyframes(thumbnails.spread(60)) == [4.05, 20.05, 36.05, 52.05]
+    assert ladder.just_after_keyframes(thumbnails.spread(16)) == [2.0, 4.05, 8.05, 12.05]
+    assert ladder.just_after_keyframes(thumbnails.spread(6)) == thumbnails.spread(6)  # else two would be one
 
 
 def jpeg_size(path) -> tuple[int, int]:
@@ -33,7 +40,7 @@ def jpeg_size(path) -> tuple[int, int]:
 
 
 def test_portrait_candidates_stay_portrait_and_cards_are_card_sized(make_clip, tmp_path):
-    found = thumbnails.candidates(make_clip("portrait"), tmp_path, 6.0)
+    found = thumbnails.candidates(make_clip("portrait"), tmp_path, thumbnails.spread(6.0))
 
     assert jpeg_size(found[0].poster) == (720, 1280)
     assert jpeg_size(found[0].card) == (thumbnails.CARD_WIDTH, 568)
