@@ -13,6 +13,22 @@ export function notify(message) {
   box.hidden = false;
 }
 
+// The upload page sends the uploader to watch the start of a video still being encoded; the
+// watch page says it is ready once it is, whether that happens before it loads or during.
+const READY_NOTICE = "pettube:ready-notice";
+
+export function sayWhenReady(videoId, message) {
+  sessionStorage.setItem(READY_NOTICE, JSON.stringify({ videoId, message }));
+}
+
+// The notice left for `videoId`, taken (null when there is none).
+export function takeReadyNotice(videoId) {
+  const notice = JSON.parse(sessionStorage.getItem(READY_NOTICE) || "null");
+  if (notice?.videoId !== videoId) return null;
+  sessionStorage.removeItem(READY_NOTICE);
+  return notice.message;
+}
+
 function showFlash() {
   const message = sessionStorage.getItem(FLASH);
   if (!message) return;

@@ -4,7 +4,7 @@
 import { api, followStatus } from "./api.js";
 import { Cancelled, PartUpload } from "./multipart.js";
 import { Meter, describeRate, describeSize, formatBytes, formatDuration } from "./progress.js";
-import { flash, notify } from "./site.js";
+import { flash, notify, sayWhenReady } from "./site.js";
 
 const form = document.getElementById("upload-form");
 const fieldset = form.querySelector("fieldset");
@@ -205,6 +205,7 @@ async function followProcessing(id) {
     // The watch page plays the start as soon as the first segments are published.
     if (video.playable && !watching && video.status !== "ready") {
       watching = true;
+      sayWhenReady(id, `“${video.title}” is ready and on the feed.`);
       window.location.assign(`/v/${id}/`);
     }
   });

@@ -3,7 +3,7 @@
 import { api, followStatus, statusSentence } from "./api.js";
 import { Cancelled, PartUpload } from "./multipart.js";
 import { Meter, describeRate, describeSize } from "./progress.js";
-import { flash, notify } from "./site.js";
+import { flash, notify, takeReadyNotice } from "./site.js";
 
 const dialog = document.getElementById("delete-dialog");
 const uploads = new Map(); // video id → its upload resumed on this page
@@ -83,6 +83,7 @@ function followWatchPage(element) {
     if (!hasPlayer && video.playable && !finished(video)) window.location.reload();
   }).then((video) => {
     if (video?.status !== "ready") return;
+    takeReadyNotice(element.dataset.videoId);  // said here, below
     if (hasPlayer) return notify(`“${video.title}” is ready and on the feed.`);
     flash(`“${video.title}” is ready and on the feed.`);
     window.location.reload();
@@ -110,6 +111,10 @@ function followRow(row) {
 }
 
 for (const element of document.querySelectorAll("[data-video-id][data-status]")) {
+  if (element.matches(".watch") && element.dataset.status === "ready") {
+    const notice = takeReadyNotice(element.dataset.videoId);  // it became ready on the way here
+    if (notice) notify(notice);
+  }
   if (!["uploading", "processing"].includes(element.dataset.status)) continue;
   if (element.matches(".watch")) followWatchPage(element);
   else followRow(element);
