@@ -161,9 +161,8 @@ def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start
     threads = encoder_threads(rungs)
     for i, rung in enumerate(rungs):
         command += ["-map", f"[v{i}]", f"-maxrate:v:{i}", str(rung.maxrate), f"-bufsize:v:{i}", str(2 * rung.maxrate),
-                    f"-level:v:{i}", rung.level]
-        if threads:
-            command += [f"-threads:v:{i}", str(threads[i])]
+                    f"-level:v:{i}", rung.level,
+                    f"-threads:v:{i}", str(threads[i])]
     command += [
         "-c:v", "libx264", "-preset", PRESET, "-crf", str(CRF), "-profile:v", "high",
         "-force_key_frames", _keyframes(lead=start == 0), "-sc_threshold", "0",
@@ -177,14 +176,12 @@ def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start
     return command
 
 
-def encoder_threads(rungs: list[Rung], cores: int | None = None) -> list[int] | None:
-    """Threads for each rung's x264 when one process encodes several: the encoders run side by
-    side, so each needs only its share of the cores, by pixels (at least one). Left to x264 (1.5
-    threads a core, for an encoder alone on the machine) they oversubscribe the cores: 9 frame
-    threads and 3 lookahead threads on 2 cores made the 1080p ladder 5–7 % slower here
-    (docs/STREAMING.md). None for a single rung: x264's default is right for it."""
-    if len(rungs) < 2:
-        return None
+def encoder_threads(rungs: list[Rung], cores: int | None = None) -> list[int]:
+    """Threads for each rung's x264: its share of the cores, by pixels, at least one. The rungs'
+    encoders run side by side in one process, so each needs only its share; a lone rung gets
+    every core. Left to x264 (1.5 threads a core, as if each encoder were alone) they
+    oversubscribe the cores: 9 frame threads and 3 look-ahead threads on 2 cores for the 1080p
+    ladder, measured slower here (docs/STREAMING.md)."""
     cores = cores or len(os.sched_getaffinity(0))
     pixels = [rung.width * rung.height for rung in rungs]
     return [max(1, math.ceil(cores * share / sum(pixels))) for share in pixels]
