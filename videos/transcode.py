@@ -182,9 +182,16 @@ def encoder_threads(rungs: list[Rung], cores: int | None = None) -> list[int]:
     every core. Left to x264 (1.5 threads a core, as if each encoder were alone) they
     oversubscribe the cores: 9 frame threads and 3 look-ahead threads on 2 cores for the 1080p
     ladder, measured slower here (docs/STREAMING.md)."""
-    cores = cores or len(os.sched_getaffinity(0))
+    cores = cores or _cores()
     pixels = [rung.width * rung.height for rung in rungs]
     return [max(1, math.ceil(cores * share / sum(pixels))) for share in pixels]
+
+
+def _cores() -> int:
+    """The cores this process may run on (all of the machine's where Python cannot tell, as on macOS)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def audio_command(source: Path | str, outdir: Path, *, length: float) -> list[str]:
