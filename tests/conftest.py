@@ -107,7 +107,6 @@ def aws_calls(aws) -> list[str]:
     return calls
 
 
-
 @pytest.fixture
 def user():
     """A person (the videos and pets tests)."""
@@ -121,6 +120,7 @@ def signed_in(client, user):
     """A test client signed in as `user`."""
     client.force_login(user)
     return client
+
 
 def pytest_collection_modifyitems(items):
     """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The deploy

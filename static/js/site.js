@@ -13,6 +13,11 @@ export function notify(message) {
   box.hidden = false;
 }
 
+// What the uploader is told once their video is ready.
+export function readyMessage(title) {
+  return `“${title}” is ready and on the feed.`;
+}
+
 // The upload page sends the uploader to watch the start of a video still being encoded; the
 // watch page says it is ready once it is, whether that happens before it loads or during.
 const READY_NOTICE = "pettube:ready-notice";

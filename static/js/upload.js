@@ -4,7 +4,7 @@
 import { api, followStatus } from "./api.js";
 import { Cancelled, PartUpload } from "./multipart.js";
 import { Meter, describeRate, describeSize, formatBytes, formatDuration } from "./progress.js";
-import { flash, notify, sayWhenReady } from "./site.js";
+import { flash, notify, readyMessage, sayWhenReady } from "./site.js";
 
 const form = document.getElementById("upload-form");
 const fieldset = form.querySelector("fieldset");
@@ -205,7 +205,7 @@ async function followProcessing(id) {
     // The watch page plays the start as soon as the first segments are published.
     if (video.playable && !watching && video.status !== "ready") {
       watching = true;
-      sayWhenReady(id, `“${video.title}” is ready and on the feed.`);
+      sayWhenReady(id, readyMessage(video.title));
       window.location.assign(`/v/${id}/`);
     }
   });
@@ -214,7 +214,7 @@ async function followProcessing(id) {
   if (final?.status === "ready") {
     setPhase("ready", "Ready!");
     announce("The video is ready. Opening it…");
-    flash(`“${final.title}” is ready and on the feed.`);
+    flash(readyMessage(final.title));
     window.location.assign(`/v/${id}/`);
   } else if (final?.status === "failed") {
     fail("This video could not be processed", final.error || "The file could not be read as a video.");

@@ -3,7 +3,7 @@
 import { api, followStatus, statusSentence } from "./api.js";
 import { Cancelled, PartUpload } from "./multipart.js";
 import { Meter, describeRate, describeSize } from "./progress.js";
-import { flash, notify, takeReadyNotice } from "./site.js";
+import { flash, notify, readyMessage, takeReadyNotice } from "./site.js";
 
 const dialog = document.getElementById("delete-dialog");
 const uploads = new Map(); // video id → its upload resumed on this page
@@ -84,8 +84,8 @@ function followWatchPage(element) {
   }).then((video) => {
     if (video?.status !== "ready") return;
     takeReadyNotice(element.dataset.videoId);  // said here, below
-    if (hasPlayer) return notify(`“${video.title}” is ready and on the feed.`);
-    flash(`“${video.title}” is ready and on the feed.`);
+    if (hasPlayer) return notify(readyMessage(video.title));
+    flash(readyMessage(video.title));
     window.location.reload();
   });
 }
