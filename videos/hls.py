@@ -1,10 +1,10 @@
 """HLS playlists as text: read the ones ffmpeg writes, write PetTube's own, and give a stored
 playlist to a browser with every segment URI signed. Pure text; no ffmpeg, Django or AWS.
 
-Stored layout, under a video's `media/<id>/hls/`: `<rung>.m3u8` and `audio.m3u8` list segments
-as `<rung>/<n>.ts`; the master playlist is not stored (it is made from the video's item)."""
+Stored layout, under a video's `media/<id>/hls/`: segments `<rung>/<n>.ts`, and once the video is
+ready the VOD playlists `<rung>.m3u8` and `audio.m3u8` listing them. The master playlist and the
+EVENT playlists of a video still encoding are not stored: they are made from the video's item."""
 
-import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from videos.ladder import SEGMENT_SECONDS, Rung
 
 AUDIO = "audio"
+VIDEO = "video"  # the rungs' segments, all alike, in a video's live segments
 MIME_TYPE = "application/vnd.apple.mpegurl"
 _SEGMENT_URI = re.compile(r"^(?P<folder>[0-9]{2,4}p|audio)/(?P<number>[0-9]{5})\.ts$")
 
@@ -39,7 +40,8 @@ def finished_segments(playlist: str) -> list[Segment]:
 def media_playlist(folder: str, segments: Sequence[Segment], *, complete: bool) -> str:
     """A rung's (or the audio's) playlist: EVENT while segments are still being added (players
     reload it), VOD with ENDLIST once `complete`."""
-    target = max([SEGMENT_SECONDS, *(math.ceil(segment.duration) for segment in segments)])
+    # Each duration, rounded to the nearest second, may not exceed the target (RFC 8216, 4.3.3.1).
+    target = max([SEGMENT_SECONDS, *(round(segment.duration) for segment in segments)])
     lines = [
         "#EXTM3U",
         "#EXT-X-VERSION:3",

@@ -99,10 +99,17 @@ class Video:
     parts_done: int | None = None
     encoded_seconds: float | None = None
     playable_at: datetime | None = None  # the owner can watch the start (EVENT playlists)
+    # JSON {"video": [seconds, ...], "audio": [...]}: the durations of the segments of the first
+    # chunk (in every rung) and of the audio that a player can fetch while it is processing.
+    live_segments: str | None = None
 
     @property
     def playable(self) -> bool:
         return self.status == READY or (self.status == PROCESSING and self.playable_at is not None)
+
+    def live_durations(self, kind: str) -> list[float]:
+        """The durations of the live segments of `kind` ("video" or "audio"), numbered from 0."""
+        return json.loads(self.live_segments or "{}").get(kind, [])
 
     @property
     def plan(self) -> "EncodingPlan":
@@ -180,7 +187,8 @@ _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "vide
 _PART_LIFETIME = timedelta(days=7)
 # What a card (a listing entry's copy of a video) leaves out: what only the owner or the worker needs.
 _NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
-                 "has_audio", "chunk_seconds", "parts", "parts_done", "encoded_seconds", "playable_at"}
+                 "has_audio", "chunk_seconds", "parts", "parts_done", "encoded_seconds", "playable_at",
+                 "live_segments"}
 
 
 def _to_attribute(name: str, value) -> dict:
@@ -406,7 +414,8 @@ def count_start(window: StartWindow) -> dict:
 
 def with_rendition(video: Video, rendition: Rendition, *, now: datetime) -> Video:
     """`video` as it is once ready with `rendition`: published now, out of the sweeper's way."""
-    return replace(video, **rendition.__dict__, status=READY, published_at=now, updated_at=now, due_at=None, error="")
+    return replace(video, **rendition.__dict__, status=READY, published_at=now, updated_at=now, due_at=None, error="",
+                   live_segments=None)
 
 
 def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Video | None:
@@ -417,7 +426,7 @@ def claim(video_id: str, *, lease: timedelta, now: datetime | None = None) -> Vi
         video_id,
         condition="#s = :uploading OR (#s = :processing AND #d <= :now)",
         update="SET #s = :processing, #p = :processing, #d = :lease, updated_at = :now ADD attempts :one "
-        "REMOVE playable_at, encoded_seconds",
+        "REMOVE playable_at, encoded_seconds, live_segments",
         names={"#s": "status", "#p": "pending", "#d": "due_at"},
         values={
             ":uploading": {"S": UPLOADING},
@@ -504,18 +513,24 @@ def start_encoding(video_id: str, *, attempt: int, plan: EncodingPlan) -> Video 
     )
 
 
-def record_progress(video_id: str, *, attempt: int, encoded_seconds: float, playable: bool) -> bool:
-    """Add `encoded_seconds` to the attempt's progress (and mark it playable). False when the
-    video was deleted or another attempt owns it: the caller stops encoding."""
-    update = "ADD encoded_seconds :seconds"
+def record_progress(video_id: str, *, attempt: int, encoded_seconds: float, playable: bool,
+                    live_segments: dict[str, list[float]] | None = None) -> bool:
+    """Add `encoded_seconds` to the attempt's progress, mark it playable, and replace the live
+    segments (`{"video": [seconds, ...], "audio": [...]}`) when given. False when the video was
+    deleted or another attempt owns it: the caller stops encoding."""
+    sets = []
     values = {
         ":processing": {"S": PROCESSING},
         ":attempt": {"N": str(attempt)},
         ":seconds": {"N": f"{encoded_seconds:.3f}"},
     }
     if playable:
-        update += " SET playable_at = if_not_exists(playable_at, :now)"
+        sets.append("playable_at = if_not_exists(playable_at, :now)")
         values[":now"] = {"S": dynamo.stamp(dynamo.now())}
+    if live_segments is not None:
+        sets.append("live_segments = :live")
+        values[":live"] = {"S": json.dumps(live_segments, separators=(",", ":"))}
+    update = "ADD encoded_seconds :seconds" + (" SET " + ", ".join(sets) if sets else "")
     try:
         dynamo.client().update_item(
             TableName=settings.PETTUBE_TABLE,

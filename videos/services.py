@@ -261,8 +261,9 @@ def _visible(video: Video | None, *, video_id: str, user_id: str | None) -> Vide
 
 def playlist(video: Video, name: str) -> str | None:
     """A playable video's HLS playlist `name` as a browser gets it: the master playlist, made
-    from the video's ladder, or a rung's (or the audio's) stored playlist with every segment URI
-    presigned for SEGMENT_EXPIRY_SECONDS. None when the video has no such playlist (yet)."""
+    from the video's ladder, or a rung's (or the audio's) with every segment URI presigned for
+    SEGMENT_EXPIRY_SECONDS: while it is processing, an EVENT playlist of its live segments (from
+    its item); once ready, the stored VOD playlist. None when it has no such playlist (yet)."""
     if not video.playable:
         return None
     rungs = ladder.rungs_from_json(video.rungs)
@@ -270,11 +271,16 @@ def playlist(video: Video, name: str) -> str | None:
         return hls.master_playlist(rungs, has_audio=bool(video.has_audio))
     if name not in {rung.name for rung in rungs} | ({hls.AUDIO} if video.has_audio else set()):
         return None
-    stored = storage.read_text(storage.hls_key(video.id, f"{name}.m3u8"))
-    if stored is None:
+    if video.status == READY:
+        text = storage.read_text(storage.hls_key(video.id, f"{name}.m3u8"))
+    else:
+        durations = video.live_durations(hls.AUDIO if name == hls.AUDIO else hls.VIDEO)
+        segments = [hls.Segment(number, duration) for number, duration in enumerate(durations)]
+        text = hls.media_playlist(name, segments, complete=False) if segments else None
+    if text is None:
         return None
     return hls.signed(
-        stored,
+        text,
         lambda uri: storage.presigned_get(storage.hls_key(video.id, uri), expires_in=storage.SEGMENT_EXPIRY_SECONDS),
     )
 

@@ -2,7 +2,8 @@
 
 `encode` plans the ladder, starts the jobs (one per chunk of the video, one for the audio) and
 runs the first chunk and the audio itself, publishing each segment to S3 as ffmpeg finishes it
-with EVENT playlists, so the owner can watch the start while the rest is encoding. Longer videos
+and listing it in the video's item (from which the EVENT playlists are made), so the owner can
+watch the start while the rest is encoding. Longer videos
 are cut into chunks on the segment grid that run beside it (`videos/workers.py`: other Lambda
 invocations on AWS, threads driving their own ffmpeg locally). Every job records its segments in
 DynamoDB; the job that finishes last publishes the VOD playlists, the download MP4 and the
@@ -46,7 +47,7 @@ class Job:
     folders: list[str]  # the rungs it encodes, or ["audio"]
     outdir: Path
     encoder: transcode.Encoder
-    live: bool  # keep EVENT playlists of its segments up to date
+    live: bool  # players can fetch its segments while it runs (the first chunk and the audio)
     published: dict[str, list[hls.Segment]] = field(default_factory=dict)
 
     @property
@@ -149,32 +150,35 @@ def _budget(time_left: Callable[[], float]) -> float:
 
 
 def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> None:
-    """Drive the jobs to their end: publish segments as they are finished, report progress (and
-    when the start became playable), and stop every ffmpeg when the video is gone."""
-    reported, last_report, told_playable = 0.0, time.monotonic(), False
+    """Drive the jobs to their end: publish segments as they are finished, report progress and
+    what a player can fetch (at once when it grew), and stop every ffmpeg when the video is gone."""
+    reported, last_report, shown = 0.0, time.monotonic(), None
     live = [job for job in jobs if job.live]
 
     def report(final: bool = False) -> None:
-        nonlocal reported, last_report, told_playable
+        nonlocal reported, last_report, shown
         encoded = sum(job.encoder.encoded_seconds for job in jobs if job.is_video)
-        playable = bool(live) and all(job.has_segments() for job in live)
-        if final or time.monotonic() - last_report >= PROGRESS_EVERY or (playable and not told_playable):
-            if not repository.record_progress(video_id, attempt=attempt, encoded_seconds=encoded - reported,
-                                              playable=playable):
+        watchable = _watchable(live)
+        if final or watchable != shown or time.monotonic() - last_report >= PROGRESS_EVERY:
+            if not repository.record_progress(
+                video_id, attempt=attempt, encoded_seconds=encoded - reported,
+                playable=bool(live) and all(job.has_segments() for job in live),
+                live_segments=watchable if watchable != shown else None,
+            ):
                 for job in jobs:
                     job.encoder.stop()
-            reported, last_report, told_playable = encoded, time.monotonic(), told_playable or playable
+            reported, last_report, shown = encoded, time.monotonic(), watchable
 
     try:
         while any(job.encoder.running() for job in jobs):
             for job in jobs:
-                _publish_new_segments(video_id, job, then=report)
+                _publish_new_segments(video_id, job)
             report()
             time.sleep(SCAN_EVERY)
         for job in jobs:
             job.encoder.wait()
         for job in jobs:
-            _publish_new_segments(video_id, job, then=report)
+            _publish_new_segments(video_id, job)
         report(final=True)
         for job in jobs:
             job.encoder.wait()  # raises EncoderStopped if the last report found the video gone
@@ -183,9 +187,8 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> No
             job.encoder.stop()
 
 
-def _publish_new_segments(video_id: str, job: Job, *, then: Callable[[], None]) -> None:
-    """Upload the segments ffmpeg finished since the last look, each followed by its live
-    playlist (so what is published is watchable at once) and by `then`."""
+def _publish_new_segments(video_id: str, job: Job) -> None:
+    """Upload the segments ffmpeg finished since the last look."""
     for folder in job.folders:
         playlist = job.outdir / folder / "index.m3u8"
         if not playlist.exists():
@@ -195,10 +198,20 @@ def _publish_new_segments(video_id: str, job: Job, *, then: Callable[[], None]) 
             storage.upload(job.outdir / folder / f"{segment.number:05d}.ts",
                            storage.hls_key(video_id, hls.segment_uri(folder, segment.number)), content_type="video/mp2t")
             done.append(segment)
-            if job.live:
-                storage.put_text(storage.hls_key(video_id, f"{folder}.m3u8"),
-                                 hls.media_playlist(folder, done, complete=False), content_type=hls.MIME_TYPE)
-            then()
+
+
+def _watchable(live: list[Job]) -> dict[str, list[float]] | None:
+    """What of the live jobs' output is in S3 for a player (repository.record_progress's
+    `live_segments`): the durations of the segments every rung has, and of the audio's."""
+    if not live:
+        return None
+    watchable = {}
+    for job in live:
+        count = min(len(job.published.get(folder, [])) for folder in job.folders)
+        watchable[hls.VIDEO if job.is_video else AUDIO] = [
+            segment.duration for segment in job.published.get(job.folders[0], [])[:count]
+        ]
+    return watchable
 
 
 def _finish(video_id: str, attempt: int, job: Job) -> None:

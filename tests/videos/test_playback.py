@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from tests import factories
-from videos import processing, repository, storage
+from tests.aws_calls import counted
+from videos import ladder, processing, repository, storage
 from videos.repository import PROCESSING, READY
 
 pytestmark = pytest.mark.django_db
@@ -101,6 +102,59 @@ def test_an_encoding_video_can_be_watched_from_its_start_before_it_is_ready(aws,
     assert len(playlist_entries(final)) == 6  # 20 s: a lead segment of 2 s, then 2 s and 4 × 4 s
 
 
+def test_a_live_playlist_is_made_from_the_videos_item_and_grows_with_it(aws, client, user, make_clip):
+    video, key = factories.uploaded(make_clip("short"), owner_id=str(user.pk))
+    repository.claim(video.id, lease=timedelta(minutes=20))
+    rungs = ladder.choose_rungs(1920, 1080, 30)
+    repository.start_encoding(video.id, attempt=1, plan=repository.EncodingPlan(
+        duration=10.0, source_fps=30.0, rungs=ladder.rungs_to_json(rungs), has_audio=True, chunk_seconds=12, parts=2,
+        source_size=1000))
+    repository.record_progress(video.id, attempt=1, encoded_seconds=6, playable=True,
+                               live_segments={"video": [2.0, 4.0], "audio": [4.010667, 4.010667, 1.978667]})
+    client.force_login(user)
+
+    with counted() as calls:
+        media = client.get(f"/v/{video.id}/hls/720p.m3u8")
+    assert calls == ["dynamodb.GetItem"]  # no stored playlist to read while it is encoding
+    assert media["Cache-Control"] == "no-store"
+    text = media.content.decode()
+    assert "#EXT-X-PLAYLIST-TYPE:EVENT" in text and "#EXT-X-ENDLIST" not in text
+    assert [line for line in text.splitlines() if line.startswith("#EXTINF")] == ["#EXTINF:2.000000,", "#EXTINF:4.000000,"]
+    assert [urlsplit(url).path.split(f"/media/{video.id}/hls/")[1] for url in playlist_entries(text)] == [
+        "720p/00000.ts", "720p/00001.ts"]
+    audio = client.get(f"/v/{video.id}/hls/audio.m3u8").content.decode()
+    assert [urlsplit(url).path.rsplit("/", 2)[1:] for url in playlist_entries(audio)] == [
+        ["audio", "00000.ts"], ["audio", "00001.ts"], ["audio", "00002.ts"]]
+
+    repository.record_progress(video.id, attempt=1, encoded_seconds=4, playable=True,
+                               live_segments={"video": [2.0, 4.0, 4.0], "audio": [4.010667, 4.010667, 1.978667]})
+    assert len(playlist_entries(client.get(f"/v/{video.id}/hls/1080p.m3u8").content.decode())) == 3  # a reload
+
+    retried = repository.claim(video.id, lease=timedelta(minutes=20), now=datetime.now(UTC) + timedelta(minutes=21))
+    assert retried.attempts == 2 and retried.live_segments is None  # a new attempt starts from nothing
+    assert client.get(f"/v/{video.id}/hls/720p.m3u8").status_code == 404
+
+
+def test_encoding_writes_each_segment_and_each_playlist_to_s3_once(aws, make_clip):
+    video, key = factories.uploaded(make_clip("long"))  # 20 s of 1080p with sound
+    written = []
+    s3 = storage._s3()
+    record = lambda params, **kwargs: written.append(params["url_path"].rsplit("/hls/", 1)[-1])  # noqa: E731
+    s3.meta.events.register("before-call.s3.PutObject", record)
+    try:
+        processing.ingest_upload(key=key)
+    finally:
+        s3.meta.events.unregister("before-call.s3.PutObject", record)
+
+    assert repository.get(video.id).status == READY
+    playlists = sorted(name for name in written if name.endswith(".m3u8"))
+    assert playlists == ["1080p.m3u8", "360p.m3u8", "720p.m3u8", "audio.m3u8"]  # the VOD ones, at the end
+    listed = [entry for name in playlists for entry in playlist_entries(storage.read_text(storage.hls_key(video.id, name)))]
+    segments = [name for name in written if name.endswith(".ts")]
+    assert len(segments) == len(set(segments)) and sorted(segments) == sorted(listed)
+    assert len([entry for entry in listed if entry.startswith("720p/")]) == 6  # 2 s, 2 s, then 4 × 4 s
+
+
 def test_progress_is_reported_while_encoding(aws, client, user, make_clip):
     video, key = factories.uploaded(make_clip("long"), owner_id=str(user.pk))
     client.force_login(user)
@@ -133,7 +187,7 @@ def test_deleting_a_video_mid_encode_stops_its_ffmpeg(aws, make_clip):
     assert time.monotonic() - deleted_at < 5  # stopped within a progress report, not after the encode
     assert repository.get(video.id) is None
     assert storage.size_of(key) is None
-    assert not storage.size_of(storage.hls_key(video.id, "720p.m3u8"))
+    assert storage.size_of(storage.hls_key(video.id, "720p/00000.ts")) is None  # published, then deleted
 
 
 def wait_until(read, done, timeout: float = 60):
