@@ -14,6 +14,20 @@ NOT_VIDEOS = [
 ]
 
 _LAVFI = ["-f", "lavfi", "-i"]
+
+
+def _black_blur_sharp(size: str, *, sigma: float) -> list[str]:
+    """Four seconds: black, blurred, sharp, blurred."""
+    return [
+        *_LAVFI, f"color=black:size={size}:rate=25:duration=1",
+        *_LAVFI, f"testsrc2=size={size}:rate=25:duration=1",
+        *_LAVFI, f"testsrc2=size={size}:rate=25:duration=1",
+        *_LAVFI, f"testsrc2=size={size}:rate=25:duration=1",
+        "-filter_complex", f"[1:v]gblur=sigma={sigma:g}[b1];[3:v]gblur=sigma={sigma:g}[b3];[0:v][b1][2:v][b3]concat=n=4:v=1:a=0[v]",
+        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+    ]
+
+
 _RECIPES = {
     # name: (file name, ffmpeg arguments between the binary and the output path)
     "landscape": ("landscape.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
@@ -34,13 +48,9 @@ _RECIPES = {
                                             "-shortest"]),
     "image": ("photo.jpg", [*_LAVFI, "testsrc2=size=800x600", "-frames:v", "1"]),
     # Four 1 s parts: black, blurred, sharp, blurred (for the default thumbnail).
-    "black_blur_sharp": ("black_blur_sharp.mp4", [
-        *_LAVFI, "color=black:size=320x240:rate=25:duration=1",
-        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
-        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
-        *_LAVFI, "testsrc2=size=320x240:rate=25:duration=1",
-        "-filter_complex", "[1:v]gblur=sigma=12[b1];[3:v]gblur=sigma=12[b3];[0:v][b1][2:v][b3]concat=n=4:v=1:a=0[v]",
-        "-map", "[v]", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
+    "black_blur_sharp": ("black_blur_sharp.mp4", _black_blur_sharp("320x240", sigma=12)),
+    # The same at a phone's size: its sharpness is measured on a copy scaled down to 360 lines.
+    "black_blur_sharp_hd": ("black_blur_sharp_hd.mp4", _black_blur_sharp("1920x1080", sigma=12 * 1080 / 240)),
     # Long enough that its start is watchable well before its end.
     "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
                           "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),

@@ -106,7 +106,7 @@ def read_text(key: str) -> str | None:
 
 
 def put_text(key: str, text: str, *, content_type: str) -> None:
-    """Store a small text object that changes (a playlist): never cached."""
+    """Store a small text object (a VOD playlist, which a later attempt may rewrite): never cached."""
     _s3().put_object(
         Bucket=settings.PETTUBE_BUCKET, Key=key, Body=text.encode(), ContentType=content_type, CacheControl="no-store"
     )

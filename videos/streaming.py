@@ -17,6 +17,7 @@ import math
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -37,6 +38,8 @@ SCAN_EVERY = 0.2
 AUDIO = hls.AUDIO
 # What a job keeps back from its time budget to publish what it made.
 FINISHING_SECONDS = 30
+# S3 writes of the publish step in flight at once (the MP4, the VOD playlists, the posters).
+UPLOADS_AT_ONCE = 8
 
 
 @dataclass
@@ -97,7 +100,7 @@ def encode(video: Video, plan_: EncodingPlan, *, source: str, time_left: Callabl
                 jobs.append(_audio_job(source, plan_, Path(workdir), time_left=time_left))
             _run(video.id, video.attempts, jobs, duration=plan_.duration)
             for job in jobs:
-                _finish(video.id, video.attempts, job)
+                _finish(video.id, video.attempts, job, here=jobs)
     finally:
         wait_for_others()
 
@@ -112,7 +115,7 @@ def encode_chunk(video: Video, *, index: int, time_left: Callable[[], float]) ->
         job = _video_job(video, plan_, index, source=source, workdir=Path(workdir), time_left=time_left, live=False,
                          background=True)
         _run(video.id, attempt, [job], duration=plan_.duration)
-        _finish(video.id, attempt, job)
+        _finish(video.id, attempt, job, here=[job])
 
 
 def _chunk_count(plan_: EncodingPlan) -> int:
@@ -214,8 +217,9 @@ def _watchable(live: list[Job]) -> dict[str, list[float]] | None:
     return watchable
 
 
-def _finish(video_id: str, attempt: int, job: Job) -> None:
-    """Record what the job made; the job that finishes last publishes the video."""
+def _finish(video_id: str, attempt: int, job: Job, *, here: list[Job]) -> None:
+    """Record what the job made; the job that finishes last publishes the video (`here`: the
+    jobs of this worker, whose segments are still on its disk)."""
     counts = {len(job.published.get(folder, [])) for folder in job.folders}
     if len(counts) != 1:
         raise transcode.EncoderInterrupted(f"the renditions of {job.part} are out of step: {sorted(counts)}")
@@ -224,14 +228,15 @@ def _finish(video_id: str, attempt: int, job: Job) -> None:
     if video is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
     if video.parts_done == video.parts:
-        publish(video)
+        publish(video, here=here)
 
 
-def publish(video: Video) -> Video:
+def publish(video: Video, *, here: list[Job]) -> Video:
     """Join what every job of the video's attempt made (`video` as the last job to finish left
-    it): VOD playlists per rung, the download MP4 (a remux of one rung and the audio, no second
-    encode) and the poster; then mark the video ready. Raises TranscodeError when what was
-    decoded breaks the limits or is mostly missing."""
+    it; `here`, the jobs of this worker): VOD playlists per rung, the download MP4 (a remux of one
+    rung and the audio, no second encode, from this worker's disk where it can) and the poster;
+    then mark the video ready. Raises TranscodeError when what was decoded breaks the limits or
+    is mostly missing."""
     video_id, attempt, plan_ = video.id, video.attempts, video.plan
     rungs = ladder.rungs_from_json(plan_.rungs)
     chunks = [f"v{index}" for index in range(_chunk_count(plan_))]
@@ -243,22 +248,32 @@ def publish(video: Video) -> Video:
     if plan_.has_audio:
         audio = [hls.Segment(number, length) for number, length in found.get(AUDIO, [])]
         playlists[AUDIO] = hls.media_playlist(AUDIO, audio, complete=True)
-    with tempfile.TemporaryDirectory(prefix=f"pettube-{video_id}-publish-") as workdir:
+
+    def locate(uri: str) -> str:
+        """Where ffmpeg reads a segment: from this worker's disk, or from S3."""
+        for job in here:
+            if (job.outdir / uri).is_file():
+                return str(job.outdir / uri)
+        return storage.presigned_get(storage.hls_key(video_id, uri))
+
+    with tempfile.TemporaryDirectory(prefix=f"pettube-{video_id}-publish-") as workdir, \
+            ThreadPoolExecutor(UPLOADS_AT_ONCE, thread_name_prefix=f"publish-{video_id}") as uploads:
         workdir = Path(workdir)
         video_path = workdir / "video.mp4"
-        signed = {}
-        for name, text in playlists.items():
-            signed[name] = workdir / f"{name}.m3u8"
-            signed[name].write_text(hls.signed(text, lambda uri: storage.presigned_get(storage.hls_key(video_id, uri))))
-        transcode.remux_mp4(signed[ladder.mp4_rung(rungs).name], signed.get(AUDIO), video_path, timeout=300)
-        frames = thumbnails.candidates(video_path, workdir, ladder.just_after_keyframes(thumbnails.spread(duration)))
-        for name, text in playlists.items():
-            storage.put_text(storage.hls_key(video_id, f"{name}.m3u8"), text, content_type=hls.MIME_TYPE)
+        joined = {}
+        for name in [ladder.mp4_rung(rungs).name, *([AUDIO] if plan_.has_audio else [])]:
+            joined[name] = workdir / f"{name}.m3u8"
+            joined[name].write_text(hls.signed(playlists[name], locate))
+        transcode.remux_mp4(joined[ladder.mp4_rung(rungs).name], joined.get(AUDIO), video_path, timeout=300)
         video_key = storage.media_key(video_id, "video.mp4")
-        storage.upload(video_path, video_key, content_type="video/mp4")
-        for frame in frames:
-            storage.upload(frame.poster, storage.media_key(video_id, frame.poster.name), content_type="image/jpeg")
-            storage.upload(frame.card, storage.media_key(video_id, frame.card.name), content_type="image/jpeg")
+        stored = [uploads.submit(storage.upload, video_path, video_key, content_type="video/mp4")]
+        stored += [uploads.submit(storage.put_text, storage.hls_key(video_id, f"{name}.m3u8"), text,
+                                  content_type=hls.MIME_TYPE) for name, text in playlists.items()]
+        frames = thumbnails.candidates(video_path, workdir, ladder.just_after_keyframes(thumbnails.spread(duration)))
+        stored += [uploads.submit(storage.upload, image, storage.media_key(video_id, image.name), content_type="image/jpeg")
+                   for frame in frames for image in (frame.poster, frame.card)]
+        for upload in stored:
+            upload.result()
         poster = frames[thumbnails.sharpest(frames)]
         top = rungs[-1]
         rendition = Rendition(

@@ -11,8 +11,9 @@ from videos import ladder, processing, storage, thumbnails
 pytestmark = pytest.mark.django_db
 
 
-def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(make_clip, tmp_path):
-    found = thumbnails.candidates(make_clip("black_blur_sharp"), tmp_path, thumbnails.spread(4.0))
+@pytest.mark.parametrize("clip", ["black_blur_sharp", "black_blur_sharp_hd"])
+def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(make_clip, tmp_path, clip):
+    found = thumbnails.candidates(make_clip(clip), tmp_path, thumbnails.spread(4.0))
 
     assert [candidate.at for candidate in found] == [0.5, 1.5, 2.5, 3.5]
     assert found[0].sharpness == 0  # black
