@@ -3,9 +3,9 @@
 `encode` plans the ladder, starts the jobs (one per chunk of the video, one for the audio) and
 runs the first chunk and the audio itself, publishing each segment to S3 as ffmpeg finishes it
 and listing it in the video's item (from which the EVENT playlists are made), so the owner can
-watch the start while the rest is encoding. Longer videos
-are cut into chunks on the segment grid that run beside it (`videos/workers.py`: other Lambda
-invocations on AWS, threads driving their own ffmpeg locally). Every job records its segments in
+watch the start while the rest is encoding. Longer videos are cut into chunks on the segment grid
+that run beside it (`videos/workers.py`: other Lambda invocations on AWS, threads driving their
+own ffmpeg locally). Every job records its segments in
 DynamoDB; the job that finishes last publishes the VOD playlists, the download MP4 and the
 candidate posters (videos/thumbnails.py), and marks the video ready and listed
 (videos/listings.py). A job notices within PROGRESS_EVERY seconds that its video was deleted (or
