@@ -15,6 +15,7 @@ taken over by a newer attempt) and stops its ffmpeg.
 import logging
 import math
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -92,16 +93,19 @@ def encode(video: Video, plan_: EncodingPlan, *, source: str, time_left: Callabl
     if repository.start_encoding(video.id, attempt=video.attempts, plan=plan_) is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
     chunks = _chunk_count(plan_)
-    wait_for_others = workers.dispatch_chunks(video.id, attempt=video.attempts, indexes=range(1, chunks))
+    watchable = threading.Event()
+    wait_for_others = workers.dispatch_chunks(video.id, attempt=video.attempts, indexes=range(1, chunks),
+                                              watchable=watchable)
     try:
         with tempfile.TemporaryDirectory(prefix=f"pettube-{video.id}-") as workdir:
             jobs = [_video_job(video, plan_, 0, source=source, workdir=Path(workdir), time_left=time_left, live=True)]
             if plan_.has_audio:
                 jobs.append(_audio_job(source, plan_, Path(workdir), time_left=time_left))
-            _run(video.id, video.attempts, jobs, duration=plan_.duration)
+            _run(video.id, video.attempts, jobs, duration=plan_.duration, on_playable=watchable.set)
             for job in jobs:
                 _finish(video.id, video.attempts, job, here=jobs)
     finally:
+        watchable.set()
         wait_for_others()
 
 
@@ -152,9 +156,11 @@ def _budget(time_left: Callable[[], float]) -> float:
     return budget
 
 
-def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> None:
+def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float,
+         on_playable: Callable[[], None] = lambda: None) -> None:
     """Drive the jobs to their end: publish segments as they are finished, report progress and
-    what a player can fetch (at once when it grew), and stop every ffmpeg when the video is gone."""
+    what a player can fetch (at once when it grew; `on_playable` once the start is watchable),
+    and stop every ffmpeg when the video is gone."""
     reported, last_report, shown = 0.0, time.monotonic(), None
     live = [job for job in jobs if job.live]
 
@@ -163,20 +169,22 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float) -> No
         encoded = sum(job.encoder.encoded_seconds for job in jobs if job.is_video)
         watchable = _watchable(live)
         if final or watchable != shown or time.monotonic() - last_report >= PROGRESS_EVERY:
+            playable = bool(live) and all(job.has_segments() for job in live)
             if not repository.record_progress(
-                video_id, attempt=attempt, encoded_seconds=encoded - reported,
-                playable=bool(live) and all(job.has_segments() for job in live),
+                video_id, attempt=attempt, encoded_seconds=encoded - reported, playable=playable,
                 live_segments=watchable if watchable != shown else None,
             ):
                 for job in jobs:
                     job.encoder.stop()
+            elif playable:
+                on_playable()
             reported, last_report, shown = encoded, time.monotonic(), watchable
 
     try:
         while any(job.encoder.running() for job in jobs):
-            for job in jobs:
+            for job in jobs:  # each job's new segments are reported before the next job's are uploaded
                 _publish_new_segments(video_id, job)
-            report()
+                report()
             time.sleep(SCAN_EVERY)
         for job in jobs:
             job.encoder.wait()

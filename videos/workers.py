@@ -3,12 +3,14 @@ Lambda.
 
 On AWS each chunk is an asynchronous invocation of this same worker function (Zappa's handler
 routes `{"command": "videos.events.encode_chunk", ...}` to it), with its own time budget and
-memory. Locally (and anywhere off Lambda) each chunk runs in a thread of this process that drives
-its own ffmpeg process, the same code the Lambda runs."""
+memory, started at once. Locally (and anywhere off Lambda) each chunk runs in a thread of this
+process that drives its own ffmpeg process, the same code the Lambda runs; those share the
+machine with the first chunk, so they start once the start of the video is watchable."""
 
 import json
 import logging
 import os
+import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -20,9 +22,12 @@ CHUNK_COMMAND = "videos.events.encode_chunk"
 LOCAL_WORKERS = max(1, (os.cpu_count() or 1))
 
 
-def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int]) -> Callable[[], None]:
+def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int],
+                    watchable: threading.Event | None = None) -> Callable[[], None]:
     """Start chunk `indexes` of `attempt`; returns a function that waits for them where they
-    run here (on Lambda it returns at once: each invocation finishes on its own)."""
+    run here (on Lambda it returns at once: each invocation finishes on its own). Chunks that
+    run here begin once `watchable` is set: until then the machine is the first chunk's, whose
+    start the uploader is waiting to watch."""
     payloads = [{"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
                 for index in indexes]
     if not payloads:
@@ -34,8 +39,13 @@ def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int]) -> C
         return lambda: None
     from videos import events
 
+    def encode_chunk(payload: dict) -> None:
+        if watchable is not None:
+            watchable.wait()
+        events.encode_chunk(payload, None)
+
     pool = ThreadPoolExecutor(max_workers=LOCAL_WORKERS, thread_name_prefix=f"chunks-{video_id}")
-    futures = [pool.submit(events.encode_chunk, payload, None) for payload in payloads]
+    futures = [pool.submit(encode_chunk, payload) for payload in payloads]
 
     def wait() -> None:
         for future in futures:

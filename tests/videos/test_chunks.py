@@ -4,6 +4,7 @@ as the source, no gap and no repeated frame at a chunk boundary, audio in step."
 
 import json
 import subprocess
+from datetime import UTC, datetime
 
 import pytest
 
@@ -65,6 +66,26 @@ def test_chunked_encoding_equals_unchunked(aws, make_clip, tmp_path, monkeypatch
     ]
     durations = [float(line[len("#EXTINF:"):].rstrip(",")) for line in playlist.splitlines() if line.startswith("#EXTINF")]
     assert durations == pytest.approx([2, 2, 4, 4, 4, 4], abs=FRAME)  # the lead segment, then the grid
+
+
+def test_chunks_run_here_start_once_the_start_is_watchable(aws, make_clip, monkeypatch):
+    monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
+    monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)
+    started = {}
+    real_command = transcode.ladder_command
+
+    def ladder_command(*args, start, **kwargs):
+        started[start] = datetime.now(UTC)
+        return real_command(*args, start=start, **kwargs)
+
+    monkeypatch.setattr(transcode, "ladder_command", ladder_command)
+    video, key = factories.uploaded(make_clip("long"))
+
+    ready = processing.ingest_upload(key=key)
+
+    assert ready.status == READY and sorted(started) == [0, 8, 16]
+    # On one machine the uploader's wait comes first: the other chunks begin after it is over.
+    assert started[0] < ready.playable_at < min(started[8], started[16])
 
 
 def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkeypatch, tmp_path):
