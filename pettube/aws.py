@@ -28,7 +28,10 @@ def client(service: str):
         return _session().client(
             service,
             region_name=settings.AWS_REGION,
-            config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": 4}),
+            # Connections: the publish step's 8 S3 writes at once, and boto3's 10 threads for an MP4
+            # sent in parts beside them (botocore keeps 10 by default and drops the rest).
+            config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": 4},
+                          max_pool_connections=20),
         )
 
 

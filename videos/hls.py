@@ -5,6 +5,7 @@ Stored layout, under a video's `media/<id>/hls/`: segments `<rung>/<n>.ts`, and 
 ready the VOD playlists `<rung>.m3u8` and `audio.m3u8` listing them. The master playlist and the
 EVENT playlists of a video still encoding are not stored: they are made from the video's item."""
 
+import math
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ def media_playlist(folder: str, segments: Sequence[Segment], *, complete: bool) 
     """A rung's (or the audio's) playlist: EVENT while segments are still being added (players
     reload it), VOD with ENDLIST once `complete`."""
     # Each duration, rounded to the nearest second, may not exceed the target (RFC 8216, 4.3.3.1).
-    target = max([SEGMENT_SECONDS, *(round(segment.duration) for segment in segments)])
+    target = max([SEGMENT_SECONDS, *(math.floor(segment.duration + 0.5) for segment in segments)])
     lines = [
         "#EXTM3U",
         "#EXT-X-VERSION:3",

@@ -466,7 +466,7 @@ def mark_failed(video_id: str, *, reason: str, now: datetime | None = None) -> V
     return _transition(
         video_id,
         condition="#s IN (:uploading, :processing)",
-        update="SET #s = :failed, #e = :reason, updated_at = :now REMOVE #p, #d",
+        update="SET #s = :failed, #e = :reason, updated_at = :now REMOVE #p, #d, live_segments",
         names={"#s": "status", "#e": "error", "#p": "pending", "#d": "due_at"},
         values={
             ":uploading": {"S": UPLOADING},

@@ -15,7 +15,6 @@ taken over by a newer attempt) and stops its ffmpeg.
 import logging
 import math
 import tempfile
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -92,20 +91,22 @@ def encode(video: Video, plan_: EncodingPlan, *, source: str, time_left: Callabl
     is done (here or elsewhere). Returns once this worker's jobs are done (locally, once all are)."""
     if repository.start_encoding(video.id, attempt=video.attempts, plan=plan_) is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
-    chunks = _chunk_count(plan_)
-    watchable = threading.Event()
-    wait_for_others = workers.dispatch_chunks(video.id, attempt=video.attempts, indexes=range(1, chunks),
-                                              watchable=watchable)
+    gate, wait_for_others = workers.Gate(), lambda: None
     try:
+        wait_for_others = workers.dispatch_chunks(video.id, attempt=video.attempts,
+                                                  indexes=range(1, _chunk_count(plan_)), gate=gate)
         with tempfile.TemporaryDirectory(prefix=f"pettube-{video.id}-") as workdir:
             jobs = [_video_job(video, plan_, 0, source=source, workdir=Path(workdir), time_left=time_left, live=True)]
             if plan_.has_audio:
                 jobs.append(_audio_job(source, plan_, Path(workdir), time_left=time_left))
-            _run(video.id, video.attempts, jobs, duration=plan_.duration, on_playable=watchable.set)
+            _run(video.id, video.attempts, jobs, duration=plan_.duration, on_playable=gate.open)
             for job in jobs:
                 _finish(video.id, video.attempts, job, here=jobs)
+    except BaseException:
+        gate.close()  # the attempt ends here: chunks that have not begun never will
+        raise
     finally:
-        watchable.set()
+        gate.open()
         wait_for_others()
 
 

@@ -22,11 +22,31 @@ CHUNK_COMMAND = "videos.events.encode_chunk"
 LOCAL_WORKERS = max(1, (os.cpu_count() or 1))
 
 
+class Gate:
+    """Holds the chunks that run here until the start of the video is watchable (`open`), or
+    drops them when the first job failed before that (`close`)."""
+
+    def __init__(self) -> None:
+        self._decided = threading.Event()
+        self._dropped = False
+
+    def open(self) -> None:
+        self._decided.set()
+
+    def close(self) -> None:
+        self._dropped = True
+        self._decided.set()
+
+    def passes(self) -> bool:
+        self._decided.wait()
+        return not self._dropped
+
+
 def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int],
-                    watchable: threading.Event | None = None) -> Callable[[], None]:
+                    gate: Gate | None = None) -> Callable[[], None]:
     """Start chunk `indexes` of `attempt`; returns a function that waits for them where they
     run here (on Lambda it returns at once: each invocation finishes on its own). Chunks that
-    run here begin once `watchable` is set: until then the machine is the first chunk's, whose
+    run here wait at `gate`: until the start is watchable the machine is the first job's, whose
     start the uploader is waiting to watch."""
     payloads = [{"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
                 for index in indexes]
@@ -40,9 +60,8 @@ def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int],
     from videos import events
 
     def encode_chunk(payload: dict) -> None:
-        if watchable is not None:
-            watchable.wait()
-        events.encode_chunk(payload, None)
+        if gate is None or gate.passes():
+            events.encode_chunk(payload, None)
 
     pool = ThreadPoolExecutor(max_workers=LOCAL_WORKERS, thread_name_prefix=f"chunks-{video_id}")
     futures = [pool.submit(encode_chunk, payload) for payload in payloads]

@@ -88,6 +88,29 @@ def test_chunks_run_here_start_once_the_start_is_watchable(aws, make_clip, monke
     assert started[0] < ready.playable_at < min(started[8], started[16])
 
 
+def test_chunks_run_here_never_begin_when_the_first_job_fails_before_the_start_is_watchable(
+        aws, make_clip, monkeypatch):
+    monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
+    monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)
+    started = []
+    real_command = transcode.ladder_command
+    monkeypatch.setattr(transcode, "ladder_command",
+                        lambda *args, start, **kwargs: started.append(start) or real_command(*args, start=start, **kwargs))
+
+    def first_job_fails(video_id, attempt, jobs, **kwargs):
+        for job in jobs:
+            job.encoder.stop()
+        raise transcode.TranscodeError("We could not decode this video (it may be damaged or incomplete).")
+
+    monkeypatch.setattr(streaming, "_run", first_job_fails)
+    video, key = factories.uploaded(make_clip("long"))
+
+    failed = processing.ingest_upload(key=key)
+
+    assert failed.status == "failed" and "could not decode" in failed.error
+    assert started == [0]  # the other chunks were dropped, not encoded for nothing
+
+
 def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkeypatch, tmp_path):
     monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
     monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)
