@@ -269,11 +269,11 @@ def publish(video: Video, *, here: list[Job]) -> Video:
             ThreadPoolExecutor(UPLOADS_AT_ONCE, thread_name_prefix=f"publish-{video_id}") as uploads:
         workdir = Path(workdir)
         video_path = workdir / "video.mp4"
-        joined = {}
-        for name in [ladder.mp4_rung(rungs).name, *([AUDIO] if plan_.has_audio else [])]:
+        mp4_rung, joined = ladder.mp4_rung(rungs).name, {}
+        for name in [mp4_rung, *([AUDIO] if plan_.has_audio else [])]:
             joined[name] = workdir / f"{name}.m3u8"
             joined[name].write_text(hls.signed(playlists[name], locate))
-        transcode.remux_mp4(joined[ladder.mp4_rung(rungs).name], joined.get(AUDIO), video_path, timeout=300)
+        transcode.remux_mp4(joined[mp4_rung], joined.get(AUDIO), video_path, timeout=300)
         video_key = storage.media_key(video_id, "video.mp4")
         stored = [uploads.submit(storage.upload, video_path, video_key, content_type="video/mp4")]
         stored += [uploads.submit(storage.put_text, storage.hls_key(video_id, f"{name}.m3u8"), text,
