@@ -1,6 +1,8 @@
 // Watch page: like toggle, report, the view once the video really played, and the comments
 // (loaded after the player, rendered as text: nothing in a comment becomes markup or a link).
-import { api } from "./api.js";
+import { api, explain } from "./api.js";
+import { sendFrom } from "./forms.js";
+import { notify } from "./site.js";
 
 const article = document.querySelector("article.watch");
 const videoId = article?.dataset.videoId;
@@ -14,13 +16,8 @@ function plural(count, word) {
 const likeButton = document.querySelector("button[data-like]");
 likeButton?.addEventListener("click", async () => {
   const liked = likeButton.getAttribute("aria-pressed") === "true";
-  likeButton.disabled = true;
-  const { ok, data } = await api(liked ? "DELETE" : "POST", `/api/videos/${videoId}/like/`);
-  likeButton.disabled = false;
-  if (!ok) {
-    window.alert(data?.error || "That did not work; try again.");
-    return;
-  }
+  const { ok, data } = await sendFrom(likeButton, () => api(liked ? "DELETE" : "POST", `/api/videos/${videoId}/like/`));
+  if (!ok) return;
   likeButton.setAttribute("aria-pressed", String(data.liked));
   likeButton.querySelector("[data-testid=like-label]").textContent = data.liked ? "Liked" : "Like";
   const count = reactions.querySelector("[data-testid=likes]");
@@ -28,14 +25,18 @@ likeButton?.addEventListener("click", async () => {
   count.nextSibling.textContent = ` ${plural(data.likes, "like")} · `;
 });
 
-async function report(path) {
+async function report(button, path) {
   const reason = window.prompt("What is wrong with it?");
   if (!reason) return;
-  const { ok, data } = await api("POST", path, { reason });
-  window.alert(ok ? "Thank you: the report reached the moderators." : data?.error || "The report did not go through.");
+  const { ok } = await sendFrom(button, () => api("POST", path, { reason }), {
+    failed: (answer) => explain(answer, "The report did not go through."),
+  });
+  if (ok) notify("Thank you: the report reached the moderators.");
 }
 
-reactions?.querySelector("[data-report]")?.addEventListener("click", (event) => report(event.currentTarget.dataset.report));
+reactions?.querySelector("[data-report]")?.addEventListener("click", (event) =>
+  report(event.currentTarget, event.currentTarget.dataset.report),
+);
 
 // A view counts once the player has actually played for a few seconds (the server checks the
 // ticket's age and counts each viewer once a day).
@@ -89,16 +90,17 @@ if (section) {
       remove.textContent = "Delete";
       remove.addEventListener("click", async () => {
         if (!window.confirm("Delete this comment?")) return;
-        const { ok, data } = await api("DELETE", `/api/videos/${videoId}/comments/${comment.id}/`);
+        const { ok } = await sendFrom(remove, () => api("DELETE", `/api/videos/${videoId}/comments/${comment.id}/`), {
+          failed: (answer) => explain(answer, "The comment could not be deleted."),
+        });
         if (ok) item.remove();
-        else window.alert(data?.error || "The comment could not be deleted.");
       });
       head.append(" · ", remove);
     } else if (me) {
       const flag = document.createElement("button");
       flag.className = "link";
       flag.textContent = "Report";
-      flag.addEventListener("click", () => report(`/api/videos/${videoId}/comments/${comment.id}/report/`));
+      flag.addEventListener("click", () => report(flag, `/api/videos/${videoId}/comments/${comment.id}/report/`));
       head.append(" · ", flag);
     }
     return item;
@@ -116,13 +118,18 @@ if (section) {
     }
     const query = cursor ? `?cursor=${encodeURIComponent(cursor)}` : "";
     loading = new AbortController();
-    const answer = await api("GET", `/api/videos/${videoId}/comments/${query}`, undefined, { signal: loading.signal })
-      .catch(() => null);
+    const { signal } = loading;
+    const get = () => api("GET", `/api/videos/${videoId}/comments/${query}`, undefined, { signal });
+    const answer = await sendFrom(more, get, {
+      failed: (failure) => explain(failure, "The comments could not be loaded."),
+    }).catch(() => null); // abandoned: the video is being deleted
     loading = null;
-    if (!answer?.ok) return;
-    list.append(...answer.data.items.map(render));
-    cursor = answer.data.next_cursor;
-    more.hidden = !cursor;
+    if (!answer) return;
+    if (answer.ok) {
+      list.append(...answer.data.items.map(render));
+      cursor = answer.data.next_cursor;
+    }
+    more.hidden = answer.ok && !cursor; // after a failure it is the way to try again
   };
   more.addEventListener("click", load);
   document.addEventListener("pettube:deleting", () => {
@@ -142,16 +149,13 @@ if (section) {
 
   form?.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const error = form.querySelector("[data-testid=comment-error]");
-    const button = form.querySelector("button");
-    button.disabled = true;
-    const { ok, data } = await api("POST", `/api/videos/${videoId}/comments/`, { text: form.elements.text.value });
-    button.disabled = false;
-    if (!ok) {
-      error.textContent = data?.error || "The comment could not be posted.";
-      return;
-    }
-    error.textContent = "";
+    const text = form.elements.text.value;
+    const post = () => api("POST", `/api/videos/${videoId}/comments/`, { text });
+    const { ok, data } = await sendFrom(form.querySelector("button"), post, {
+      box: form.querySelector("[data-testid=comment-error]"),
+      failed: (answer) => explain(answer, "The comment could not be posted."),
+    });
+    if (!ok) return;
     form.reset();
     list.prepend(render(data));
   });

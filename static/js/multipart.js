@@ -1,14 +1,29 @@
 // Sends a large file straight to S3 in parts, over the server's multipart upload: a few parts
 // at once, presigned part URLs fetched a batch at a time, a failed part retried with backoff
-// (at once when the browser comes back online), pause, resume and cancel. Parts the server
-// already has (it lists them) are skipped: choosing the same file after a reload or a cut
-// continues where the upload stopped. The server completes the upload once every part is in.
-import { api } from "./api.js";
+// (at once when the browser comes back online), a stalled part abandoned and sent again, pause,
+// resume and cancel. Parts the server already has (it lists them) are skipped: choosing the same
+// file after a reload or a cut continues where the upload stopped. The server completes the
+// upload once every part is in.
+import { api, backoffMs, unavailable, waitToRetry } from "./api.js";
 
 const CONNECTIONS = 4;
 const URL_BATCH = 8;
 const URL_FRESH_MS = 10 * 60 * 1000; // the server signs them for 15 minutes
-const MAX_BACKOFF_MS = 15000;
+
+// An upload request whose bytes stop moving for this long, or whose answer has not come this long
+// after its last byte, is abandoned. Not a limit on the whole request: a slow connection that
+// keeps moving is never cut. (An object, so that a test can shorten it on the page.)
+export const UPLOAD_STALL = { ms: 60_000 };
+
+// Sets `request`'s timeout (an XMLHttpRequest, just before it is sent) to UPLOAD_STALL past its
+// latest progress: XHR measures a timeout from the start of the request, so progress moves it on.
+export function timeOutWhenStalled(request) {
+  const began = performance.now();
+  request.timeout = UPLOAD_STALL.ms;
+  request.upload.addEventListener("progress", () => {
+    request.timeout = Math.round(performance.now() - began) + UPLOAD_STALL.ms;
+  });
+}
 
 export class Cancelled extends Error {}
 
@@ -16,7 +31,9 @@ export class Cancelled extends Error {}
 export class Refused extends Error {}
 
 export class PartUpload {
-  // onProgress(sentBytes), onRetry({attempt, seconds}) when a part or a request failed and waits.
+  // onProgress(sentBytes); onRetry({attempt, seconds, answer}) when a part or a request failed
+  // and waits (`answer`: the API's, when the server was not answering), onRetry(null) once one goes
+  // through again.
   constructor(videoId, file, { onProgress = () => {}, onRetry = () => {} } = {}) {
     this.videoId = videoId;
     this.file = file;
@@ -29,6 +46,7 @@ export class PartUpload {
     this.wakers = new Set();
     this.paused = false;
     this.cancelled = false;
+    this.retrying = false;
   }
 
   // The parts already stored, from the server; refuses a file that is not the one started.
@@ -114,7 +132,7 @@ export class PartUpload {
             await this.#whileRunning();
             continue;
           }
-          await this.#backoff(attempt++);
+          await this.#backoff(attempt++, null);
         }
       }
     }
@@ -142,12 +160,14 @@ export class PartUpload {
         if (request.status >= 300) return reject(new Error(`The storage refused part ${number} (HTTP ${request.status}).`));
         this.loading.delete(number);
         this.done.set(number, body.size);
+        this.#recovered();
         this.#report();
         resolve();
       });
       request.addEventListener("error", fail("network"));
       request.addEventListener("abort", fail("aborted"));
-      request.addEventListener("timeout", fail("timeout"));
+      request.addEventListener("timeout", fail("stalled"));
+      timeOutWhenStalled(request);
       request.send(body);
     });
   }
@@ -169,23 +189,25 @@ export class PartUpload {
     for (const [key, url] of Object.entries(urls)) this.urls.set(Number(key), { url, at });
   }
 
-  // An API request that must succeed: network failures are retried with backoff.
+  // An API request that must succeed: any other answer than the one asked for is a refusal.
   async #call(method, path, body) {
     const answer = await this.#request(method, path, body);
     if (answer.ok) return answer.data;
-    const message = answer.data?.error || `The server answered HTTP ${answer.status}.`;
-    throw answer.status < 500 ? new Refused(message) : new Error(message);
+    throw new Refused(answer.data?.error || `The server answered HTTP ${answer.status}.`);
   }
 
+  // An API request, asked again with backoff while the server does not answer (no connection, a
+  // 5xx, a 429), Retry-After honoured.
   async #request(method, path, body) {
     for (let attempt = 1; ; attempt++) {
       await this.#whileRunning();
-      try {
-        return await api(method, `/api/videos/${this.videoId}/${path}`, body);
-      } catch {
-        if (this.cancelled) throw new Cancelled();
-        await this.#backoff(attempt);
+      const answer = await api(method, `/api/videos/${this.videoId}/${path}`, body);
+      if (!unavailable(answer)) {
+        this.#recovered();
+        return answer;
       }
+      if (this.cancelled) throw new Cancelled();
+      await this.#backoff(attempt, answer);
     }
   }
 
@@ -206,20 +228,17 @@ export class PartUpload {
     if (this.cancelled) throw new Cancelled();
   }
 
-  #backoff(attempt) {
-    const delay = Math.min(1000 * 2 ** (attempt - 1), MAX_BACKOFF_MS);
-    this.onRetry({ attempt, seconds: delay / 1000 });
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        window.removeEventListener("online", done);
-        this.wakers.delete(done);
-        resolve();
-      };
-      const timer = setTimeout(done, delay);
-      window.addEventListener("online", done);
-      this.wakers.add(done);
-    });
+  #backoff(attempt, answer) {
+    const delay = backoffMs(attempt, answer);
+    this.retrying = true;
+    this.onRetry({ attempt, seconds: delay / 1000, answer });
+    return waitToRetry(delay, this.wakers);
+  }
+
+  #recovered() {
+    if (!this.retrying) return;
+    this.retrying = false;
+    this.onRetry(null);
   }
 
   #wake() {

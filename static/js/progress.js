@@ -53,3 +53,15 @@ export function describeRate(progress) {
   const left = progress.secondsLeft === null ? "" : ` · about ${formatDuration(progress.secondsLeft)} left`;
   return ` · ${formatBytes(progress.speed)}/s${left}`;
 }
+
+// "42% · 21.0 MB of 50.0 MB · 4.2 MB/s · about 7 s left"
+export function describeTransfer(progress) {
+  return `${progress.percent}% · ${describeSize(progress)}${describeRate(progress)}`;
+}
+
+// What an upload waiting to send again says (see PartUpload's onRetry).
+export function describeRetry({ seconds, answer }) {
+  if (!navigator.onLine) return "You are offline: the upload continues by itself when the connection is back.";
+  if (answer && answer.status !== 0) return `PetTube is not answering, retrying in ${seconds} s…`;
+  return `The connection dropped. Trying again in ${seconds} s…`;
+}

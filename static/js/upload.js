@@ -1,10 +1,12 @@
 // Upload page: check the form here first, ask the API to start the upload, send the file
 // straight to S3 (one presigned POST, or parts for a large file: resumable, with pause and
 // cancel), then follow the processing and open the watch page when the video is ready.
-import { api, followStatus } from "./api.js";
-import { Cancelled, PartUpload } from "./multipart.js";
-import { Meter, describeRate, describeSize, formatBytes, formatDuration } from "./progress.js";
+import { api, explain, unavailable } from "./api.js";
+import { say, tickedPets, troubleNote } from "./forms.js";
+import { Cancelled, PartUpload, timeOutWhenStalled } from "./multipart.js";
+import { Meter, describeRate, describeRetry, describeSize, formatBytes, formatDuration } from "./progress.js";
 import { flash, notify, readyMessage, sayWhenReady } from "./site.js";
+import { followStatus, percentDone } from "./status.js";
 
 const form = document.getElementById("upload-form");
 const fieldset = form.querySelector("fieldset");
@@ -22,6 +24,8 @@ const FIELD_OF = {
   title: "title", description: "description", pet: "pet", file: "file", filename: "file", content_type: "file", size: "file",
 };
 const VIDEO_NAME = /\.(mp4|m4v|mov|webm|mkv|avi|3gp|mts|mpg|mpeg|wmv)$/i;
+// What a resumed upload keeps from when it started: shown, and not to be changed.
+const STARTED_WITH = ["title", "description", "pet"];
 
 let resuming = null; // the video id when the chosen file continues an upload started before
 let transfer = null; // the upload under way: {pause, resume, cancel}
@@ -30,6 +34,7 @@ let videoId = null;
 const announce = (text) => {
   part("announcer").textContent = text;
 };
+const serverTrouble = troubleNote(part("elapsed"));
 const rememberKey = (file) => `pettube:upload:${file.name}:${file.size}:${file.lastModified}`;
 
 function warnBeforeLeaving(event) {
@@ -98,12 +103,8 @@ function showTransfer(progress) {
   part("rate").textContent = describeRate(progress);
 }
 
-function showRetry({ seconds }) {
-  const retry = part("retry");
-  retry.hidden = false;
-  retry.textContent = navigator.onLine
-    ? `The connection dropped. Trying again in ${seconds} s…`
-    : "You are offline. The upload continues by itself when the connection is back.";
+function showRetry(retry) {
+  say(part("retry"), retry ? describeRetry(retry) : "");
 }
 
 function fail(heading, reason) {
@@ -126,6 +127,17 @@ function unlockForm() {
   window.removeEventListener("beforeunload", warnBeforeLeaving);
 }
 
+function lockStartedWith(locked) {
+  for (const name of STARTED_WITH) form.elements[name].disabled = locked;
+}
+
+function forgetResuming() {
+  resuming = null;
+  resumeNote.hidden = true;
+  submit.textContent = "Upload";
+  lockStartedWith(false);
+}
+
 // --- sending --------------------------------------------------------------------------------
 
 function postToStorage(upload, file, onProgress) {
@@ -143,7 +155,9 @@ function postToStorage(upload, file, onProgress) {
       request.status < 300 ? resolve() : reject(new Error(`The storage refused the file (HTTP ${request.status}).`)),
     );
     request.addEventListener("error", () => reject(new Error("The connection dropped. Check it and upload again.")));
+    request.addEventListener("timeout", () => reject(new Error("The connection stalled. Check it and upload again.")));
     request.addEventListener("abort", () => reject(new Cancelled()));
+    timeOutWhenStalled(request);
     request.send(body);
   });
   return { done, cancel: () => request.abort() };
@@ -154,6 +168,7 @@ async function send(id, upload, file) {
   lockForm();
   setPhase("uploading", "Uploading…");
   part("failure").removeAttribute("role");
+  showRetry(null);
   button("pause").hidden = upload.kind !== "multipart";
   button("resume").hidden = true;
   announce(`Uploading ${file.name}.`);
@@ -197,8 +212,9 @@ async function followProcessing(id) {
   const clock = setInterval(tick, 1000);
   let watching = false;
   const final = await followStatus(id, (video) => {
-    if (typeof video.progress === "number") {
-      percent = Math.round(video.progress);
+    const done = percentDone(video);
+    if (done !== null) {
+      percent = done;
       processingBar.value = percent;
       tick();
     }
@@ -208,8 +224,9 @@ async function followProcessing(id) {
       sayWhenReady(id, readyMessage(video.title));
       window.location.assign(`/v/${id}/`);
     }
-  });
+  }, (trouble) => say(serverTrouble, trouble));
   clearInterval(clock);
+  say(serverTrouble, "");
   if (watching) return;
   if (final?.status === "ready") {
     setPhase("ready", "Ready!");
@@ -226,38 +243,33 @@ async function followProcessing(id) {
 
 // --- controls -------------------------------------------------------------------------------
 
-button("pause").addEventListener("click", () => {
-  transfer?.pause();
-  button("pause").hidden = true;
-  button("resume").hidden = false;
-  button("resume").focus();
-  part("phase").textContent = "Paused";
-  announce("Upload paused.");
-});
+function setPaused(paused) {
+  if (paused) transfer?.pause();
+  else transfer?.resume();
+  button("pause").hidden = paused;
+  button("resume").hidden = !paused;
+  button(paused ? "resume" : "pause").focus();
+  part("phase").textContent = paused ? "Paused" : "Uploading…";
+  announce(paused ? "Upload paused." : "Upload resumed.");
+}
 
-button("resume").addEventListener("click", () => {
-  transfer?.resume();
-  button("resume").hidden = true;
-  button("pause").hidden = false;
-  button("pause").focus();
-  part("phase").textContent = "Uploading…";
-  announce("Upload resumed.");
-});
+button("pause").addEventListener("click", () => setPaused(true));
+button("resume").addEventListener("click", () => setPaused(false));
 
 button("cancel").addEventListener("click", async () => {
   if (!transfer) return;
   transfer.cancel();
-  const answer = await api("DELETE", `/api/videos/${videoId}/`).catch(() => null);
+  const answer = await api("DELETE", `/api/videos/${videoId}/`);
   const file = form.elements.file.files[0];
   if (file) localStorage.removeItem(rememberKey(file));
   section.hidden = true;
   unlockForm();
-  resuming = null;
-  resumeNote.hidden = true;
-  submit.textContent = "Upload";
-  for (const name of ["title", "description", "pet"]) form.elements[name].disabled = false;
-  if (answer?.ok || answer?.status === 404) notify("Upload cancelled: nothing was kept.");
-  else showErrors({}, "The upload stopped, but the server could not be reached to remove it: delete it from My videos.");
+  forgetResuming();
+  if (answer.ok || answer.status === 404) notify("Upload cancelled: nothing was kept.");
+  else if (unavailable(answer)) {
+    showErrors({}, "The upload stopped, but the server could not be reached to remove it: delete it from My videos.");
+  }
+  else showErrors({}, explain(answer, "The upload stopped, but it could not be removed: delete it from My videos."));
 });
 
 // --- resuming: the same file chosen again ---------------------------------------------------
@@ -265,26 +277,24 @@ button("cancel").addEventListener("click", async () => {
 form.elements.file.addEventListener("change", async () => {
   clearErrors();
   const file = form.elements.file.files[0];
-  resuming = null;
-  resumeNote.hidden = true;
-  submit.textContent = "Upload";
-  for (const name of ["title", "description", "pet"]) form.elements[name].disabled = false;
+  forgetResuming();
   const id = file && localStorage.getItem(rememberKey(file));
   if (!id) return;
-  const [parts, video] = await Promise.all([
-    api("GET", `/api/videos/${id}/parts/`).catch(() => null),
-    api("GET", `/api/videos/${id}/`).catch(() => null),
-  ]);
-  if (!parts?.ok || !video?.ok) {
-    if (parts && !parts.ok) localStorage.removeItem(rememberKey(file));
+  const [parts, video] = await Promise.all([api("GET", `/api/videos/${id}/parts/`), api("GET", `/api/videos/${id}/`)]);
+  if (unavailable(parts) || unavailable(video)) {
+    resumeNote.textContent =
+      "You started uploading this file before, but PetTube is not answering: choose it again in a moment to resume.";
+    resumeNote.hidden = false;
+    return;
+  }
+  if (!parts.ok || !video.ok) {
+    localStorage.removeItem(rememberKey(file)); // gone, complete or not this person's: nothing to resume
     return;
   }
   resuming = id;
   const stored = parts.data.parts.reduce((sum, stored) => sum + stored.size, 0);
-  form.elements.title.value = video.data.title;
-  form.elements.description.value = video.data.description;
-  form.elements.pet.value = video.data.pet;
-  for (const name of ["title", "description", "pet"]) form.elements[name].disabled = true;
+  for (const name of STARTED_WITH) form.elements[name].value = video.data[name];
+  lockStartedWith(true);
   resumeNote.textContent = `You started uploading this file as “${video.data.title}”: ${formatBytes(stored)} of ${formatBytes(file.size)} arrived. It continues where it stopped.`;
   resumeNote.hidden = false;
   submit.textContent = "Resume upload";
@@ -298,26 +308,20 @@ form.addEventListener("submit", async (event) => {
   const errors = problems(file);
   if (Object.keys(errors).length) return showErrors(errors);
   lockForm();
-  let start;
-  try {
-    start = await api("POST", "/api/videos/", {
-      title: form.elements.title.value.trim(),
-      description: form.elements.description.value,
-      pet: form.elements.pet.value,
-      pets: [...form.querySelectorAll("input[name=pets]:checked")].map((input) => input.value),
-      visibility: form.elements.visibility.value,
-      filename: file.name,
-      content_type: file.type || "video/mp4",
-      size: file.size,
-    });
-  } catch {
-    unlockForm();
-    return showErrors({}, "The site could not be reached. Check your connection and try again.");
-  }
+  const start = await api("POST", "/api/videos/", {
+    title: form.elements.title.value.trim(),
+    description: form.elements.description.value,
+    pet: form.elements.pet.value,
+    pets: tickedPets(form),
+    visibility: form.elements.visibility.value,
+    filename: file.name,
+    content_type: file.type || "video/mp4",
+    size: file.size,
+  });
   if (!start.ok) {
     unlockForm();
     const fieldErrors = start.data?.errors || {};
-    const message = Object.keys(fieldErrors).length ? "" : start.data?.error || `The upload could not start (HTTP ${start.status}).`;
+    const message = Object.keys(fieldErrors).length ? "" : explain(start, `The upload could not start (HTTP ${start.status}).`);
     return showErrors(fieldErrors, message);
   }
   await send(start.data.id, start.data.upload, file);

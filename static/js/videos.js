@@ -1,9 +1,11 @@
 // Watch and "my videos" pages: delete after a confirmation dialog, who can watch, the live
 // status of unfinished videos, and resuming an interrupted large upload by choosing its file again.
-import { api, followStatus, statusSentence } from "./api.js";
+import { api, explain } from "./api.js";
+import { say, sendFrom, troubleNote } from "./forms.js";
 import { Cancelled, PartUpload } from "./multipart.js";
-import { Meter, describeRate, describeSize } from "./progress.js";
+import { Meter, describeRetry, describeTransfer } from "./progress.js";
 import { flash, notify, readyMessage, takeReadyNotice } from "./site.js";
+import { followStatus, percentDone, statusSentence } from "./status.js";
 
 const dialog = document.getElementById("delete-dialog");
 const uploads = new Map(); // video id → its upload resumed on this page
@@ -19,15 +21,14 @@ for (const button of document.querySelectorAll("button[data-delete]")) {
   button.addEventListener("click", async () => {
     const title = button.dataset.title;
     if (!(await confirmDelete(title))) return button.focus();
-    button.disabled = true;
     uploads.get(button.dataset.delete)?.cancel();
     // Other scripts of the page (the comments) stop asking about the video meanwhile.
     document.dispatchEvent(new CustomEvent("pettube:deleting", { detail: button.dataset.delete }));
-    const answer = await api("DELETE", `/api/videos/${button.dataset.delete}/`).catch(() => null);
-    if (!answer?.ok) {
+    const answer = await sendFrom(button, () => api("DELETE", `/api/videos/${button.dataset.delete}/`), {
+      failed: (failure) => (failure.status === 404 ? "" : explain(failure, "The video could not be deleted.")),
+    });
+    if (!answer.ok && answer.status !== 404) { // a 404: it is gone already
       document.dispatchEvent(new CustomEvent("pettube:delete-failed", { detail: button.dataset.delete }));
-      button.disabled = false;
-      notify(answer?.data?.error || "The video could not be deleted: check your connection and try again.");
       return button.focus();
     }
     if (button.dataset.after) {
@@ -45,14 +46,12 @@ for (const button of document.querySelectorAll("button[data-delete]")) {
 for (const select of document.querySelectorAll("select[data-visibility]")) {
   let saved = select.value;
   select.addEventListener("change", async () => {
-    select.disabled = true;
-    const { ok, data } = await api("PATCH", `/api/videos/${select.dataset.visibility}/`, { visibility: select.value });
-    select.disabled = false;
+    const change = { visibility: select.value };
+    const { ok, data } = await sendFrom(select, () => api("PATCH", `/api/videos/${select.dataset.visibility}/`, change), {
+      failed: (answer) => explain(answer, "The change could not be saved."),
+    });
     if (ok) saved = data.visibility;
-    else {
-      select.value = saved;
-      notify(data?.error || "The change could not be saved.");
-    }
+    else select.value = saved;
   });
 }
 
@@ -61,28 +60,46 @@ for (const select of document.querySelectorAll("select[data-visibility]")) {
 const finished = (video) => video.status === "ready" || video.status === "failed";
 
 function showStatus(element, video) {
-  const done = typeof video.progress === "number" && video.status === "processing" ? ` ${Math.round(video.progress)}%` : "";
+  const percent = video.status === "processing" ? percentDone(video) : null;
   for (const badge of element.querySelectorAll(".status")) {
-    badge.textContent = `${video.status}${done}`;
+    badge.textContent = percent === null ? video.status : `${video.status} ${percent}%`;
     badge.className = `status status-${video.status}`;
   }
   const placeholder = element.querySelector(".player-placeholder");
   if (placeholder) placeholder.textContent = statusSentence(video);
   const encoding = element.querySelector(".encoding");
   if (encoding && video.status === "processing") {
-    encoding.textContent = `Still encoding: ${video.progress}%. You are watching what is ready so far.`;
+    const sofar = percent === null ? "Still encoding." : `Still encoding: ${percent}%.`;
+    encoding.textContent = `${sofar} You are watching what is ready so far.`;
   } else if (encoding && finished(video)) encoding.remove();
+}
+
+function showGone(element) {
+  for (const badge of element.querySelectorAll(".status")) {
+    badge.textContent = "deleted";
+    badge.className = "status status-failed";
+  }
+  const sentence = element.querySelector(".player-placeholder, .encoding");
+  if (sentence) sentence.textContent = "This video is gone: it was deleted.";
+  element.querySelector("[data-resume]")?.remove();
+}
+
+// Follows the video of `element` (see status.js), saying near `shown` while the server is not answering.
+function follow(element, shown, onChange) {
+  const trouble = troubleNote(shown);
+  return followStatus(element.dataset.videoId, onChange, (text) => say(trouble, text)).finally(() => say(trouble, ""));
 }
 
 function followWatchPage(element) {
   // Watching the start already, the player reloads its playlist by itself until the end; a page
   // without a player shows one as soon as the start can be watched.
   const hasPlayer = Boolean(element.querySelector("#player"));
-  followStatus(element.dataset.videoId, (video) => {
+  follow(element, element.querySelector(".player-placeholder, .encoding, .status"), (video) => {
     showStatus(element, video);
     if (!hasPlayer && video.playable && !finished(video)) window.location.reload();
   }).then((video) => {
-    if (video?.status !== "ready") return;
+    if (!video) return showGone(element);
+    if (video.status !== "ready") return;
     takeReadyNotice(element.dataset.videoId);  // said here, below
     if (hasPlayer) return notify(readyMessage(video.title));
     flash(readyMessage(video.title));
@@ -91,8 +108,8 @@ function followWatchPage(element) {
 }
 
 function followRow(row) {
-  followStatus(row.dataset.videoId, (video) => showStatus(row, video)).then((video) => {
-    if (!video) return;
+  follow(row, row.querySelector(".status"), (video) => showStatus(row, video)).then((video) => {
+    if (!video) return showGone(row);
     if (video.status === "ready" && video.thumbnail_url) {
       const image = document.createElement("img");
       image.src = video.thumbnail_url;
@@ -139,10 +156,10 @@ for (const box of document.querySelectorAll("[data-resume]")) {
       onProgress: (sent) => {
         const progress = meter.update(sent);
         bar.value = progress.percent;
-        text.textContent = `Uploading: ${progress.percent}% · ${describeSize(progress)}${describeRate(progress)}`;
+        text.textContent = `Uploading: ${describeTransfer(progress)}`;
       },
-      onRetry: ({ seconds }) => {
-        text.textContent = navigator.onLine ? `The connection dropped. Trying again in ${seconds} s…` : "You are offline: the upload continues when the connection is back.";
+      onRetry: (retry) => {
+        if (retry) text.textContent = describeRetry(retry);
       },
     });
     uploads.set(row.dataset.videoId, upload);

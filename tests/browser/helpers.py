@@ -1,6 +1,9 @@
-"""Steps and checks the browser tests share: signing in, sizes as the pages write them, and
-axe-core's findings on a page."""
+"""Steps and checks the browser tests share: signing in, waiting on what the page's events
+record, sizes as the pages write them, and axe-core's findings on a page."""
 
+import time
+
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -14,6 +17,17 @@ def sign_in(page, site: str, username: str) -> None:
         page.get_by_role("button", name="Sign in").click()
     assert login.value.request.method == "POST"
     expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
+
+
+def wait_until(page, condition, *, after: str, what: str, timeout_ms: float = 30_000) -> None:
+    """Waits until `condition()` holds, checking it again after each `after` event of the page (by
+    then the test's own handlers of that event have recorded it); fails after `timeout_ms`."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not condition():
+        try:
+            page.wait_for_event(after, timeout=max(1, (deadline - time.monotonic()) * 1000))
+        except PlaywrightTimeoutError:
+            raise AssertionError(f"not within {timeout_ms / 1000:g} s: {what}") from None
 
 
 def readable_size(size: int) -> str:
