@@ -1,11 +1,11 @@
-# The README's two commands: `make run` and `make test`.
+# The README's commands: `make run`, `make test` and `make test-fast`.
 PYTHON_VERSION := $(shell cat .python-version)
 PYTHON ?= $(shell command -v python$(PYTHON_VERSION) || pyenv which python$(PYTHON_VERSION) 2>/dev/null || echo python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test install-dev install-deploy install-test chromium check-deploy clean layer package bench
+.PHONY: run test test-fast install-dev install-deploy install-test chromium check-deploy clean layer package bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,11 @@ node_modules/.package-lock.json: package-lock.json
 # Two workers (tests/conftest.py keeps the deploy and the browser tests each on one of them).
 test: install-test chromium node_modules/.package-lock.json
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The inner loop: the same on two workers without the browser and deploy tests and what is
+# marked slow (long encodes, servers started, many uploads). `make test` stays what CI runs.
+test-fast: install-test
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not deploy and not slow"
 
 clean:
 	rm -rf $(VENV) staticfiles db.sqlite3 .pytest_cache

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.forms import DevLoginForm
 from videos import services
-from videos.views import render_cards
+from videos.presenters import render_cards
 
 
 def login_page(request):

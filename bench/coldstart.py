@@ -152,15 +152,15 @@ def _seed_feed(lambda_environment: dict[str, str]) -> None:
 
 _SEED_FEED = f"""
 from datetime import UTC, datetime, timedelta
-from videos import listings, repository
+from videos import domain, listings, repository
 now = datetime.now(UTC)
 for n in range({FEED_VIDEOS}):
     video_id = f"benchvideo{{n}}"
-    repository.create(repository.Video(
-        id=video_id, owner_id="1", owner_name="Bench", title=f"Cat {{n}}", description="", pet="cat",
-        status=repository.UPLOADING, created_at=now, updated_at=now, due_at=now + timedelta(hours=1)))
+    repository.save(None, domain.Video(
+        id=video_id, owner_id="1", owner_name="Bench", title=f"Cat {{n}}", description="", species="cat",
+        status=domain.UPLOADING, created_at=now, updated_at=now, due_at=now + timedelta(hours=1)))
     repository.claim(video_id, lease=timedelta(minutes=5))
-    listings.mark_ready(video_id, rendition=repository.Rendition(
+    listings.mark_ready(video_id, rendition=domain.Rendition(
         duration=3.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
         video_key=f"media/{{video_id}}/video.mp4", poster_key=f"media/{{video_id}}/poster-0.jpg",
         card_key=f"media/{{video_id}}/card-0.jpg", thumbnails=4))

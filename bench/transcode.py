@@ -45,7 +45,7 @@ from django.test import Client  # noqa: E402
 
 from pettube import dynamo, local_aws  # noqa: E402
 from tests import over_http  # noqa: E402
-from videos import ladder, multipart, repository, services, storage, transcode  # noqa: E402
+from videos import domain, ladder, multipart, repository, services, storage, transcode  # noqa: E402
 
 
 def main() -> None:
@@ -172,7 +172,7 @@ POLL_UNTIL_READY = 10.0
 def time_pipeline(clip: Path, user, browser: Client, *, delete_when_playable: bool = False) -> tuple[float, float]:
     """(upload finished → a player fetched the first segment, upload finished → ready)."""
     start = services.start_upload(owner_id=str(user.pk), owner_name="bench", title="bench", description="",
-                                  pet="dog", filename=clip.name, content_type="video/mp4", size=clip.stat().st_size)
+                                  species="dog", filename=clip.name, content_type="video/mp4", size=clip.stat().st_size)
     send_file(start, clip, owner_id=str(user.pk))
     began, uploaded_at = time.perf_counter(), dynamo.now()
     playable_after = None
@@ -218,7 +218,7 @@ def first_segment_fetched(browser: Client, master_url: str) -> bool:
     return bool(segments) and requests.get(segments[0], timeout=30).status_code == 200
 
 
-def vmaf(video: repository.Video, rung_name: str, source: Path) -> float:
+def vmaf(video: domain.Video, rung_name: str, source: Path) -> float:
     """VMAF of one rung (its segments, as published) against the source scaled to its size."""
     rung = next(rung for rung in ladder.rungs_from_json(video.rungs) if rung.name == rung_name)
     playlist = WORKDIR / f"{video.id}-{rung.name}.m3u8"

@@ -30,7 +30,7 @@ import requests  # noqa: E402
 
 from pettube import local_aws  # noqa: E402
 from tests import over_http  # noqa: E402
-from videos import multipart, repository, services, storage  # noqa: E402
+from videos import listings, multipart, repository, services, storage  # noqa: E402
 
 SIZE = 200 * 1000 * 1000
 CONNECTIONS = 4  # as static/js/multipart.js
@@ -104,7 +104,7 @@ class CuttablePart:
 
 
 def start(size: int) -> str:
-    started = services.start_upload(owner_id=OWNER, owner_name=OWNER, title="bench", description="", pet="dog",
+    started = services.start_upload(owner_id=OWNER, owner_name=OWNER, title="bench", description="", species="dog",
                                     filename="bench.mp4", content_type="video/mp4", size=size)
     return started.video.id
 
@@ -151,7 +151,7 @@ def _check_and_remove(video_id: str, size: int) -> None:
     video = repository.get(video_id)
     key = storage.upload_key(OWNER, video_id)
     assert storage.size_of(key) == size, "the stored object is not the file"
-    repository.delete(video.id)
+    listings.save(video, None)
     storage.delete(key)
 
 

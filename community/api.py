@@ -1,34 +1,17 @@
 """The community's JSON endpoints under /api/videos/<id>/: like, views, comments, reports.
-Thin: parse, call a service, answer JSON; errors are 4xx JSON, never a 500."""
+Thin: parse, call a service, answer JSON; refusals become 4xx JSON in pettube/api.py."""
 
 import secrets
 
 from django.http import HttpResponse, JsonResponse
 
 from community import comments, reports, services
-from community.repository import Comment
-from pettube.dynamo import InvalidCursor
-from videos import services as videos
-from videos.api import allow, error, json_body
+from community.repositories.comments import Comment
+from pettube.api import endpoint, json_body, signed_in, text_field, user_id
+from pettube.exceptions import Invalid, NotFound
 
 VIEWER_COOKIE = "pettube_viewer"
 VIEWER_COOKIE_AGE = 400 * 24 * 60 * 60  # the longest browsers keep a cookie
-
-
-def _user_id(request) -> str | None:
-    return str(request.user.pk) if request.user.is_authenticated else None
-
-
-def _text_field(request, name: str) -> str | JsonResponse:
-    """The text `name` of the request's JSON object ("" when absent), or the 4xx answer to send
-    instead."""
-    body = json_body(request)
-    if isinstance(body, JsonResponse):
-        return body
-    value = body.get(name, "")
-    if not isinstance(value, str):
-        return error(400, f"The body must be a JSON object with a {name}.", {name: [f"Send the {name} as text."]})
-    return value
 
 
 def comment_json(comment: Comment) -> dict:
@@ -41,120 +24,72 @@ def comment_json(comment: Comment) -> dict:
     }
 
 
-@allow("POST", "DELETE")
+@endpoint("POST", "DELETE")
 def like(request, video_id: str):
-    if not request.user.is_authenticated:
-        return error(401, "Sign in to like videos.")
-    try:
-        if request.method == "POST":
-            state = services.like(video_id=video_id, user_id=_user_id(request), user_name=request.user.display_name)
-        else:
-            state = services.unlike(video_id=video_id, user_id=_user_id(request))
-    except videos.NotFound:
-        return error(404, "No such video.")
+    liker = signed_in(request, "Sign in to like videos.")
+    if request.method == "POST":
+        state = services.like(video_id=video_id, user_id=liker, user_name=request.user.display_name)
+    else:
+        state = services.unlike(video_id=video_id, user_id=liker)
     return JsonResponse({"liked": state.liked, "likes": state.likes})
 
 
-@allow("POST")
+@endpoint("POST")
 def view(request, video_id: str):
-    ticket = _text_field(request, "ticket")
-    if isinstance(ticket, JsonResponse):
-        return ticket
+    ticket = text_field(json_body(request), "ticket")
     if not ticket:
-        return error(400, "Send the page's view ticket.", {"ticket": ["This field is required."]})
+        raise Invalid("Send the page's view ticket.", {"ticket": ["This field is required."]})
     viewer_cookie = request.get_signed_cookie(VIEWER_COOKIE, default=None)
     browser = viewer_cookie or secrets.token_urlsafe(12)
-    user_id = _user_id(request)
-    try:
-        counted = services.count_view(
-            video_id=video_id, viewer=f"u{user_id}" if user_id else f"b{browser}", user_id=user_id, ticket=ticket
-        )
-    except services.InvalidTicket as invalid:
-        return error(400, str(invalid), {"ticket": [str(invalid)]})
+    viewer_id = user_id(request)
+    counted = services.count_view(
+        video_id=video_id, viewer=f"u{viewer_id}" if viewer_id else f"b{browser}", user_id=viewer_id, ticket=ticket
+    )
     response = JsonResponse({"counted": counted})
-    if viewer_cookie is None and user_id is None:
+    if viewer_cookie is None and viewer_id is None:
         response.set_signed_cookie(
             VIEWER_COOKIE, browser, max_age=VIEWER_COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
         )
     return response
 
 
-@allow("GET", "POST")
+@endpoint("GET", "POST")
 def video_comments(request, video_id: str):
     if request.method == "POST":
-        return _post_comment(request, video_id)
-    try:
-        page = comments.comments_on(
-            video_id=video_id, user_id=_user_id(request), cursor=request.GET.get("cursor") or None
+        author_id = signed_in(request, "Sign in to comment.")
+        text = text_field(json_body(request), "text")
+        comment = comments.post_comment(
+            video_id=video_id, author_id=author_id, author_name=request.user.display_name, text=text
         )
-    except videos.NotFound:
-        return error(404, "No such video.")
-    except InvalidCursor as invalid:
-        return error(400, str(invalid), {"cursor": [str(invalid)]})
+        return JsonResponse(comment_json(comment), status=201)
+    page = comments.comments_on(video_id=video_id, user_id=user_id(request), cursor=request.GET.get("cursor") or None)
     return JsonResponse({"items": [comment_json(comment) for comment in page.items], "next_cursor": page.next_cursor})
 
 
-def _post_comment(request, video_id: str):
-    if not request.user.is_authenticated:
-        return error(401, "Sign in to comment.")
-    text = _text_field(request, "text")
-    if isinstance(text, JsonResponse):
-        return text
-    try:
-        comment = comments.post_comment(
-            video_id=video_id, author_id=_user_id(request), author_name=request.user.display_name, text=text
-        )
-    except comments.InvalidComment as invalid:
-        return error(400, str(invalid), {"text": [str(invalid)]})
-    except comments.RateLimited as limited:
-        response = error(429, str(limited))
-        response["Retry-After"] = str(limited.retry_after)
-        return response
-    except videos.NotFound:
-        return error(404, "No such video.")
-    return JsonResponse(comment_json(comment), status=201)
-
-
-@allow("DELETE")
+@endpoint("DELETE", messages={NotFound: "No such comment."})
 def video_comment(request, video_id: str, comment_id: str):
-    if not request.user.is_authenticated:
-        return error(401, "Sign in to delete comments.")
-    try:
-        comments.delete_comment(video_id=video_id, comment_id=comment_id, user_id=_user_id(request))
-    except videos.NotFound:
-        return error(404, "No such comment.")
-    except comments.Forbidden:
-        return error(403, "Only the comment's author or the video's owner can delete it.")
+    deleter = signed_in(request, "Sign in to delete comments.")
+    comments.delete_comment(video_id=video_id, comment_id=comment_id, user_id=deleter)
     return HttpResponse(status=204)
 
 
-@allow("POST")
+@endpoint("POST", messages={NotFound: "Nothing to report here."})
 def report_video(request, video_id: str):
-    return _report(
-        request, lambda reason: reports.report_video(video_id=video_id, reporter_id=_user_id(request), reason=reason)
-    )
+    reporter, reason = _report(request)
+    return _reported(reports.report_video(video_id=video_id, reporter_id=reporter, reason=reason))
 
 
-@allow("POST")
+@endpoint("POST", messages={NotFound: "Nothing to report here."})
 def report_comment(request, video_id: str, comment_id: str):
-    return _report(
-        request,
-        lambda reason: reports.report_comment(
-            video_id=video_id, comment_id=comment_id, reporter_id=_user_id(request), reason=reason
-        ),
+    reporter, reason = _report(request)
+    return _reported(
+        reports.report_comment(video_id=video_id, comment_id=comment_id, reporter_id=reporter, reason=reason)
     )
 
 
-def _report(request, report):
-    if not request.user.is_authenticated:
-        return error(401, "Sign in to report.")
-    reason = _text_field(request, "reason")
-    if isinstance(reason, JsonResponse):
-        return reason
-    try:
-        hidden = report(reason)
-    except reports.InvalidReport as invalid:
-        return error(400, str(invalid), {"reason": [str(invalid)]})
-    except videos.NotFound:
-        return error(404, "Nothing to report here.")
+def _report(request) -> tuple[str, str]:
+    return signed_in(request, "Sign in to report."), text_field(json_body(request), "reason")
+
+
+def _reported(hidden: bool) -> JsonResponse:
     return JsonResponse({"reported": True, "hidden": hidden})

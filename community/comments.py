@@ -7,25 +7,24 @@ from datetime import timedelta
 
 from django.conf import settings
 
-from community import repository
-from community.repository import Comment, CommentPage
+from community.repositories import comments
+from community.repositories.comments import Comment, CommentPage
 from notifications import services as notifications
-from pettube import dynamo
+from pettube import dynamo, exceptions
 from videos import services as videos
-from videos.repository import READY
 
 MAX_LENGTH = 2000
 PAGE_SIZE = 20
 
 
-class InvalidComment(ValueError):
-    pass
+class InvalidComment(exceptions.Invalid):
+    def __init__(self, message: str):
+        super().__init__(message, {"text": [message]})
 
 
-class RateLimited(Exception):
+class RateLimited(exceptions.RateLimited):
     def __init__(self, retry_after: int):
-        super().__init__(f"Too many comments; try again in {retry_after} s.")
-        self.retry_after = retry_after
+        super().__init__(f"Too many comments; try again in {retry_after} s.", retry_after=retry_after)
 
 
 def post_comment(*, video_id: str, author_id: str, author_name: str, text: str) -> Comment:
@@ -36,33 +35,26 @@ def post_comment(*, video_id: str, author_id: str, author_name: str, text: str) 
         raise InvalidComment("Write something first.")
     if len(text) > MAX_LENGTH:
         raise InvalidComment(f"A comment has at most {MAX_LENGTH} characters.")
-    video = videos.visible_video(video_id=video_id, user_id=author_id)
-    if video.status != READY or video.hidden_at:
-        raise videos.NotFound(video_id)
+    video = videos.ready_video(video_id=video_id, user_id=author_id)
     now = dynamo.now()
     comment = Comment(
         id=secrets.token_urlsafe(9), video_id=video_id, video_owner_id=video.owner_id, author_id=author_id,
         author_name=author_name, text=text, posted_at=now,
     )
     hour = now.replace(minute=0, second=0, microsecond=0)
-    actions = [
-        repository.put_comment_action(comment),
-        repository.count_action(
-            "comment", author_id, window=f"{hour:%Y%m%d%H}", limit=settings.PETTUBE_COMMENTS_PER_HOUR,
-            expires=hour + timedelta(hours=2),
-        ),
-    ]
+    also = []
     if video.owner_id != author_id:
-        actions += notifications.activity_actions(
+        also = notifications.activity_actions(
             recipient=video.owner_id, kind="comment", actor_name=author_name, video_id=video_id,
             video_title=video.title, excerpt=text, now=now,
         )
     try:
-        dynamo.transact(*actions)
-    except dynamo.ConditionFailed as failed:
-        if 1 in failed.failed_actions:
-            raise RateLimited(int((hour + timedelta(hours=1) - now).total_seconds()) + 1) from failed
-        raise
+        stored = comments.add(comment, window=f"{hour:%Y%m%d%H}", limit=settings.PETTUBE_COMMENTS_PER_HOUR,
+                              expires=hour + timedelta(hours=2), also=also)
+    except comments.TooMany:
+        raise RateLimited(int((hour + timedelta(hours=1) - now).total_seconds()) + 1) from None
+    if not stored:
+        raise exceptions.Conflict("The comment could not be saved; try again.")
     return comment
 
 
@@ -72,19 +64,14 @@ def comments_on(
     """A page of the comments on a video `user_id` can watch, newest first. Raises
     videos.services.NotFound, pettube.dynamo.InvalidCursor."""
     videos.visible_video(video_id=video_id, user_id=user_id)
-    return repository.comments_of(video_id, limit=limit, cursor=cursor)
-
-
-class Forbidden(Exception):
-    pass
+    return comments.of_video(video_id, limit=limit, cursor=cursor)
 
 
 def delete_comment(*, video_id: str, comment_id: str, user_id: str) -> None:
-    """Delete a comment: its author or the video's owner may. Raises videos.services.NotFound,
-    Forbidden."""
-    if repository.delete_comment(comment_id, video_id=video_id, by=user_id):
+    """Delete a comment: its author or the video's owner may. Raises NotFound, Forbidden."""
+    if comments.delete(comment_id, video_id=video_id, by=user_id):
         return
-    comment = repository.get_comment(comment_id)
+    comment = comments.get(comment_id)
     if comment is None or comment.video_id != video_id:
-        raise videos.NotFound(comment_id)
-    raise Forbidden(comment_id)
+        raise exceptions.NotFound("No such comment.")
+    raise exceptions.Forbidden("Only the comment's author or the video's owner can delete it.")

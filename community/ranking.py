@@ -1,18 +1,19 @@
 """Popular this week: every hour, the last 7 days' public videos ranked by likes and views with
 a time decay, stored as one item so the "Popular" tab is one read. A video that stops being
 listed (private, hidden, deleted) leaves the stored ranking in the transaction that
-unlists it (videos/listings.py), not an hour later."""
+unlists it (the `LISTING` this app registers with videos/listings.py), not an hour later."""
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from django.core import signing
 
-from community import repository
-from community.repository import Ranking
+from community.repositories import ranking as stored
+from community.repositories.ranking import Ranking
 from pettube import dynamo
+from videos import feeds, listings
 from videos import services as videos
-from videos.repository import Video
+from videos.domain import Page, Video
 
 WINDOW = timedelta(days=7)
 LIKE_WEIGHT = 3  # a like says more than a view
@@ -21,12 +22,6 @@ MAX_RANKED = 100  # with descriptions left out, 100 copies stay far below Dynamo
 PAGE_SIZE = 24
 ATTEMPTS = 3  # times the ranking is made when videos keep being withdrawn during it
 _CURSOR_SALT = "community.ranking.cursor"
-
-
-@dataclass(frozen=True)
-class PopularPage:
-    items: list[Video]
-    next_cursor: str | None
 
 
 def score(video: Video, *, now: datetime) -> float:
@@ -42,36 +37,45 @@ def rank(*, now: datetime | None = None) -> Ranking:
     now = now or dynamo.now()
     attempts = 1
     while True:
-        previous = repository.get_ranking()
+        version = stored.version()
         candidates = videos.published_since(since=now - WINDOW)
         best_first = sorted(candidates, key=lambda video: (score(video, now=now), video.published_at), reverse=True)
         ranking = Ranking(
             computed_at=now,
-            entries=[(videos.snapshot(replace(video, description="")), score(video, now=now))
-                     for video in best_first[:MAX_RANKED]],
+            entries=[(replace(video, description=""), score(video, now=now)) for video in best_first[:MAX_RANKED]],
         )
         try:
-            repository.put_ranking(ranking, read=previous)
+            stored.put(ranking, read_version=version)
             return ranking
-        except dynamo.ConditionFailed:
+        except stored.Withdrawn:
             if attempts == ATTEMPTS:
                 raise
             attempts += 1
 
 
-def popular_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> PopularPage:
+def popular_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     """A page of the stored ranking (one GetItem). Raises dynamo.InvalidCursor."""
     start = 0
     if cursor:
         try:
             start = int(signing.loads(cursor, salt=_CURSOR_SALT))
         except (signing.BadSignature, TypeError, ValueError) as error:
-            raise dynamo.InvalidCursor("This cursor is not valid.") from error
-    ranking = repository.get_ranking()
-    shown = [copy for copy, _ in ranking.entries if copy["id"]["S"] not in ranking.withdrawn] if ranking else []
+            raise dynamo.InvalidCursor() from error
     end = start + limit
-    return PopularPage(
-        items=[videos.from_snapshot(copy) for copy in shown[start:end]],  # only this page's copies
-        next_cursor=signing.dumps(end, salt=_CURSOR_SALT) if end < len(shown) else None,
-    )
+    items, more = stored.page(start, end)
+    return Page(items=items, next_cursor=signing.dumps(end, salt=_CURSOR_SALT) if more else None)
+
+
+def _withdrawals(old: Video | None, new: Video | None) -> list[dynamo.Action]:
+    """A video that stops being listed leaves the stored ranking in the same transaction."""
+    if old is not None and old.listed and not (new is not None and new.listed):
+        return [stored.withdrawal_action(old.id)]
+    return []
+
+
+LISTING = listings.Listing(name="ranking", actions=_withdrawals)
+FEED = feeds.Feed(
+    parameter="sort", value="popular", read=lambda value, **page: popular_page(**page),
+    page_context=lambda value: {"popular": True},
+)
 

@@ -6,19 +6,20 @@ import logging
 
 from django.conf import settings
 
-from community import repository
-from community.repository import Case
-from pettube import dynamo
+from community.repositories import comments, reports
+from community.repositories.reports import Case
+from pettube import dynamo, exceptions
 from videos import services as videos
-from videos.repository import READY
+from videos.domain import READY
 
 log = logging.getLogger("pettube.community")
 
 MAX_REASON = 500
 
 
-class InvalidReport(ValueError):
-    pass
+class InvalidReport(exceptions.Invalid):
+    def __init__(self, message: str):
+        super().__init__(message, {"reason": [message]})
 
 
 def report_video(*, video_id: str, reporter_id: str, reason: str) -> bool:
@@ -26,7 +27,7 @@ def report_video(*, video_id: str, reporter_id: str, reason: str) -> bool:
     reason = _reason(reason)
     video = videos.visible_video(video_id=video_id, user_id=reporter_id)
     if video.status != READY:
-        raise videos.NotFound(video_id)
+        raise videos.NotFound()
     target = f"video:{video_id}"
     if _count(target, video_id=video_id, summary=video.title, reporter_id=reporter_id, reason=reason):
         videos.hide_video(video_id=video_id)
@@ -37,13 +38,13 @@ def report_video(*, video_id: str, reporter_id: str, reason: str) -> bool:
 def report_comment(*, video_id: str, comment_id: str, reporter_id: str, reason: str) -> bool:
     """Report a comment; returns whether it is now hidden. Raises InvalidReport, videos.services.NotFound."""
     reason = _reason(reason)
-    comment = repository.get_comment(comment_id)
+    comment = comments.get(comment_id)
     if comment is None or comment.video_id != video_id:
-        raise videos.NotFound(comment_id)
+        raise videos.NotFound()
     target = f"comment:{comment_id}"
     summary = f"{comment.author_name}: {comment.text[:200]}"
     if _count(target, video_id=video_id, summary=summary, reporter_id=reporter_id, reason=reason):
-        repository.set_comment_hidden(comment_id, hidden_at=dynamo.now())
+        comments.set_hidden(comment_id, hidden_at=dynamo.now())
         return True
     return comment.hidden_at is not None
 
@@ -61,13 +62,10 @@ def _count(target: str, *, video_id: str, summary: str, reporter_id: str, reason
     """Count the report (a person's second report of a target changes nothing); True for the
     one report that reaches the threshold."""
     now = dynamo.now()
-    try:
-        repository.add_report(
-            target=target, video_id=video_id, summary=summary, reporter=reporter_id, reason=reason, now=now
-        )
-    except dynamo.ConditionFailed:
+    if not reports.add(target=target, video_id=video_id, summary=summary, reporter=reporter_id, reason=reason,
+                       now=now):
         return False
-    hide = repository.mark_case_hidden(target, threshold=settings.PETTUBE_REPORTS_TO_HIDE, now=now)
+    hide = reports.mark_hidden(target, threshold=settings.PETTUBE_REPORTS_TO_HIDE, now=now)
     if hide:
         log.warning("hidden pending review", extra={"target": target})
     return hide
@@ -77,28 +75,28 @@ def _count(target: str, *, video_id: str, summary: str, reporter_id: str, reason
 
 
 def open_cases() -> list[Case]:
-    return repository.open_cases()
+    return reports.open_cases()
 
 
 def restore(*, target: str) -> None:
     """The reports were wrong: show the target again and close its case."""
-    case = repository.get_case(target)
-    if case is None or not repository.close_case(target):
+    case = reports.get(target)
+    if case is None or not reports.close(target):
         return
     if case.kind == "video":
         videos.restore_video(video_id=case.target_id)
     else:
-        repository.set_comment_hidden(case.target_id, hidden_at=None)
+        comments.set_hidden(case.target_id, hidden_at=None)
     log.info("restored after review", extra={"target": target})
 
 
 def remove(*, target: str) -> None:
     """The reports were right: delete the target and close its case."""
-    case = repository.get_case(target)
-    if case is None or not repository.close_case(target):
+    case = reports.get(target)
+    if case is None or not reports.close(target):
         return
     if case.kind == "video":
         videos.remove_video(video_id=case.target_id)
     else:
-        repository.remove_comment(case.target_id)
+        comments.remove(case.target_id)
     log.info("deleted after review", extra={"target": target})

@@ -1,4 +1,4 @@
-"""Likes and honest view counts, and what a viewer's page needs of them.
+"""Likes and honest view counts.
 
 A like and the video's `likes` counter change in one conditional transaction, so however often
 a like is repeated or raced, the count equals the likes. A view counts once per viewer, video
@@ -13,11 +13,11 @@ from datetime import datetime
 from django.conf import settings
 from django.core import signing
 
-from community import repository
+from community.repositories import likes
 from notifications import services as notifications
-from pettube import dynamo
+from pettube import dynamo, exceptions
 from videos import services as videos
-from videos.repository import READY, Video
+from videos.domain import Video
 
 log = logging.getLogger("pettube.community")
 
@@ -25,17 +25,9 @@ _TICKET_SALT = "community.view-ticket"
 TICKET_MAX_AGE_SECONDS = 24 * 60 * 60
 
 
-class InvalidTicket(ValueError):
-    pass
-
-
-@dataclass(frozen=True)
-class Viewing:
-    """A video as one person sees it on its page: whether they like it, their unseen count."""
-
-    video: Video
-    liked: bool
-    unseen: int | None  # None for someone signed out
+class InvalidTicket(exceptions.Invalid):
+    def __init__(self, message: str):
+        super().__init__(message, {"ticket": [message]})
 
 
 @dataclass(frozen=True)
@@ -44,59 +36,30 @@ class LikeState:
     likes: int
 
 
-def viewing(*, video_id: str, user_id: str | None) -> Viewing:
-    """The video `user_id` may see, whether they like it and their unseen count: one DynamoDB
-    round trip (a BatchGetItem). Raises videos.services.NotFound."""
-    if user_id is None:
-        return Viewing(video=videos.visible_video(video_id=video_id, user_id=None), liked=False, unseen=None)
-    like, inbox = repository.like_id(video_id, user_id), notifications.inbox_key(user_id)
-    video, found = videos.visible_video_along(video_id=video_id, user_id=user_id, others=[like, inbox])
-    return Viewing(video=video, liked=like in found, unseen=notifications.unseen_in(found.get(inbox)))
-
-
 def like(*, video_id: str, user_id: str, user_name: str) -> LikeState:
     """`user_id` likes a ready video (again: no change). Raises videos.services.NotFound."""
-    video = _ready(video_id, user_id)
+    video = videos.ready_video(video_id=video_id, user_id=user_id)
     now = dynamo.now()
-    actions = [
-        repository.put_like_action(video_id, user_id, now=now),
-        videos.counter_action(video_id=video_id, counter="likes", delta=1),
-    ]
+    also = [videos.counter_action(video_id=video_id, counter="likes", delta=1)]
     if video.owner_id != user_id:
-        actions += notifications.activity_actions(
+        also += notifications.activity_actions(
             recipient=video.owner_id, kind="like", actor_name=user_name, video_id=video_id, video_title=video.title,
             now=now,
         )
-    try:
-        dynamo.transact(*actions)
-    except dynamo.ConditionFailed:
-        pass  # liked already (or the video went away: the state below tells)
+    likes.add_like(video_id, user_id, now=now, also=also)  # liked already, or the video went: the state tells
     return like_state(video_id=video_id, user_id=user_id)
 
 
 def unlike(*, video_id: str, user_id: str) -> LikeState:
     """`user_id` takes their like back (none: no change). Raises videos.services.NotFound."""
-    _ready(video_id, user_id)
-    try:
-        dynamo.transact(
-            repository.delete_like_action(video_id, user_id),
-            videos.counter_action(video_id=video_id, counter="likes", delta=-1),
-        )
-    except dynamo.ConditionFailed:
-        pass
+    videos.ready_video(video_id=video_id, user_id=user_id)
+    likes.remove_like(video_id, user_id, also=[videos.counter_action(video_id=video_id, counter="likes", delta=-1)])
     return like_state(video_id=video_id, user_id=user_id)
 
 
 def like_state(*, video_id: str, user_id: str) -> LikeState:
-    viewed = viewing(video_id=video_id, user_id=user_id)
-    return LikeState(liked=viewed.liked, likes=viewed.video.likes)
-
-
-def _ready(video_id: str, user_id: str | None) -> Video:
-    video = videos.visible_video(video_id=video_id, user_id=user_id)
-    if video.status != READY or video.hidden_at:
-        raise videos.NotFound(video_id)
-    return video
+    viewed = videos.viewing(video_id=video_id, user_id=user_id)
+    return LikeState(liked=bool(viewed.along.get("liked")), likes=viewed.video.likes)
 
 
 # --- views ----------------------------------------------------------------------------------
@@ -121,11 +84,5 @@ def count_view(*, video_id: str, viewer: str, user_id: str | None, ticket: str, 
         raise InvalidTicket("This view ticket is for another video.")
     if now.timestamp() - data["t"] < settings.PETTUBE_VIEW_SECONDS or user_id == data["o"]:
         return False
-    try:
-        dynamo.transact(
-            repository.put_view_action(video_id, viewer, now=now),
-            videos.counter_action(video_id=video_id, counter="views", delta=1),
-        )
-    except dynamo.ConditionFailed:
-        return False
-    return True
+    return likes.add_view(video_id, viewer, now=now,
+                          also=[videos.counter_action(video_id=video_id, counter="views", delta=1)])

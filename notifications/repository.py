@@ -15,9 +15,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from botocore.exceptions import ClientError
-
 from pettube import dynamo
+from pettube.dynamo import Action
 
 PENDING = "pending"
 SENT, SKIPPED, GAVE_UP = "sent", "skipped", "gave up"
@@ -43,14 +42,6 @@ class Mail:
     attempts: int
 
 
-def _s(value: str) -> dict:
-    return {"S": value}
-
-
-def _epoch(moment: datetime) -> dict:
-    return {"N": str(int(moment.timestamp()))}
-
-
 # --- activity and the unseen count ----------------------------------------------------------
 
 
@@ -58,28 +49,28 @@ def inbox_id(user_id: str) -> str:
     return f"inbox#{user_id}"
 
 
-def activity_actions(activity: Activity) -> list[dict]:
+def activity_actions(activity: Activity) -> list[Action]:
     """Transaction actions recording `activity` for the digest and the recipient's unseen count."""
     return [
         {
             "Put": {
                 "Item": {
-                    "id": _s(f"activity#{secrets.token_urlsafe(12)}"),
-                    "activity_day": _s(f"{activity.at:%Y-%m-%d}"),
-                    "activity_at": _s(dynamo.stamp(activity.at)),
-                    "recipient": _s(activity.recipient),
-                    "kind": _s(activity.kind),
-                    "actor_name": _s(activity.actor_name),
-                    "video_id": _s(activity.video_id),
-                    "video_title": _s(activity.video_title),
-                    "excerpt": _s(activity.excerpt),
-                    "expires_at": _epoch(activity.at + timedelta(days=7)),
+                    "id": dynamo.s(f"activity#{secrets.token_urlsafe(12)}"),
+                    "activity_day": dynamo.s(f"{activity.at:%Y-%m-%d}"),
+                    "activity_at": dynamo.s(dynamo.stamp(activity.at)),
+                    "recipient": dynamo.s(activity.recipient),
+                    "kind": dynamo.s(activity.kind),
+                    "actor_name": dynamo.s(activity.actor_name),
+                    "video_id": dynamo.s(activity.video_id),
+                    "video_title": dynamo.s(activity.video_title),
+                    "excerpt": dynamo.s(activity.excerpt),
+                    "expires_at": dynamo.epoch(activity.at + timedelta(days=7)),
                 }
             }
         },
         {
             "Update": {
-                "Key": {"id": _s(inbox_id(activity.recipient))},
+                "Key": {"id": dynamo.s(inbox_id(activity.recipient))},
                 "UpdateExpression": "ADD unseen :one",
                 "ExpressionAttributeValues": {":one": {"N": "1"}},
             }
@@ -89,54 +80,42 @@ def activity_actions(activity: Activity) -> list[dict]:
 
 def activity_of_day(day: str) -> list[Activity]:
     """Everything that happened on `day` (YYYY-MM-DD, UTC), oldest first."""
-    request = {
-        "TableName": dynamo.table_name(),
-        "IndexName": "activity",
-        "KeyConditionExpression": "activity_day = :d",
-        "ExpressionAttributeValues": {":d": _s(day)},
-    }
-    found = []
-    while True:
-        answer = dynamo.client().query(**request)
-        found += [
-            Activity(
-                recipient=item["recipient"]["S"],
-                kind=item["kind"]["S"],
-                actor_name=item["actor_name"]["S"],
-                video_id=item["video_id"]["S"],
-                video_title=item["video_title"]["S"],
-                excerpt=item["excerpt"]["S"],
-                at=dynamo.parse_stamp(item["activity_at"]["S"]),
-            )
-            for item in answer.get("Items", [])
-        ]
-        if "LastEvaluatedKey" not in answer:
-            return found
-        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+    items = dynamo.query_all("activity", "activity_day = :d", {":d": dynamo.s(day)}, newest_first=False)
+    return [
+        Activity(
+            recipient=item["recipient"]["S"],
+            kind=item["kind"]["S"],
+            actor_name=item["actor_name"]["S"],
+            video_id=item["video_id"]["S"],
+            video_title=item["video_title"]["S"],
+            excerpt=item["excerpt"]["S"],
+            at=dynamo.parse_stamp(item["activity_at"]["S"]),
+        )
+        for item in items
+    ]
 
 
-def unseen_in(item: dict | None) -> int:
+def _unseen_in(item: dict | None) -> int:
     """The unseen count an `inbox#` item holds (None: nothing happened yet)."""
     return int(item["unseen"]["N"]) if item and "unseen" in item else 0
 
 
+def unseen_along(found: dict[str, dict], video_id: str, user_id: str) -> int:
+    """`user_id`'s unseen count, from items read along with a video's (by id)."""
+    return _unseen_in(found.get(inbox_id(user_id)))
+
+
 def unseen(user_id: str) -> int:
-    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key={"id": _s(inbox_id(user_id))})
-    return unseen_in(answer.get("Item"))
+    return _unseen_in(dynamo.get(inbox_id(user_id)))
 
 
 def mark_seen(user_id: str) -> None:
-    try:
-        dynamo.client().update_item(
-            TableName=dynamo.table_name(),
-            Key={"id": _s(inbox_id(user_id))},
-            ConditionExpression="unseen > :zero",
-            UpdateExpression="SET unseen = :zero",
-            ExpressionAttributeValues={":zero": {"N": "0"}},
-        )
-    except ClientError as error:
-        if not dynamo.condition_failed(error):
-            raise
+    dynamo.update_item(
+        Key=dynamo.key(inbox_id(user_id)),
+        ConditionExpression="unseen > :zero",
+        UpdateExpression="SET unseen = :zero",
+        ExpressionAttributeValues={":zero": dynamo.n(0)},
+    )
 
 
 # --- the outbox -----------------------------------------------------------------------------
@@ -144,48 +123,37 @@ def mark_seen(user_id: str) -> None:
 
 def enqueue(mail: Mail, *, now: datetime) -> bool:
     """Add an email to send; False when this event's email is already there."""
-    try:
-        dynamo.client().put_item(
-            TableName=dynamo.table_name(),
-            Item={
-                "id": _s(f"mail#{mail.key}"),
-                "kind": _s(mail.kind),
-                "user_id": _s(mail.user_id),
-                "data": {"M": {name: _s(value) for name, value in mail.data.items()}},
-                "attempts": {"N": "0"},
-                "outbox": _s(PENDING),
-                "outbox_at": _s(dynamo.stamp(now)),
-                "expires_at": _epoch(now + timedelta(days=30)),
-            },
-            ConditionExpression="attribute_not_exists(id)",
-        )
-    except ClientError as error:
-        if dynamo.condition_failed(error):
-            return False
-        raise
-    return True
+    return dynamo.put_item(
+        Item={
+            **dynamo.key(f"mail#{mail.key}"),
+            "kind": dynamo.s(mail.kind),
+            "user_id": dynamo.s(mail.user_id),
+            "data": {"M": {name: dynamo.s(value) for name, value in mail.data.items()}},
+            "attempts": dynamo.n(0),
+            "outbox": dynamo.s(PENDING),
+            "outbox_at": dynamo.s(dynamo.stamp(now)),
+            dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=30)),
+        },
+        ConditionExpression="attribute_not_exists(id)",
+    )
 
 
 def claim(key: str, *, lease: timedelta, now: datetime) -> Mail | None:
     """Take a pending email that is due, for `lease`; None when it is sent, or another sender has it."""
-    try:
-        answer = dynamo.client().update_item(
-            TableName=dynamo.table_name(),
-            Key={"id": _s(f"mail#{key}")},
-            ConditionExpression="outbox = :pending AND outbox_at <= :now",
-            UpdateExpression="SET outbox_at = :lease ADD attempts :one",
-            ExpressionAttributeValues={
-                ":pending": _s(PENDING),
-                ":now": _s(dynamo.stamp(now)),
-                ":lease": _s(dynamo.stamp(now + lease)),
-                ":one": {"N": "1"},
-            },
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as error:
-        if dynamo.condition_failed(error):
-            return None
-        raise
+    answer = dynamo.update_item(
+        Key=dynamo.key(f"mail#{key}"),
+        ConditionExpression="outbox = :pending AND outbox_at <= :now",
+        UpdateExpression="SET outbox_at = :lease ADD attempts :one",
+        ExpressionAttributeValues={
+            ":pending": dynamo.s(PENDING),
+            ":now": dynamo.s(dynamo.stamp(now)),
+            ":lease": dynamo.s(dynamo.stamp(now + lease)),
+            ":one": dynamo.n(1),
+        },
+        ReturnValues="ALL_NEW",
+    )
+    if answer is None:
+        return None
     item = answer["Attributes"]
     return Mail(
         key=key,
@@ -198,33 +166,28 @@ def claim(key: str, *, lease: timedelta, now: datetime) -> Mail | None:
 
 def finish(key: str, *, outcome: str) -> None:
     """The email is done with (sent, skipped or given up): out of the outbox."""
-    dynamo.client().update_item(
-        TableName=dynamo.table_name(),
-        Key={"id": _s(f"mail#{key}")},
+    dynamo.update_item(
+        Key=dynamo.key(f"mail#{key}"),
         UpdateExpression="SET outcome = :outcome REMOVE outbox, outbox_at",
-        ExpressionAttributeValues={":outcome": _s(outcome)},
+        ExpressionAttributeValues={":outcome": dynamo.s(outcome)},
     )
 
 
 def retry_at(key: str, *, when: datetime, error: str) -> None:
-    dynamo.client().update_item(
-        TableName=dynamo.table_name(),
-        Key={"id": _s(f"mail#{key}")},
+    """Try the email again at `when` (nothing if another sender finished it meanwhile)."""
+    dynamo.update_item(
+        Key=dynamo.key(f"mail#{key}"),
         ConditionExpression="outbox = :pending",
         UpdateExpression="SET outbox_at = :when, last_error = :error",
-        ExpressionAttributeValues={":pending": _s(PENDING), ":when": _s(dynamo.stamp(when)), ":error": _s(error[:500])},
+        ExpressionAttributeValues={":pending": dynamo.s(PENDING), ":when": dynamo.s(dynamo.stamp(when)),
+                                   ":error": dynamo.s(error[:500])},
     )
 
 
-def due_mail(*, now: datetime, limit: int = 100) -> list[str]:
-    """Keys of pending emails due by `now`, oldest first."""
-    answer = dynamo.client().query(
-        TableName=dynamo.table_name(),
-        IndexName="outbox",
-        KeyConditionExpression="outbox = :pending AND outbox_at <= :now",
-        ExpressionAttributeValues={":pending": _s(PENDING), ":now": _s(dynamo.stamp(now))},
-        ProjectionExpression="id",
-        Limit=limit,
+def due_mail(*, now: datetime) -> list[str]:
+    """Keys of every pending email due by `now`, oldest first (page after page)."""
+    items = dynamo.query_all(
+        "outbox", "outbox = :pending AND outbox_at <= :now",
+        {":pending": dynamo.s(PENDING), ":now": dynamo.s(dynamo.stamp(now))}, projection="id", newest_first=False,
     )
-    return [item["id"]["S"].removeprefix("mail#") for item in answer.get("Items", [])]
-
+    return [item["id"]["S"].removeprefix("mail#") for item in items]

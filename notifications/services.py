@@ -52,16 +52,6 @@ def activity_actions(
     )
 
 
-def inbox_key(user_id: str) -> str:
-    """The id of the item holding `user_id`'s unseen count, for a page that reads it along with
-    its own items (`unseen_in`)."""
-    return repository.inbox_id(user_id)
-
-
-def unseen_in(item: dict | None) -> int:
-    return repository.unseen_in(item)
-
-
 def unseen_count(*, user_id: str) -> int:
     return repository.unseen(user_id)
 
@@ -73,7 +63,7 @@ def mark_seen(*, user_id: str) -> None:
 # --- emails about a video -------------------------------------------------------------------
 
 
-def video_ready(*, video) -> None:
+def video_ready(*, video, **_) -> None:
     """Email the uploader that `video` is ready (once, whatever happens to the event)."""
     _notify(
         Mail(key=f"ready#{video.id}", kind="ready", user_id=video.owner_id,
@@ -81,7 +71,7 @@ def video_ready(*, video) -> None:
     )
 
 
-def video_failed(*, video) -> None:
+def video_failed(*, video, **_) -> None:
     """Email the uploader that `video` failed, with the reason."""
     _notify(
         Mail(key=f"failed#{video.id}", kind="failed", user_id=video.owner_id,

@@ -2,7 +2,7 @@ from datetime import date
 
 from django import forms
 
-from pets.species import SPECIES
+from videos.domain import SPECIES
 
 
 class PetForm(forms.Form):

@@ -8,21 +8,21 @@ Its items in the shared table (pettube/dynamo.py has the key scheme and the inde
   after every time stamp: it is the first item of its own pet page's Query, newest first.
 - a species entry: `id = "species#<species>#<video id>"`, `species_feed = <species>`;
 - a pet entry: `id = "pet-video#<pet id>#<video id>"`, `pet_feed = <pet id>`.
-Entries exist only for public ready videos and carry the video's card (videos/repository.py's
+Entries exist only for public ready videos and carry the video's card (videos/items.py's
 `card`) and `published_at`, so GSI `species` (`species_feed`, `published_at`) and GSI
 `pet-videos` (`pet_feed`, `published_at`) each answer a page with one Query. videos/listings.py
-writes and removes entries in the same transaction as the video.
+writes and removes entries in the same transaction as the video (pets/listing.py registers them).
 """
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from botocore.exceptions import ClientError
-
 from pettube import dynamo
+from pettube.dynamo import Action, Entry
+from videos.domain import Page, Video
+from videos.items import card, from_card
 
 PROFILE_FIRST = "~"
-BATCH_GET_LIMIT = 100
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,8 @@ class Pet:
     videos: frozenset[str] = field(default=frozenset())
 
 
-@dataclass(frozen=True)
-class CardPage:
-    """A page of listing entries: each one a video's card, as videos/repository.py wrote it."""
-
-    cards: list[dict]
-    next_cursor: str | None
-
-
 def _key(pet_id: str) -> dict:
-    return {"id": {"S": f"pet#{pet_id}"}}
+    return dynamo.key(f"pet#{pet_id}")
 
 
 def _to_item(pet: Pet) -> dict:
@@ -91,40 +83,28 @@ def _is_pet(item: dict) -> bool:
 
 
 def get(pet_id: str) -> Pet | None:
-    answer = dynamo.client().get_item(TableName=dynamo.table_name(), Key=_key(pet_id), ConsistentRead=True)
-    return _from_item(answer["Item"]) if "Item" in answer else None
+    item = dynamo.get(f"pet#{pet_id}")
+    return _from_item(item) if item else None
 
 
 def many(pet_ids: list[str]) -> list[Pet]:
-    """The pets that exist among `pet_ids` (at most BATCH_GET_LIMIT), in one BatchGetItem."""
-    keys = [_key(pet_id) for pet_id in dict.fromkeys(pet_ids)][:BATCH_GET_LIMIT]
-    found, request = [], {dynamo.table_name(): {"Keys": keys, "ConsistentRead": True}}
-    while request:
-        answer = dynamo.client().batch_get_item(RequestItems=request)
-        found.extend(answer["Responses"].get(dynamo.table_name(), []))
-        request = answer.get("UnprocessedKeys") or {}
-    by_id = {pet.id: pet for pet in map(_from_item, found)}
-    return [by_id[pet_id] for pet_id in dict.fromkeys(pet_ids) if pet_id in by_id]
+    """The pets that exist among `pet_ids`, in that order (one BatchGetItem per 100)."""
+    found = dynamo.get_many([f"pet#{pet_id}" for pet_id in pet_ids])
+    return [_from_item(found[f"pet#{pet_id}"]) for pet_id in dict.fromkeys(pet_ids) if f"pet#{pet_id}" in found]
 
 
 def of_owner(owner_id: str, *, limit: int) -> list[Pet]:
-    """`owner_id`'s pets, oldest first (at most `limit`)."""
-    answer = dynamo.client().query(
-        TableName=dynamo.table_name(),
-        IndexName="pets-of",
-        KeyConditionExpression="pet_owner = :o",
-        ExpressionAttributeValues={":o": {"S": owner_id}},
-        Limit=limit,
-    )
-    return [_from_item(item) for item in answer.get("Items", [])]
+    """`owner_id`'s pets, oldest first (at most `limit`: one Query)."""
+    page = dynamo.query_page("pets-of", "pet_owner = :o", {":o": dynamo.s(owner_id)}, limit=limit, newest_first=False)
+    return [_from_item(item) for item in page.items]
 
 
-def species_page(species: str, *, limit: int, cursor: str | None = None) -> CardPage:
+def species_page(species: str, *, limit: int, cursor: str | None = None) -> Page:
     page = _query("species", "species_feed", species, limit=limit, cursor=cursor)
-    return CardPage(cards=page.items, next_cursor=page.next_cursor)
+    return Page(items=[from_card(item) for item in page.items], next_cursor=page.next_cursor)
 
 
-def pet_page(pet_id: str, *, limit: int, cursor: str | None = None) -> tuple[Pet | None, CardPage]:
+def pet_page(pet_id: str, *, limit: int, cursor: str | None = None) -> tuple[Pet | None, Page]:
     """The pet and a page of its public videos, newest first. The first page comes with the pet
     in the same Query; a later page (`cursor`) reads the pet with one GetItem."""
     page = _query("pet-videos", "pet_feed", pet_id, limit=limit + (0 if cursor else 1), cursor=cursor)
@@ -133,7 +113,7 @@ def pet_page(pet_id: str, *, limit: int, cursor: str | None = None) -> tuple[Pet
         pet, cards = _from_item(cards[0]), cards[1:]
     else:
         pet = get(pet_id) if cursor else None
-    return pet, CardPage(cards=cards, next_cursor=page.next_cursor)
+    return pet, Page(items=[from_card(item) for item in cards], next_cursor=page.next_cursor)
 
 
 def _query(index: str, partition: str, value: str, *, limit: int, cursor: str | None) -> dynamo.ItemPage:
@@ -145,9 +125,7 @@ def _query(index: str, partition: str, value: str, *, limit: int, cursor: str | 
 
 
 def create(pet: Pet) -> Pet:
-    dynamo.client().put_item(
-        TableName=dynamo.table_name(), Item=_to_item(pet), ConditionExpression="attribute_not_exists(id)"
-    )
+    dynamo.put_item(Item=_to_item(pet), ConditionExpression="attribute_not_exists(id)")
     return pet
 
 
@@ -155,54 +133,41 @@ def update(pet: Pet) -> Pet | None:
     """Save `pet`'s own fields (not its videos); None when it is gone or changed hands."""
     item = _to_item(pet)
     fields = ["name", "species", "breed", "owner_name"]
-    try:
-        dynamo.client().update_item(
-            TableName=dynamo.table_name(),
-            Key=_key(pet.id),
-            ConditionExpression="pet_owner = :o",
-            UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields)
-            + (", born = :born" if pet.born else " REMOVE born"),
-            ExpressionAttributeNames={f"#{name}": name for name in fields},
-            ExpressionAttributeValues={":o": {"S": pet.owner_id}}
-            | {f":{name}": item[name] for name in fields}
-            | ({":born": item["born"]} if pet.born else {}),
-        )
-    except ClientError as error:
-        if dynamo.condition_failed(error):
-            return None
-        raise
-    return pet
+    answer = dynamo.update_item(
+        Key=_key(pet.id),
+        ConditionExpression="pet_owner = :o",
+        UpdateExpression="SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+        + (", born = :born" if pet.born else " REMOVE born"),
+        ExpressionAttributeNames={f"#{name}": name for name in fields},
+        ExpressionAttributeValues={":o": dynamo.s(pet.owner_id)}
+        | {f":{name}": item[name] for name in fields}
+        | ({":born": item["born"]} if pet.born else {}),
+    )
+    return pet if answer is not None else None
 
 
 def delete(pet: Pet) -> bool:
     """Delete the pet if it still belongs to its owner and no video is tagged with it."""
-    try:
-        dynamo.client().delete_item(
-            TableName=dynamo.table_name(),
-            Key=_key(pet.id),
-            ConditionExpression="pet_owner = :o AND attribute_not_exists(videos)",
-            ExpressionAttributeValues={":o": {"S": pet.owner_id}},
-        )
-    except ClientError as error:
-        if dynamo.condition_failed(error):
-            return False
-        raise
-    return True
+    return dynamo.delete_item(
+        Key=_key(pet.id),
+        ConditionExpression="pet_owner = :o AND attribute_not_exists(videos)",
+        ExpressionAttributeValues={":o": dynamo.s(pet.owner_id)},
+    )
 
 
-def tag_action(pet_id: str, *, video_id: str, owner_id: str) -> dict:
+def tag_action(pet_id: str, *, video_id: str, owner_id: str) -> Action:
     """Record `video_id` on the pet, only if the pet exists and belongs to `owner_id`."""
     return {
         "Update": {
             "Key": _key(pet_id),
             "ConditionExpression": "pet_owner = :o",
             "UpdateExpression": "ADD videos :v",
-            "ExpressionAttributeValues": {":o": {"S": owner_id}, ":v": {"SS": [video_id]}},
+            "ExpressionAttributeValues": {":o": dynamo.s(owner_id), ":v": {"SS": [video_id]}},
         }
     }
 
 
-def untag_action(pet_id: str, *, video_id: str) -> dict:
+def untag_action(pet_id: str, *, video_id: str) -> Action:
     return {
         "Update": {
             "Key": _key(pet_id),
@@ -213,18 +178,19 @@ def untag_action(pet_id: str, *, video_id: str) -> dict:
     }
 
 
-def species_entry(species: str, *, video_id: str, card: dict) -> dict:
-    return {**card, "id": {"S": f"species#{species}#{video_id}"}, "species_feed": {"S": species}}
+def listing_entries(video: Video) -> list[Entry]:
+    """The entries of a listed video: one per species it shows, one per pet tagged in it."""
+    shown = card(video)
+    return [
+        _entry(f"species#{species}#{video.id}", shown, species_feed=species) for species in video.species_shown
+    ] + [_entry(f"pet-video#{tag.id}#{video.id}", shown, pet_feed=tag.id) for tag in video.pets]
 
 
-def pet_entry(pet_id: str, *, video_id: str, card: dict) -> dict:
-    return {**card, "id": {"S": f"pet-video#{pet_id}#{video_id}"}, "pet_feed": {"S": pet_id}}
+def _entry(entry_id: str, shown: dict, **partition: str) -> Entry:
+    return Entry(id=entry_id, item={**shown, **dynamo.key(entry_id),
+                                    **{name: dynamo.s(value) for name, value in partition.items()}})
 
 
 def untag(pet_id: str, *, video_id: str) -> None:
-    action = untag_action(pet_id, video_id=video_id)["Update"]
-    try:
-        dynamo.client().update_item(TableName=dynamo.table_name(), **action)
-    except ClientError as error:
-        if not dynamo.condition_failed(error):
-            raise
+    """Drop `video_id` from the pet's tagged videos (nothing when the pet is gone)."""
+    dynamo.update_item(**untag_action(pet_id, video_id=video_id)["Update"])

@@ -1,6 +1,7 @@
 """What people do with pets: add, edit and delete their pets, and browse pet pages and
-species. Tagging videos goes through videos/services.py (a video's pets are part of the video);
-this module checks ownership and builds the pet side of a video's transaction."""
+species. Tagging videos goes through videos/services.py (a video's pets are part of the video):
+this app provides the pets a person may tag (videos/tagging.py) and its listings (pets/listing.py),
+and a renamed or deleted pet reaches its videos through videos/services.py."""
 
 import logging
 import secrets
@@ -8,6 +9,10 @@ from datetime import UTC, date, datetime
 
 from pets import repository
 from pets.repository import Pet
+from pettube import exceptions
+from videos import services as videos
+from videos.domain import Page, PetTag
+from videos.tagging import NotYourPet
 
 log = logging.getLogger("pettube.pets")
 
@@ -15,15 +20,17 @@ log = logging.getLogger("pettube.pets")
 MAX_PETS_PER_OWNER = 100
 
 
-class NotFound(Exception):
-    pass
+class NotFound(exceptions.NotFound):
+    def __init__(self, message: str = "No such pet."):
+        super().__init__(message)
 
 
-class Forbidden(Exception):
-    pass
+class Forbidden(exceptions.Forbidden):
+    def __init__(self, message: str = "Only the pet's owner can change it."):
+        super().__init__(message)
 
 
-class TooManyPets(Exception):
+class TooManyPets(exceptions.Invalid):
     pass
 
 
@@ -46,7 +53,7 @@ def add_pet(*, owner_id: str, owner_name: str, name: str, species: str, breed: s
 def get_pet(*, pet_id: str) -> Pet:
     pet = repository.get(pet_id)
     if pet is None:
-        raise NotFound(pet_id)
+        raise NotFound()
     return pet
 
 
@@ -54,85 +61,66 @@ def pets_of(*, owner_id: str) -> list[Pet]:
     return repository.of_owner(owner_id, limit=MAX_PETS_PER_OWNER)
 
 
-def owned_pets(*, owner_id: str, pet_ids: list[str]) -> list[Pet]:
-    """The pets `pet_ids` (one BatchGetItem), in that order. Raises Forbidden when any of them
-    does not exist or belongs to someone else: people tag only their own pets."""
+def tags_of(owner_id: str) -> list[PetTag]:
+    """A person's pets as videos are tagged with them (videos/tagging.py)."""
+    return [tag(pet) for pet in pets_of(owner_id=owner_id)]
+
+
+def owned_tags(owner_id: str, pet_ids: list[str]) -> list[PetTag]:
+    """The pets `pet_ids` (one BatchGetItem), in that order, as tags. Raises NotYourPet when
+    any of them does not exist or belongs to someone else: people tag only their own pets."""
     if not pet_ids:
         return []
     found = repository.many(pet_ids)
     if len(found) != len(set(pet_ids)) or any(pet.owner_id != owner_id for pet in found):
-        raise Forbidden("You can only tag your own pets.")
-    return found
+        raise NotYourPet()
+    return [tag(pet) for pet in found]
+
+
+def tag(pet: Pet) -> PetTag:
+    return PetTag(id=pet.id, name=pet.name, species=pet.species)
 
 
 def edit_pet(*, pet_id: str, user_id: str, name: str, species: str, breed: str, born: date | None) -> Pet:
     """Change a pet's details; its videos' cards, species and search terms follow."""
-    from videos import services as videos  # videos imports this module: import on use
-
     pet = _own(pet_id, user_id)
     changed = repository.update(Pet(**{**pet.__dict__, "name": name, "species": species, "breed": breed, "born": born}))
     if changed is None:
-        raise NotFound(pet_id)
+        raise NotFound()
     for video_id in sorted(pet.videos):
-        videos.retag_pet(video_id=video_id, pet=changed)
+        videos.retag_pet(video_id=video_id, tag=tag(changed))
     return changed
 
 
 def delete_pet(*, pet_id: str, user_id: str) -> None:
     """Untag every video of the pet (their pages and listings follow), then delete it."""
-    from videos import services as videos
-
     pet = _own(pet_id, user_id)
     for video_id in sorted(pet.videos):
-        videos.untag_pet(video_id=video_id, pet_id=pet.id)
+        if not videos.untag_pet(video_id=video_id, pet_id=pet.id):
+            repository.untag(pet.id, video_id=video_id)  # the video is gone: forget it
     if not repository.delete(get_pet(pet_id=pet_id)):
-        raise NotFound(pet_id)  # tagged again meanwhile, or gone: nothing was deleted
+        raise NotFound()  # tagged again meanwhile, or gone: nothing was deleted
     log.info("pet deleted", extra={"pet_id": pet_id, "owner_id": user_id})
-
-
-def forget_video(*, pet_id: str, video_id: str) -> None:
-    """Drop a video that no longer exists from the pet's tagged set."""
-    repository.untag(pet_id, video_id=video_id)
 
 
 def _own(pet_id: str, user_id: str) -> Pet:
     pet = get_pet(pet_id=pet_id)
     if pet.owner_id != user_id:
-        raise Forbidden(pet_id)
+        raise Forbidden()
     return pet
 
 
-def species_page(*, species: str, limit: int, cursor: str | None = None):
+def species_page(*, species: str, limit: int, cursor: str | None = None) -> Page:
     """A page of the public ready videos of `species`, newest first (one Query)."""
-    from videos import services as videos  # videos imports this module: import on use
-
-    page = repository.species_page(species, limit=limit, cursor=cursor)
-    return videos.card_page(page.cards, page.next_cursor)
+    return repository.species_page(species, limit=limit, cursor=cursor)
 
 
-def pet_page(*, pet_id: str, limit: int, cursor: str | None = None):
+def pet_page(*, pet_id: str, limit: int, cursor: str | None = None) -> tuple[Pet, Page]:
     """The pet and a page of its public ready videos, newest first (one Query for the first page)."""
-    from videos import services as videos
-
     pet, page = repository.pet_page(pet_id, limit=limit, cursor=cursor)
     if pet is None:
-        raise NotFound(pet_id)
-    return pet, videos.card_page(page.cards, page.next_cursor)
-
-
-def listing_entries(*, video_id: str, card: dict, species: list[str], pet_ids: list[str]) -> list[dict]:
-    """The species and pet-page entries of a public video."""
-    return [repository.species_entry(name, video_id=video_id, card=card) for name in species] + [
-        repository.pet_entry(pet_id, video_id=video_id, card=card) for pet_id in pet_ids
-    ]
-
-
-def tagging_actions(*, video_id: str, owner_id: str, added: list[str], removed: list[str]) -> list[dict]:
-    """Transaction actions recording a video's new and dropped pets on the pets; tagging holds
-    only if each added pet still belongs to `owner_id`."""
-    return [repository.tag_action(pet_id, video_id=video_id, owner_id=owner_id) for pet_id in added] + [
-        repository.untag_action(pet_id, video_id=video_id) for pet_id in removed
-    ]
+        raise NotFound()
+    return pet, page
 
 
 def age(born: date | None, *, today: date | None = None) -> str:

@@ -1,6 +1,8 @@
 """The one DynamoDB table every app shares (single-table design): its handle, its indexes, time
-stamps, signed pagination cursors and transactions. Each app's `repository.py` is the only door
-to its own items and builds on these helpers; nothing else talks to DynamoDB.
+stamps, attribute values, signed pagination cursors, conditional writes and transactions. Each
+app's repositories are the only doors to its own items and build on these helpers; nothing else
+talks to DynamoDB, builds a transaction or sees its wire format (`{"S": ...}`). Services hand
+repositories' opaque `Action`s and `Entry`s around; only repositories make or read them.
 
 Key scheme: the table's only key is the string `id`.
 - a video: `id` = the video id (11 URL-safe characters, no `#`), as it always was;
@@ -20,7 +22,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core import signing
 
-from pettube import aws
+from pettube import aws, exceptions
 
 # Global secondary indexes: name → (partition key, sort key), all string attributes, all
 # projecting every attribute. Sparse: only items that carry both attributes appear.
@@ -40,11 +42,15 @@ INDEXES = {
 }
 TTL_ATTRIBUTE = "expires_at"
 TRANSACTION_ATTEMPTS = 6
+BATCH_GET_LIMIT = 100  # keys per BatchGetItem
 _CURSOR_SALT = "videos.repository.cursor"  # unchanged, so cursors handed out before stay valid
 
 
-class InvalidCursor(ValueError):
-    pass
+class InvalidCursor(exceptions.Invalid):
+    """A page cursor that was tampered with, or made for another list."""
+
+    def __init__(self, message: str = "This cursor is not valid."):
+        super().__init__(message, {"cursor": [message]})
 
 
 class ConditionFailed(Exception):
@@ -54,6 +60,21 @@ class ConditionFailed(Exception):
     def __init__(self, message: str, failed_actions: list[int] | None = None):
         super().__init__(message)
         self.failed_actions = failed_actions or []
+
+
+# One action of a TransactWriteItems ({"Put": ...}, {"Update": ...}, {"Delete": ...},
+# {"ConditionCheck": ...}, without TableName). Repositories build them; services only pass them on.
+Action = dict
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An item that lists a video somewhere (a species or pet page, a search term), as the
+    repository of the app that owns it made it: its id, and the item (compared whole, to know
+    whether it changed)."""
+
+    id: str
+    item: dict
 
 
 def client():
@@ -75,6 +96,26 @@ def stamp(moment: datetime) -> str:
 
 def parse_stamp(value: str) -> datetime:
     return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+# --- attribute values ---------------------------------------------------------------------------
+
+
+def s(value: str) -> dict:
+    return {"S": value}
+
+
+def n(value: int | float) -> dict:
+    return {"N": str(value)}
+
+
+def epoch(moment: datetime) -> dict:
+    """A moment as epoch seconds (the TTL attribute's format)."""
+    return {"N": str(int(moment.timestamp()))}
+
+
+def key(item_id: str) -> dict:
+    return {"id": {"S": item_id}}
 
 
 # --- pagination -------------------------------------------------------------------------------
@@ -138,19 +179,49 @@ def query_page(
     return ItemPage(items=answer.get("Items", []), next_cursor=encode_cursor(last, index) if last else None)
 
 
+def query_all(index: str, condition: str, values: dict, *, names: dict | None = None, page_size: int = 500,
+              newest_first: bool = True, projection: str | None = None) -> list[dict]:
+    """Every item a Query of `index` finds, page after page (for callers that mean "all")."""
+    request = {
+        "TableName": table_name(),
+        "IndexName": index,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": not newest_first,
+        "Limit": page_size,
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    if projection:
+        request["ProjectionExpression"] = projection
+    items: list[dict] = []
+    while True:
+        answer = client().query(**request)
+        items += answer.get("Items", [])
+        if "LastEvaluatedKey" not in answer:
+            return items
+        request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
 # --- reads ----------------------------------------------------------------------------------
 
 
+def get(item_id: str) -> dict | None:
+    """The item `item_id` (a consistent GetItem), None when there is none."""
+    return client().get_item(TableName=table_name(), Key=key(item_id), ConsistentRead=True).get("Item")
+
+
 def get_many(ids: list[str]) -> dict[str, dict]:
-    """The items with these ids that exist, by id: one consistent BatchGetItem (at most 100 ids;
-    DynamoDB may answer part of them, so what it leaves is asked again)."""
+    """The items with these ids that exist, by id: consistent BatchGetItems of BATCH_GET_LIMIT
+    keys (one for up to 100 ids; DynamoDB may answer part of them, so what it leaves is asked again)."""
     found: dict[str, dict] = {}
-    wanted = {"Keys": [{"id": {"S": item_id}} for item_id in dict.fromkeys(ids)], "ConsistentRead": True}
-    while wanted and wanted.get("Keys"):
-        answer = client().batch_get_item(RequestItems={table_name(): wanted})
+    keys = [key(item_id) for item_id in dict.fromkeys(ids)]
+    while keys:
+        wanted, keys = keys[:BATCH_GET_LIMIT], keys[BATCH_GET_LIMIT:]
+        answer = client().batch_get_item(RequestItems={table_name(): {"Keys": wanted, "ConsistentRead": True}})
         for item in answer.get("Responses", {}).get(table_name(), []):
             found[item["id"]["S"]] = item
-        wanted = answer.get("UnprocessedKeys", {}).get(table_name())
+        keys += answer.get("UnprocessedKeys", {}).get(table_name(), {}).get("Keys", [])
     return found
 
 
@@ -159,6 +230,39 @@ def get_many(ids: list[str]) -> dict[str, dict]:
 
 def condition_failed(error: ClientError) -> bool:
     return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def put_item(**request) -> bool:
+    """One PutItem; False when its ConditionExpression does not hold."""
+    return _conditional(client().put_item, request) is not None
+
+
+def update_item(**request) -> dict | None:
+    """One UpdateItem; its answer (with `Attributes` when asked for), None when its
+    ConditionExpression does not hold."""
+    return _conditional(client().update_item, request)
+
+
+def delete_item(**request) -> bool:
+    """One DeleteItem; False when its ConditionExpression does not hold."""
+    return _conditional(client().delete_item, request) is not None
+
+
+def _conditional(operation, request: dict) -> dict | None:
+    try:
+        return operation(TableName=table_name(), **request)
+    except ClientError as error:
+        if condition_failed(error):
+            return None
+        raise
+
+
+def put_action(item: dict) -> Action:
+    return {"Put": {"Item": item}}
+
+
+def delete_action(item_id: str) -> Action:
+    return {"Delete": {"Key": key(item_id)}}
 
 
 def transact(*actions: dict) -> None:

@@ -211,7 +211,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "loggers": {"pettube": {"handlers": ["console"], "level": env("PETTUBE_LOG_LEVEL") or "INFO"}},
 }
-CSRF_FAILURE_VIEW = "videos.api.csrf_failure"
+CSRF_FAILURE_VIEW = "pettube.api.csrf_failure"
 
 # --- On AWS (PETTUBE_AWS=aws): static files -----------------------------------------------
 # `collectstatic` uploads static files under hashed names (cache-busting) to their own bucket

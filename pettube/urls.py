@@ -1,8 +1,9 @@
 from django.urls import include, path, re_path
 
-from pettube import errors
+from pettube import errors, health
 
 urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
     path("", include("videos.urls")),
     path("", include("community.urls")),
     path("", include("notifications.urls")),

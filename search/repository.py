@@ -1,36 +1,37 @@
-"""The only code that talks to DynamoDB about search: term entries in the shared table.
+"""The door to search's items: term entries in the shared table.
 
 A public ready video has one entry per distinct term of its title, description and pets' names
 (search/terms.py): `id = "term#<term>#<video id>"`, `term = <term>`, `terms` = the set of all the
-video's terms, its `published_at` and its card (videos/repository.py's `card`). GSI `search`
+video's terms, its `published_at` and its card (videos/items.py's `card`). GSI `search`
 (`term`, `published_at`) answers a one-word search, newest first, with one Query; more words
 query one term's entries and keep those whose `terms` hold the others (a FilterExpression, in
 the same Query). videos/listings.py writes and removes entries in the video's transaction.
 """
 
-from dataclasses import dataclass
-
 from pettube import dynamo
+from pettube.dynamo import Entry
+from videos.domain import Page, Video
+from videos.items import card, from_card
 
 INDEX = "search"
 
 
-@dataclass(frozen=True)
-class CardPage:
-    cards: list[dict]
-    next_cursor: str | None
+def term_entries(video: Video, terms: list[str]) -> list[Entry]:
+    """The entries of a listed video found by `terms` (its card on each)."""
+    shown, every = card(video), {"SS": sorted(set(terms))}
+    return [
+        Entry(id=f"term#{term}#{video.id}",
+              item={**shown, **dynamo.key(f"term#{term}#{video.id}"), "term": dynamo.s(term), "terms": every})
+        for term in terms
+    ]
 
 
-def term_entry(term: str, *, video_id: str, terms: list[str], card: dict) -> dict:
-    return {**card, "id": {"S": f"term#{term}#{video_id}"}, "term": {"S": term}, "terms": {"SS": sorted(set(terms))}}
-
-
-def find(term: str, *, also: list[str], limit: int, cursor: str | None = None) -> CardPage:
-    """Entries of `term` whose video also has every term of `also`, newest first. With `also`,
-    a page may hold fewer than `limit` cards and still have a next cursor."""
-    values = {":t": {"S": term}} | {f":also{number}": {"S": word} for number, word in enumerate(also)}
+def find(term: str, *, also: list[str], limit: int, cursor: str | None = None) -> Page:
+    """Videos with `term` that also have every term of `also`, newest first. With `also`, a page
+    may hold fewer than `limit` videos and still have a next cursor."""
+    values = {":t": dynamo.s(term)} | {f":also{number}": dynamo.s(word) for number, word in enumerate(also)}
     page = dynamo.query_page(
         INDEX, "#t = :t", values, names={"#t": "term"}, limit=limit, cursor=cursor,
         filter=" AND ".join(f"contains(terms, :also{number})" for number in range(len(also))) or None,
     )
-    return CardPage(cards=page.items, next_cursor=page.next_cursor)
+    return Page(items=[from_card(item) for item in page.items], next_cursor=page.next_cursor)

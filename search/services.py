@@ -1,9 +1,13 @@
 """Search: which terms a video is found by, and finding public videos by words. Videos are
-indexed by videos/listings.py (through `entries`) when they are published or edited, and
-unindexed when they are hidden or deleted."""
+indexed through the `LISTING` this app registers with videos/listings.py (search/apps.py) when
+they are published or edited, and unindexed when they are hidden or deleted; `FEED` answers
+`GET /api/videos/?q=words`."""
 
+from pettube import exceptions
 from search import repository
 from search.terms import terms
+from videos import feeds, listings
+from videos.domain import Page, Video
 
 # A video's entries go into one transaction with the video (at most 100 actions, a delete and
 # a put per changed entry): the first this many distinct words of its title, its pets' names
@@ -13,34 +17,37 @@ MAX_TERMS_PER_VIDEO = 32
 MAX_READS = 4
 
 
-class EmptyQuery(ValueError):
-    pass
+class EmptyQuery(exceptions.Invalid):
+    def __init__(self, message: str = "Type a word to search for."):
+        super().__init__(message, {"q": [message]})
 
 
-def entries(*, video_id: str, card: dict, title: str, pet_names: list[str], description: str) -> list[dict]:
-    """The term entries of a public video (its card on each)."""
-    found = terms(title, *pet_names, description)[:MAX_TERMS_PER_VIDEO]
-    return [repository.term_entry(term, video_id=video_id, terms=found, card=card) for term in found]
+def entries(video: Video) -> list:
+    """The term entries of a listed video."""
+    found = terms(video.title, *(tag.name for tag in video.pets), video.description)[:MAX_TERMS_PER_VIDEO]
+    return repository.term_entries(video, found)
 
 
-def search(*, query: str, limit: int, cursor: str | None = None):
+def search(*, query: str, limit: int, cursor: str | None = None) -> Page:
     """Public ready videos whose title, description or pets' names hold every word of `query`
     (case, accents and simple plurals aside), newest first. One word is one Query. More words
     query the longest one's entries (a long word is likely the rarest) and keep those holding
     the rest; to fill a page that takes up to MAX_READS Queries. Raises EmptyQuery when
     `query` has no word."""
-    from videos import services as videos  # videos imports this module: import on use
-
     words = terms(query)
     if not words:
-        raise EmptyQuery("Type a word to search for.")
+        raise EmptyQuery()
     first = max(words, key=len)
     also = [word for word in words if word != first]
-    cards: list[dict] = []
+    found = []
     for _ in range(MAX_READS):
-        page = repository.find(first, also=also, limit=limit - len(cards), cursor=cursor)
-        cards.extend(page.cards)
+        page = repository.find(first, also=also, limit=limit - len(found), cursor=cursor)
+        found.extend(page.items)
         cursor = page.next_cursor
-        if not also or not cursor or len(cards) >= limit:
+        if not also or not cursor or len(found) >= limit:
             break
-    return videos.card_page(cards, cursor)
+    return Page(items=found, next_cursor=cursor)
+
+
+LISTING = listings.Listing(name="search", entries=entries)
+FEED = feeds.Feed(parameter="q", read=lambda query, **page: search(query=query, **page), on_feed_page=False)

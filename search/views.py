@@ -7,7 +7,7 @@ from django.shortcuts import render
 from search import services
 from search.terms import terms
 from videos.services import PAGE_SIZE
-from videos.views import render_cards
+from videos.presenters import render_cards
 
 
 def search_page(request):

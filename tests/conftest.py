@@ -123,10 +123,12 @@ def signed_in(client, user):
 
 
 def pytest_collection_modifyitems(items):
-    """`make test` runs the suite on two workers (pytest-xdist, `--dist loadgroup`). The deploy
-    tests share packages built once per worker, and the browser tests a Chromium: each kind stays
-    on one worker, so neither is built or started twice."""
+    """The tests under tests/deploy/ and tests/browser/ are marked `deploy` and `browser` (what
+    `make test-fast` leaves out). `make test` runs the suite on two workers (pytest-xdist,
+    `--dist loadgroup`). The deploy tests share packages built once per worker, and the browser
+    tests a Chromium: each kind stays on one worker, so neither is built or started twice."""
     for item in items:
         for kind in ("deploy", "browser"):
             if f"tests/{kind}/" in item.nodeid:
+                item.add_marker(kind)
                 item.add_marker(pytest.mark.xdist_group(kind))

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote_plus
 
-from videos import repository, services, storage
+from videos import domain, repository, services, storage
 
 EVENTS = Path(__file__).parent / "events"
 
@@ -32,14 +32,14 @@ def start_upload(owner_id: str = "7", *, title: str = "Rex catches a frisbee", s
         owner_name=f"user{owner_id}",
         title=title,
         description="Good boy.",
-        pet="dog",
+        species="dog",
         filename="rex.mp4",
         content_type="video/mp4",
         size=size,
     )
 
 
-def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Video, str]:
+def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[domain.Video, str]:
     """Start an upload and put the file where the browser would have posted it."""
     video = start_upload(owner_id, **{"size": path.stat().st_size} | kwargs).video
     key = storage.upload_key(owner_id, video.id)
@@ -49,7 +49,7 @@ def uploaded(path: Path, owner_id: str = "7", **kwargs) -> tuple[repository.Vide
 
 def ready(
     owner_id: str = "7", *, title: str = "Rex catches a frisbee", published_at: datetime | None = None
-) -> repository.Video:
+) -> domain.Video:
     """A video that went through the worker's state changes to `ready`, without encoding (for
     tests about what people do with ready videos; its media objects are not in the bucket)."""
     video = start_upload(owner_id, title=title).video
@@ -59,25 +59,25 @@ def ready(
     return listings.mark_ready(
         video.id,
         now=published_at,
-        rendition=repository.Rendition(
+        rendition=domain.Rendition(
             duration=2.0, width=320, height=240, source_size=1000, video_size=900, poster_size=100,
             video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster.jpg"),
             card_key=None, thumbnails=0,
         ),
     )
 def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", description: str = "Good boy.",
-              pet: str = "dog", pets: list[str] = (), visibility: str = "public") -> repository.Video:
+              species: str = "dog", pets: list[str] = (), visibility: str = "public") -> domain.Video:
     """A ready video without running the encoder: the upload is claimed and published with the
     rendition the worker would record (its objects are not in the bucket). For tests of what
     is listed where, which do not need the pictures."""
     from videos import listings
 
     video = services.start_upload(
-        owner_id=owner_id, owner_name=f"user{owner_id}", title=title, description=description, pet=pet,
+        owner_id=owner_id, owner_name=f"user{owner_id}", title=title, description=description, species=species,
         filename="rex.mp4", content_type="video/mp4", size=1000, pets=list(pets), visibility=visibility,
     ).video
     repository.claim(video.id, lease=timedelta(minutes=5))
-    return listings.mark_ready(video.id, rendition=repository.Rendition(
+    return listings.mark_ready(video.id, rendition=domain.Rendition(
         duration=2.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
         video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster-1.jpg"),
         card_key=storage.media_key(video.id, "card-1.jpg"), thumbnails=4,

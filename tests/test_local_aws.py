@@ -4,7 +4,6 @@ retried, then dropped, and never blocks the events behind it. Its S3 serves rang
 import json
 import os
 import threading
-import time
 
 import pytest
 import requests
@@ -12,6 +11,7 @@ import requests
 from pettube import aws as aws_clients
 from pettube import local_aws
 from tests import factories
+from tests.waiting import eventually
 from videos import repository, storage
 
 
@@ -28,11 +28,8 @@ def test_a_failing_event_is_retried_then_dropped_and_others_still_flow(quick_ret
     pump = local_aws.EventPump(quick_retries)
     pump.start()
     try:
-        deadline = time.monotonic() + 30
-        while repository.get(video.id).status != "ready" and time.monotonic() < deadline:
-            time.sleep(0.2)
-        while "upload event dropped after retries" not in caplog.text and time.monotonic() < deadline:
-            time.sleep(0.2)
+        eventually(lambda: ready(video.id), timeout=30)
+        eventually(lambda: "upload event dropped after retries" in caplog.text, timeout=30)
     finally:
         pump.stop()
 
@@ -41,6 +38,12 @@ def test_a_failing_event_is_retried_then_dropped_and_others_still_flow(quick_ret
     assert "upload event dropped after retries" in caplog.text
     attributes = sqs.get_queue_attributes(QueueUrl=quick_retries, AttributeNames=["ApproximateNumberOfMessages"])
     assert attributes["Attributes"]["ApproximateNumberOfMessages"] == "0"
+
+
+def ready(video_id: str) -> bool:
+    status = repository.get(video_id).status
+    assert status == "ready", status
+    return True
 
 
 def test_events_are_handled_concurrently_like_lambda_invocations(aws, monkeypatch):
@@ -57,9 +60,7 @@ def test_events_are_handled_concurrently_like_lambda_invocations(aws, monkeypatc
     pump = local_aws.EventPump(aws)
     pump.start()
     try:
-        deadline = time.monotonic() + 20
-        while len(passed) < local_aws.CONCURRENT_EVENTS and time.monotonic() < deadline and not arrived.broken:
-            time.sleep(0.05)
+        eventually(lambda: len(passed) == local_aws.CONCURRENT_EVENTS or arrived.broken, timeout=20, interval=0.05)
     finally:
         pump.stop()
 

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 
 from pettube import local_aws
 from tests import over_http
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +24,12 @@ def pump(aws):
 
 
 def wait_for_status(client, video_id: str, statuses: set[str], timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def reached() -> dict:
         body = client.get(f"/api/videos/{video_id}/").json()
-        if body.get("status") in statuses:
-            return body
-        time.sleep(0.2)
-    raise AssertionError(f"video {video_id} did not reach {statuses}: {body}")
+        assert body.get("status") in statuses, body
+        return body
+
+    return eventually(reached, timeout=timeout)
 
 
 def start(client, path, **fields) -> dict:

@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from deploy.lambda_package import _requirement_lines
 from pettube.local_aws import free_port
 from tests import over_http
 from tests.test_runserver import ROOT, wait_until_healthy
+from tests.waiting import eventually
 
 pytestmark = pytest.mark.slow
 DEPLOY_TOOLS = {"zappa", "cfn-lint", "troposphere", "sympy", "docker", "aws-xray-sdk", "openapi-spec-validator",
@@ -83,10 +83,13 @@ def test_the_site_runs_an_upload_to_ready_with_only_what_make_run_installs(tmp_p
         clip = make_clip("small")
         started = over_http.start_upload(base_url, session, size=clip.stat().st_size)
         assert over_http.post_to_storage(started["upload"], clip).status_code == 204
-        status, deadline = None, time.monotonic() + 90
-        while status != "ready" and time.monotonic() < deadline:
-            time.sleep(0.5)
+
+        def finished() -> str:
             status = session.get(f"{base_url}/api/videos/{started['id']}/", timeout=10).json()["status"]
+            assert status in {"ready", "failed"}, (tmp_path / "runserver.log").read_text()[-3000:]
+            return status
+
+        status = eventually(finished, timeout=90, interval=0.5)
         assert status == "ready", (tmp_path / "runserver.log").read_text()[-3000:]
     finally:
         os.killpg(server.pid, signal.SIGTERM)

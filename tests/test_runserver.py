@@ -5,7 +5,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,22 +12,19 @@ import requests
 
 from pettube.local_aws import free_port
 from tests import over_http
+from tests.waiting import eventually
 
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
 
 def wait_until_healthy(base_url: str, timeout: float = 60) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            response = requests.get(f"{base_url}/healthz", timeout=2)
-            if response.status_code == 200:
-                return response.json()
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.3)
-    raise AssertionError("runserver did not become healthy")
+    def healthy() -> dict:
+        response = requests.get(f"{base_url}/healthz", timeout=2)
+        assert response.status_code == 200, f"{response.status_code} {response.text[:500]}"
+        return response.json()
+
+    return eventually(healthy, timeout=timeout, interval=0.3, ignoring=(requests.ConnectionError,))
 
 
 @pytest.fixture
@@ -54,10 +50,7 @@ def test_runserver_starts_the_embedded_aws_and_keeps_it_across_reloads(runserver
     endpoint = started["upload"]["url"]
 
     (ROOT / "videos" / "views.py").touch()  # a code change: the autoreloader restarts the worker
-    deadline = time.monotonic() + 30
-    while log.read_text().count("Watching for file changes") < 2 and time.monotonic() < deadline:
-        time.sleep(0.3)
-    assert log.read_text().count("Watching for file changes") >= 2, log.read_text()[-2000:]
+    eventually(lambda: reloaded(log), timeout=30, interval=0.3)
     wait_until_healthy(base_url)
 
     video = session.get(f"{base_url}/api/videos/{started['id']}/")
@@ -69,3 +62,9 @@ def test_runserver_starts_the_embedded_aws_and_keeps_it_across_reloads(runserver
     stranger = requests.options(endpoint, headers={"Origin": "http://evil.example", "Access-Control-Request-Method": "POST"})
     assert stranger.status_code == 403
     assert "Embedded local AWS (moto) on" in log.read_text()
+
+
+def reloaded(log: Path) -> bool:
+    text = log.read_text()
+    assert text.count("Watching for file changes") >= 2, text[-2000:]
+    return True

@@ -1,12 +1,12 @@
+"""The fields of a video as people send them: the API and the pages share these forms."""
+
 import re
 
 from django import forms
 from django.conf import settings
 
-from pets.species import SPECIES
-from videos.repository import PUBLIC, VISIBILITIES
+from videos.domain import PUBLIC, SPECIES, VISIBILITIES
 
-PETS = SPECIES
 MAX_PETS_PER_VIDEO = 5
 _PET_ID = re.compile(r"[A-Za-z0-9_-]{11}")
 
@@ -44,10 +44,11 @@ class VideoFieldsForm(forms.Form):
 
 
 class UploadStartForm(VideoFieldsForm):
-    """What the browser sends before it uploads a file (`POST /api/videos/`)."""
+    """What the browser sends before it uploads a file (`POST /api/videos/`). Its `pet` is the
+    video's species (the API's name for it)."""
 
     pet = forms.ChoiceField(
-        choices=[(pet, pet.title()) for pet in PETS],
+        choices=[(species, species.title()) for species in SPECIES],
         error_messages={"required": "Choose the kind of pet.", "invalid_choice": "Choose a pet from the list."},
     )
     filename = forms.CharField(max_length=255, error_messages={"required": "Choose a video file."})

@@ -92,6 +92,3 @@ def signed(playlist: str, sign: Callable[[str], str]) -> str:
         lines.append(line)
     return "\n".join(lines) + "\n"
 
-
-def is_complete(playlist: str) -> bool:
-    return "#EXT-X-ENDLIST" in playlist

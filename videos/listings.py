@@ -1,74 +1,82 @@
 """Where a video is listed, and the one way to change a video that keeps every listing right.
 
-A public ready video appears in the feed and on its owner's profile (attributes of its own item),
-as entries carrying its card on its species' and pets' pages (pets/) and in search (search/),
-and in the hourly Popular ranking (community/ranking.py), which it leaves when it is unlisted.
-`save` writes the video, adds, rewrites and removes its entries, withdraws it from the ranking
-and records its pets on the pets, all in one DynamoDB transaction conditioned on the video as it
-was read: a video made private, hidden, edited or deleted is never left listed where it should
-not be, not even for a moment. `change` reads, changes and saves, again when someone else wrote the video meanwhile.
+A public ready video appears in the feed and on its owner's profile (attributes of its own
+item), and wherever another app lists it: entries carrying its card on its species' and pets'
+pages (pets), in search (search), in the hourly Popular ranking (community). Those apps
+`register` a `Listing` from their AppConfig.ready(), saying which entries a listed video has
+there and what else must change with it (the ranking's withdrawals, the pets' sets of tagged
+videos); this module imports none of them. `save` writes the video, adds, rewrites and removes
+its entries and runs the other actions, all in one DynamoDB transaction conditioned on the video
+as it was read: a video made private, hidden, edited or deleted is never left listed where it
+should not be, not even for a moment. `change` reads, changes and saves, again when someone
+else wrote the video meanwhile.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
-from community import repository as community
-from pets import services as pets
-from pettube import dynamo
-from search import services as search
+from pettube import dynamo, exceptions
+from pettube.dynamo import Action, Entry
 from videos import repository
-from videos.repository import PROCESSING, Rendition, Video
+from videos.domain import PROCESSING, Rendition, Video
 
 ATTEMPTS = 5
 
 
-class Conflict(Exception):
+class Conflict(exceptions.Conflict):
     """The video kept changing under us (or a pet changed hands): nothing was saved."""
 
+    def __init__(self, message: str = "The video changed while saving; try again."):
+        super().__init__(message)
 
-def entries(video: Video | None) -> dict[str, dict]:
-    """The listing entries of `video` by their key: none unless it is public and ready."""
+
+def _nothing(*_) -> Iterable:
+    return ()
+
+
+@dataclass(frozen=True)
+class Listing:
+    """What one app contributes to every change of a video. `entries(video)`: the entries of a
+    listed video (public, ready, not hidden) in that app; `actions(old, new)`: other
+    transaction actions the change from `old` to `new` needs there (None: created or deleted).
+    Both come from the app's repository; this module only compares entries and passes actions on."""
+
+    name: str
+    entries: Callable[[Video], Iterable[Entry]] = _nothing
+    actions: Callable[[Video | None, Video | None], Iterable[Action]] = _nothing
+
+
+_listings: dict[str, Listing] = {}
+
+
+def register(listing: Listing) -> None:
+    """Add (or replace, by name) an app's listing: from its AppConfig.ready()."""
+    _listings[listing.name] = listing
+
+
+def entries(video: Video | None) -> dict[str, Entry]:
+    """Every app's entries of `video` by id: none unless it is listed."""
     if video is None or not video.listed:
         return {}
-    card = repository.card(video)
-    items = pets.listing_entries(
-        video_id=video.id, card=card, species=video.species, pet_ids=[tag.id for tag in video.pets]
-    ) + search.entries(
-        video_id=video.id,
-        card=card,
-        title=video.title,
-        pet_names=[tag.name for tag in video.pets],
-        description=video.description,
-    )
-    return {item["id"]["S"]: item for item in items}
+    return {entry.id: entry for listing in _listings.values() for entry in listing.entries(video)}
 
 
-def save(old: Video | None, new: Video | None, *, counting: dict | None = None) -> None:
+def save(old: Video | None, new: Video | None, *, first: Action | None = None) -> None:
     """Move a video from `old` (None: a new video) to `new` (None: delete it) in one
-    transaction, with `counting` first when given (an upload start's counter). Raises
-    dynamo.ConditionFailed when the video is no longer `old`, when a pet it is newly tagged with
-    is not its owner's, or when `counting` refuses (its `failed_actions` is then [0])."""
-    actions = [counting] if counting else []
-    if old is None:
-        actions += [repository.create_action(new)]
-    elif new is None:
-        actions += [repository.delete_action(old)]
-    else:
-        actions += [repository.update_action(old, new)]
+    transaction, with `first` first when given (an upload start's counter). Raises
+    dynamo.ConditionFailed when the video is no longer `old`, when another app's action refuses
+    (a pet it is newly tagged with is not its owner's), or when `first` refuses (its
+    `failed_actions` is then [0])."""
     before, after = entries(old), entries(new)
-    actions += [{"Delete": {"Key": {"id": item["id"]}}} for key, item in before.items() if key not in after]
-    actions += [{"Put": {"Item": item}} for key, item in after.items() if before.get(key) != item]
-    if old is not None and old.listed and not (new is not None and new.listed):
-        actions += [community.withdrawal_action(old.id)]
-    pets_before = {tag.id for tag in old.pets} if old else set()
-    pets_after = {tag.id for tag in new.pets} if new else set()
-    actions += pets.tagging_actions(
-        video_id=(new or old).id,
-        owner_id=(new or old).owner_id,
-        added=sorted(pets_after - pets_before),
-        removed=sorted(pets_before - pets_after),
+    repository.save(
+        old,
+        new,
+        put=[entry for entry_id, entry in after.items() if before.get(entry_id) != entry],
+        remove=[entry_id for entry_id in before if entry_id not in after],
+        also=[action for listing in _listings.values() for action in listing.actions(old, new)],
+        first=first,
     )
-    dynamo.transact(*actions)
 
 
 def change(video_id: str, edit: Callable[[Video], Video | None], *, read: Video | None = None) -> Video | None:
@@ -87,7 +95,7 @@ def change(video_id: str, edit: Callable[[Video], Video | None], *, read: Video 
         except dynamo.ConditionFailed:
             continue
         return edited
-    raise Conflict(video_id)
+    raise Conflict()
 
 
 def mark_ready(

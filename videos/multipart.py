@@ -6,30 +6,36 @@ Cancelling is deleting the video (services.delete_video aborts the multipart upl
 import logging
 from dataclasses import dataclass
 
+from pettube import exceptions
 from videos import repository, storage
-from videos.repository import UPLOADING, Video
-from videos.services import Forbidden, NotFound
+from videos.domain import UPLOADING, Video
+from videos.services import NotFound
 
 log = logging.getLogger("pettube.videos")
 
 MAX_URLS_PER_REQUEST = 20
 
 
-class NotOpen(Exception):
+class NotOpen(exceptions.Conflict):
     """The video has no multipart upload under way (a small file, or already complete)."""
 
+    def __init__(self):
+        super().__init__("This video has no upload under way: it is complete, cancelled or was sent in one piece.")
 
-class BadParts(Exception):
+
+class BadParts(exceptions.Invalid):
     """What the browser asked for or sent does not fit the upload; `field` says which input."""
 
     def __init__(self, message: str, *, field: str = "parts"):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, {field: [message]})
 
 
-class PartsMissing(Exception):
+class PartsMissing(exceptions.Conflict):
+    """Parts have not arrived yet: `missing` are their numbers (the API answers them too)."""
+
     def __init__(self, missing: list[int]):
-        super().__init__(f"{len(missing)} part(s) have not arrived yet.")
+        message = f"{len(missing)} part(s) have not arrived yet."
+        super().__init__(message, {"parts": [message]}, {"missing": missing})
         self.missing = missing
 
 
@@ -77,7 +83,7 @@ def complete_upload(*, video_id: str, user_id: str) -> Video:
     key = storage.upload_key(video.owner_id, video.id)
     in_order = [by_number[number] for number in range(1, count + 1)]
     if not storage.complete_multipart(key=key, upload_id=video.upload_id, parts=in_order):
-        raise NotOpen(video.id)  # cancelled meanwhile
+        raise NotOpen()  # cancelled meanwhile
     log.info("multipart upload completed", extra={"video_id": video.id, "parts": count})
     return repository.upload_completed(video.id, upload_id=video.upload_id) or repository.get(video.id) or video
 
@@ -85,23 +91,23 @@ def complete_upload(*, video_id: str, user_id: str) -> Video:
 def _owned(video_id: str, user_id: str) -> Video:
     video = repository.get(video_id)
     if video is None:
-        raise NotFound(video_id)
+        raise NotFound()
     if video.owner_id != user_id:
-        raise Forbidden(video_id)
+        raise exceptions.Forbidden("Only the person uploading this video can send its parts.")
     return video
 
 
 def _open_upload(video_id: str, user_id: str) -> Video:
     video = _owned(video_id, user_id)
     if video.status != UPLOADING or not video.upload_id or not video.part_size:
-        raise NotOpen(video_id)
+        raise NotOpen()
     return video
 
 
 def _stored(video: Video) -> list[storage.StoredPart]:
     stored = storage.stored_parts(key=storage.upload_key(video.owner_id, video.id), upload_id=video.upload_id)
     if stored is None:
-        raise NotOpen(video.id)
+        raise NotOpen()
     return stored
 
 

@@ -1,43 +1,19 @@
 """The JSON API of multipart uploads (videos/multipart.py): `GET`/`POST /api/videos/<id>/parts/`
 and `POST /api/videos/<id>/complete/`. Cancelling is `DELETE /api/videos/<id>/`."""
 
-import functools
-import json
-
 from django.http import JsonResponse
 
-from videos import multipart, services
-from videos.api import allow, error
+from pettube.api import endpoint, json_body, signed_in
+from pettube.exceptions import Invalid
+from videos import multipart
 from videos.presenters import video_json
 
-
-def owner_only(view):
-    """Signed-in owners only; the use cases' refusals become 4xx JSON answers."""
-
-    @functools.wraps(view)
-    def wrapper(request, video_id: str):
-        if not request.user.is_authenticated:
-            return error(401, "Sign in to upload.")
-        try:
-            return view(request, video_id, str(request.user.pk))
-        except services.NotFound:
-            return error(404, "No such video.")
-        except services.Forbidden:
-            return error(403, "Only the person uploading this video can send its parts.")
-        except multipart.NotOpen:
-            return error(409, "This video has no upload under way: it is complete, cancelled or was sent in one piece.")
-        except multipart.BadParts as bad:
-            return error(400, str(bad), {bad.field: [str(bad)]})
-        except multipart.PartsMissing as missing:
-            body = {"error": str(missing), "errors": {"parts": [str(missing)]}, "missing": missing.missing}
-            return JsonResponse(body, status=409)
-
-    return wrapper
+SIGN_IN = "Sign in to upload."
 
 
-@allow("GET", "POST")
-@owner_only
-def parts(request, video_id: str, user_id: str):
+@endpoint("GET", "POST")
+def parts(request, video_id: str):
+    user_id = signed_in(request, SIGN_IN)
     if request.method == "GET":
         state = multipart.upload_state(video_id=video_id, user_id=user_id)
         return JsonResponse(
@@ -50,25 +26,21 @@ def parts(request, video_id: str, user_id: str):
                 "parts": [{"number": part.number, "size": part.size} for part in state.stored],
             }
         )
-    numbers = _numbers(request.body)
-    if numbers is None:
-        return error(400, 'Send {"numbers": [part numbers]}.', {"numbers": ["A list of part numbers is needed."]})
-    urls = multipart.part_urls(video_id=video_id, user_id=user_id, numbers=numbers)
+    urls = multipart.part_urls(video_id=video_id, user_id=user_id, numbers=_numbers(request))
     return JsonResponse({"urls": {str(number): url for number, url in urls.items()}})
 
 
-@allow("POST")
-@owner_only
-def complete(request, video_id: str, user_id: str):
+@endpoint("POST")
+def complete(request, video_id: str):
+    user_id = signed_in(request, SIGN_IN)
     return JsonResponse(video_json(multipart.complete_upload(video_id=video_id, user_id=user_id)))
 
 
-def _numbers(body: bytes) -> list[int] | None:
+def _numbers(request) -> list[int]:
     try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError):
-        return None
-    numbers = data.get("numbers") if isinstance(data, dict) else None
+        numbers = json_body(request).get("numbers")
+    except Invalid:
+        numbers = None
     if not isinstance(numbers, list) or not all(type(number) is int for number in numbers):
-        return None
+        raise Invalid('Send {"numbers": [part numbers]}.', {"numbers": ["A list of part numbers is needed."]})
     return numbers

@@ -1,9 +1,12 @@
-"""How a video looks to the outside: JSON for the API, and the fields templates use."""
+"""How a video looks to the outside: JSON for the API, and the fields and pages of cards templates use."""
 
+from django.http import HttpResponseBadRequest
+from django.shortcuts import render
 from django.urls import reverse
 
+from pettube.dynamo import InvalidCursor
 from videos import storage
-from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Video
+from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Video
 
 
 def signed_url(key: str | None) -> str | None:
@@ -19,7 +22,7 @@ def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = Fal
         "id": video.id,
         "title": video.title,
         "description": video.description,
-        "pet": video.pet,
+        "pet": video.species,
         "pets": [{"id": tag.id, "name": tag.name, "species": tag.species} for tag in video.pets],
         "visibility": video.visibility,
         "owner": video.owner_name,
@@ -70,3 +73,14 @@ def video_cards(videos: list[Video]) -> list[dict]:
 def thumbnail_keys(video: Video) -> list[str]:
     """The keys of the video's candidate posters, in time order."""
     return [storage.media_key(video.id, f"poster-{number}.jpg") for number in range(video.thumbnails)]
+
+
+def render_cards(request, template: str, read_page, **context):
+    """A page of video cards (any app's list of videos): `read_page(cursor=...)` with the
+    `?cursor=` of the link (400 for a cursor that was tampered with), rendered as `videos` and
+    `next_cursor`."""
+    try:
+        page = read_page(cursor=request.GET.get("cursor") or None)
+    except InvalidCursor:
+        return HttpResponseBadRequest("This page link is not valid.")
+    return render(request, template, {"videos": video_cards(page.items), "next_cursor": page.next_cursor, **context})

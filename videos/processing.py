@@ -12,9 +12,8 @@ from datetime import UTC, datetime, timedelta
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from notifications import services as notifications
-from videos import repository, storage, streaming, transcode
-from videos.repository import FAILED, PROCESSING, READY, UPLOADING, Video
+from videos import repository, signals, storage, streaming, transcode
+from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
 
@@ -27,8 +26,12 @@ MISSED_EVENT_AFTER = timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS)
 
 
 # Failures that are not the upload's fault: the attempt ends and the sweeper retries. boto3's
-# transfers (storing outputs) wrap S3's errors in their own.
-RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, *storage.TRANSFER_ERRORS, OSError)
+# transfers (storing outputs) wrap S3's errors in their own. Of the operating system's errors only
+# those a later attempt may not meet (a full disk, no memory, no file handles, the network); any
+# other (a file the code expected and did not find) is a bug, and is raised, not retried.
+RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, *storage.TRANSFER_ERRORS, ConnectionError,
+             TimeoutError)
+PASSING_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN}
 
 
 @dataclass(frozen=True)
@@ -76,20 +79,19 @@ def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
 
 
 def _process(video: Video, key: str, time_left: Callable[[], float], size: int | None) -> Video | None:
-    try:
-        size = _arrived_size(video, key, size)
+    def attempt() -> None:
+        source_size = _arrived_size(video, key, size)
         _ensure_time(time_left)
         source = storage.presigned_source(key)
         probe = transcode.probe(source)
         _check_limits(probe)
-        streaming.encode(video, streaming.plan(probe, source_size=size), source=source, time_left=time_left)
-    except transcode.TranscodeError as error:
-        return _reject(video, str(error))
-    except transcode.EncoderStopped:
-        return _abandon(video)
-    except RETRYABLE as error:
-        return _release(video, error)
-    return repository.get(video.id)
+        streaming.encode(
+            video, streaming.plan(probe, source_size=source_size), source=source, time_left=time_left,
+            run_chunk=lambda index: encode_chunk(video_id=video.id, attempt=video.attempts, index=index),
+        )
+
+    finished, stopped = _with_verdict(video, attempt)
+    return repository.get(video.id) if finished else stopped
 
 
 def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable[[], float] | None = None) -> None:
@@ -99,16 +101,27 @@ def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable
     if video is None or video.status != PROCESSING or video.attempts != attempt:
         log.info("chunk of a finished or newer attempt ignored", extra={"video_id": video_id, "attempt": attempt})
         return
+    budget = time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS))
+    _with_verdict(video, lambda: streaming.encode_chunk(video, index=index, time_left=budget))
+
+
+def _with_verdict(video: Video, attempt: Callable[[], None]) -> tuple[bool, Video | None]:
+    """Run one job of an attempt: (True, None) when it ran to its end; else what stopped it
+    decides the video, returned as it is then: a file that cannot become a video fails it, a
+    deleted or taken-over video is left, a passing failure releases it for the sweeper to retry."""
     try:
-        streaming.encode_chunk(
-            video, index=index, time_left=time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS))
-        )
+        attempt()
     except transcode.TranscodeError as error:
-        _reject(video, str(error))
+        return False, _reject(video, str(error))
     except transcode.EncoderStopped:
-        _abandon(video)
+        return False, _abandon(video)
     except RETRYABLE as error:
-        _release(video, error)
+        return False, _release(video, error)
+    except OSError as error:
+        if error.errno not in PASSING_OS_ERRORS:
+            raise
+        return False, _release(video, error)
+    return True, None
 
 
 def _arrived_size(video: Video, key: str, size: int | None = None) -> int:
@@ -153,7 +166,7 @@ def _reject(video: Video, reason: str) -> Video | None:
     failed = repository.mark_failed(video.id, reason=reason)
     storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id)
     if failed:
-        notifications.video_failed(video=failed)
+        signals.video_failed.send(sender=_reject, video=failed)
     log.warning("failed", extra={"video_id": video.id, "reason": reason})
     return failed
 
@@ -177,7 +190,7 @@ def _release(video: Video, error: Exception) -> Video | None:
     )
     try:
         return repository.release(video.id, reason=reason)
-    except RETRYABLE:
+    except (*RETRYABLE, OSError):
         log.exception("could not release; the lease will expire", extra={"video_id": video.id})
         return None
 
@@ -270,7 +283,7 @@ def _fail_after_retries(video: Video) -> dict:
     if not (failed := repository.mark_failed(video.id, reason=_final_reason(video))):
         return {}
     storage.delete(storage.upload_key(video.owner_id, video.id))
-    notifications.video_failed(video=failed)
+    signals.video_failed.send(sender=_fail_after_retries, video=failed)
     log.warning("failed after retries", extra={"video_id": video.id, "attempts": video.attempts})
     return {"timed_out": 1}
 

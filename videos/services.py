@@ -1,7 +1,8 @@
 """What people do through the site: start an upload, edit, hide or delete a video, and read
 the feed, a person's videos and a video. The web views and the JSON API call these; what
 happens to an upload once it arrives is videos/processing.py, in the worker. Every write that
-can move a video in or out of a listing goes through videos/listings.py."""
+can move a video in or out of a listing goes through videos/listings.py. Refusals are the named
+exceptions of pettube/exceptions.py, with the message a person reads."""
 
 import logging
 import secrets
@@ -10,11 +11,12 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
-from pets import services as pets
-from pettube import dynamo
-from videos import hls, ladder, listings, repository, storage
-from videos.listings import Conflict  # noqa: F401 (the API answers it with 409)
-from videos.repository import PRIVATE, PUBLIC, READY, UPLOADING, PetTag, StartWindow, Video
+from pettube import dynamo, exceptions
+from videos import along, hls, ladder, listings, repository, storage, tagging, upload_starts
+from videos.domain import PRIVATE, PUBLIC, READY, UPLOADING, Page, PetTag, Video
+from videos.listings import Conflict
+from videos.tagging import NotYourPet
+from videos.upload_starts import StartWindow
 
 log = logging.getLogger("pettube.videos")
 
@@ -22,22 +24,26 @@ PAGE_SIZE = 24
 MASTER_PLAYLIST = "master"
 
 
-class NotFound(Exception):
-    pass
+class NotFound(exceptions.NotFound):
+    def __init__(self, message: str = "No such video."):
+        super().__init__(message)
 
 
-class Forbidden(Exception):
-    pass
+Forbidden = exceptions.Forbidden
 
 
-class NotYourPet(Exception):
-    pass
-
-
-class RateLimited(Exception):
+class RateLimited(exceptions.RateLimited):
     def __init__(self, retry_after: int):
-        super().__init__(f"Too many uploads; try again in {retry_after} s.")
-        self.retry_after = retry_after
+        super().__init__(f"Too many uploads; try again in {retry_after} s.", retry_after=retry_after)
+
+
+@dataclass(frozen=True)
+class Viewing:
+    """A video as one person sees it on its page, with what other apps read along with it
+    (videos/along.py: whether they like it, their unseen count) by name."""
+
+    video: Video
+    along: dict[str, object]
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ def new_video_id() -> str:
 
 
 def start_upload(
-    *, owner_id: str, owner_name: str, title: str, description: str, pet: str, filename: str,
+    *, owner_id: str, owner_name: str, title: str, description: str, species: str, filename: str,
     content_type: str, size: int, pets: list[str] = (), visibility: str = PUBLIC,
 ) -> UploadStart:
     """Record a new video as `uploading`, tagged with the owner's `pets`, and return how the
@@ -74,7 +80,7 @@ def start_upload(
                 owner_name=owner_name,
                 title=title,
                 description=description,
-                pet=pet,
+                species=species,
                 status=UPLOADING,
                 created_at=now,
                 updated_at=now,
@@ -83,7 +89,7 @@ def start_upload(
                 filename=filename,
                 declared_size=size,
                 visibility=visibility,
-                pets=_tags(owner_id, list(pets)),
+                pets=tagging.owned(owner_id, list(pets)),
                 upload_id=multipart and multipart.upload_id,
                 part_size=multipart and multipart.part_size,
             )
@@ -108,10 +114,10 @@ def counted_start(video: Video) -> Video:
     the seconds until the hour ends, when the hour's starts are used up."""
     window = upload_window(owner_id=video.owner_id, moment=video.created_at)
     try:
-        listings.save(None, video, counting=repository.count_start(window))
+        listings.save(None, video, first=upload_starts.count_action(window))
     except dynamo.ConditionFailed as failed:
         if failed.failed_actions != [0]:  # not the counter: a pet that is not (or no longer) the owner's
-            raise NotYourPet("You can only tag your own pets.") from failed
+            raise NotYourPet() from failed
         retry_after = max(1, int((window.end - video.created_at).total_seconds()) + 1)
         log.warning("upload rate limited", extra={"owner_id": video.owner_id, "retry_after": retry_after})
         raise RateLimited(retry_after) from None
@@ -125,14 +131,6 @@ def upload_window(*, owner_id: str, moment: datetime) -> StartWindow:
     )
 
 
-def _tags(owner_id: str, pet_ids: list[str]) -> tuple[PetTag, ...]:
-    try:
-        found = pets.owned_pets(owner_id=owner_id, pet_ids=pet_ids)
-    except pets.Forbidden as forbidden:
-        raise NotYourPet(str(forbidden)) from forbidden
-    return tuple(PetTag(id=pet.id, name=pet.name, species=pet.species) for pet in found)
-
-
 def delete_video(*, video_id: str, user_id: str) -> None:
     """Delete a video, its listings and every object it has (cancelling an upload under way).
     Only its owner may; to anybody
@@ -141,14 +139,14 @@ def delete_video(*, video_id: str, user_id: str) -> None:
     for _ in range(listings.ATTEMPTS):
         video = visible_video(video_id=video_id, user_id=user_id)
         if video.owner_id != user_id:
-            raise Forbidden(video_id)
+            raise Forbidden("Only the owner can delete this video.")
         try:
             listings.save(video, None)
             break
         except dynamo.ConditionFailed:
             continue  # it changed since we read it (the worker, an edit): read again
     else:
-        raise Conflict(video_id)
+        raise Conflict()
     storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
     log.info("deleted", extra={"video_id": video.id, "owner_id": user_id})
 
@@ -156,16 +154,18 @@ def delete_video(*, video_id: str, user_id: str) -> None:
 def edit_video(*, video_id: str, user_id: str, **changes) -> Video:
     """Change any of a video's `title`, `description`, `pets` (ids of the owner's pets),
     `visibility` and `poster` (the index of a thumbnail candidate). Only its owner may. Every
-    listing follows in the same transaction. Raises NotFound, Forbidden, NotYourPet, Conflict,
-    and ValueError for a poster that is not one of the candidates."""
+    listing follows in the same transaction. Raises NotFound (also for someone else's video
+    they cannot see), Forbidden, NotYourPet, Conflict, and Invalid for a poster that is not one
+    of the candidates."""
     video = repository.get(video_id)
     if video is None:
-        raise NotFound(video_id)
+        raise NotFound()
     if video.owner_id != user_id:
-        raise Forbidden(video_id)
+        _visible(video, user_id=user_id)
+        raise Forbidden("Only the owner can edit this video.")
     fields = {name: changes[name] for name in ("title", "description", "visibility") if name in changes}
     if "pets" in changes:
-        fields["pets"] = _tags(user_id, changes["pets"])
+        fields["pets"] = tagging.owned(user_id, changes["pets"])
     if "poster" in changes:
         fields |= _poster_fields(video, changes["poster"])
 
@@ -176,39 +176,39 @@ def edit_video(*, video_id: str, user_id: str, **changes) -> Video:
         edited = listings.change(video_id, edit, read=video)
     except listings.Conflict:
         if "pets" in fields:
-            _tags(user_id, changes["pets"])  # a pet changed hands meanwhile: say so
+            tagging.owned(user_id, changes["pets"])  # a pet changed hands meanwhile: say so
         raise
     if edited is None:
-        raise NotFound(video_id)
+        raise NotFound()
     log.info("edited", extra={"video_id": video_id, "fields": sorted(fields)})
     return edited
 
 
 def _poster_fields(video: Video, number: int) -> dict:
     if not 0 <= number < video.thumbnails:
-        raise ValueError(f"Choose a thumbnail from 0 to {video.thumbnails - 1}." if video.thumbnails else
-                         "This video has no thumbnails to choose from yet.")
+        raise exceptions.Invalid.field("poster", f"Choose a thumbnail from 0 to {video.thumbnails - 1}."
+                                       if video.thumbnails else "This video has no thumbnails to choose from yet.")
     return {
         "poster_key": storage.media_key(video.id, f"poster-{number}.jpg"),
         "card_key": storage.media_key(video.id, f"card-{number}.jpg"),
     }
 
 
-def retag_pet(*, video_id: str, pet: "pets.Pet") -> None:
-    """Show a pet's new name or species on a video tagged with it, and in its listings."""
-    tag = PetTag(id=pet.id, name=pet.name, species=pet.species)
+def retag_pet(*, video_id: str, tag: PetTag) -> None:
+    """Show a pet's new name or species (`tag`) on a video tagged with it, and in its listings."""
 
     def edit(video: Video) -> Video | None:
-        if all(current.id != pet.id or current == tag for current in video.pets):
+        if all(current.id != tag.id or current == tag for current in video.pets):
             return None
-        pets_now = tuple(tag if current.id == pet.id else current for current in video.pets)
+        pets_now = tuple(tag if current.id == tag.id else current for current in video.pets)
         return replace(video, pets=pets_now, updated_at=datetime.now(UTC))
 
     listings.change(video_id, edit)
 
 
-def untag_pet(*, video_id: str, pet_id: str) -> None:
-    """Take a pet off a video (the pet is being deleted); a video gone meanwhile is forgotten."""
+def untag_pet(*, video_id: str, pet_id: str) -> bool:
+    """Take a pet off a video (the pet is being deleted). False when the video is gone (or was
+    not tagged with it): the pet should forget it."""
 
     def edit(video: Video) -> Video | None:
         if all(tag.id != pet_id for tag in video.pets):
@@ -216,46 +216,59 @@ def untag_pet(*, video_id: str, pet_id: str) -> None:
         kept = tuple(tag for tag in video.pets if tag.id != pet_id)
         return replace(video, pets=kept, updated_at=datetime.now(UTC))
 
-    if listings.change(video_id, edit) is None:
-        pets.forget_video(pet_id=pet_id, video_id=video_id)
+    return listings.change(video_id, edit) is not None
 
 
-def feed_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
+def feed_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     return repository.feed(limit=limit, cursor=cursor)
 
 
-def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
+def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     return repository.by_owner(owner_id, limit=limit, cursor=cursor)
 
 
-def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> repository.Page:
+def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     return repository.public_by_owner(owner_id, limit=limit, cursor=cursor)
-
-
-def card_page(cards: list[dict], next_cursor: str | None) -> repository.Page:
-    """A page of listing entries (species, pet pages, search) as the videos their cards show."""
-    return repository.Page(items=[repository.from_card(card) for card in cards], next_cursor=next_cursor)
 
 
 def visible_video(*, video_id: str, user_id: str | None) -> Video:
     """A video as `user_id` may see it: ready public and unlisted ones for everybody (an
     unlisted one by its link), private or unfinished ones only for their owner; a video hidden
     after reports only for its owner."""
-    return _visible(repository.get(video_id), video_id=video_id, user_id=user_id)
+    return _visible(repository.get(video_id), user_id=user_id)
 
 
-def visible_video_along(*, video_id: str, user_id: str | None, others: list[str]) -> tuple[Video, dict[str, dict]]:
-    """`visible_video`, and those of the `others` (ids of other apps' items) that exist, in one
-    DynamoDB round trip (the watch page: the video, whether its viewer likes it, their unseen count)."""
-    video, present = repository.get_along(video_id, others=others)
-    return _visible(video, video_id=video_id, user_id=user_id), present
+def viewing(*, video_id: str, user_id: str | None) -> Viewing:
+    """`visible_video`, and what the apps registered in videos/along.py read along with it for
+    `user_id`, in one DynamoDB round trip (a BatchGetItem; a GetItem for someone signed out)."""
+    alongs = along.registered()
+    if user_id is None:
+        return Viewing(video=visible_video(video_id=video_id, user_id=None),
+                       along={read.name: read.signed_out for read in alongs})
+    wanted = {read.name: read.ids(video_id, user_id) for read in alongs}
+    video, found = repository.get_along(video_id, others=[item_id for ids in wanted.values() for item_id in ids])
+    video = _visible(video, user_id=user_id)
+    return Viewing(
+        video=video,
+        along={read.name: read.read({item_id: found[item_id] for item_id in wanted[read.name] if item_id in found},
+                                    video_id, user_id) for read in alongs},
+    )
 
 
-def _visible(video: Video | None, *, video_id: str, user_id: str | None) -> Video:
+def ready_video(*, video_id: str, user_id: str | None) -> Video:
+    """A video `user_id` may see that is ready and not hidden: one people can like, comment on
+    and report. Raises NotFound."""
+    video = visible_video(video_id=video_id, user_id=user_id)
+    if video.status != READY or video.hidden_at:
+        raise NotFound()
+    return video
+
+
+def _visible(video: Video | None, *, user_id: str | None) -> Video:
     if video is None or (
         video.owner_id != user_id and (video.status != READY or video.visibility == PRIVATE or video.hidden_at)
     ):
-        raise NotFound(video_id)
+        raise NotFound()
     return video
 
 
@@ -288,22 +301,14 @@ def playlist(video: Video, name: str) -> str | None:
 # --- for the other apps (community: likes, views, the ranking, reports) ---------------------
 
 
-def counter_action(*, video_id: str, counter: str, delta: int) -> dict:
+def counter_action(*, video_id: str, counter: str, delta: int) -> dynamo.Action:
     """A transaction action adding `delta` to a ready video's `likes` or `views`, for another
-    app's pettube.dynamo.transact (its condition fails when the video is gone or not ready)."""
+    app's repository to run with its own (its condition fails when the video is gone or not ready)."""
     return repository.counter_action(video_id, counter=counter, delta=delta)
 
 
 def published_since(*, since: datetime) -> list[Video]:
     return repository.published_since(since)
-
-
-def snapshot(video: Video) -> dict:
-    return repository.snapshot(video)
-
-
-def from_snapshot(item: dict) -> Video:
-    return repository.from_snapshot(item)
 
 
 def hide_video(*, video_id: str) -> Video | None:
@@ -339,6 +344,6 @@ def remove_video(*, video_id: str) -> None:
         except dynamo.ConditionFailed:
             continue
     else:
-        raise Conflict(video_id)
+        raise Conflict()
     storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
     log.info("removed after review", extra={"video_id": video.id})

@@ -1,9 +1,10 @@
-"""The only code that talks to S3: key layout, presigned POST and GET, multipart uploads,
-downloads, deletes.
+"""The only code that talks to S3: key layout, presigned POST and GET, multipart uploads
+(S3 "parts"), reads, writes, deletes.
 
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
-deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, `poster.jpg`
-and the HLS ladder under `hls/` (videos/hls.py).
+deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, the candidate
+posters `poster-<n>.jpg` with their card-sized copies `card-<n>.jpg` (videos/thumbnails.py), and
+the HLS ladder under `hls/` (videos/hls.py).
 """
 
 import json
@@ -120,10 +121,6 @@ def size_of(key: str) -> int | None:
         if _code(error) in {"404", "NoSuchKey", "NotFound"}:
             return None
         raise
-
-
-def download(key: str, destination: Path) -> None:
-    _s3().download_file(settings.PETTUBE_BUCKET, key, str(destination))
 
 
 def upload(path: Path, key: str, *, content_type: str) -> None:

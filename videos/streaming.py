@@ -23,9 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from notifications import services as notifications
-from videos import hls, ladder, listings, repository, storage, thumbnails, transcode, workers
-from videos.repository import EncodingPlan, Rendition, Video
+from videos import encoding_jobs, hls, ladder, listings, repository, signals, storage, thumbnails, transcode, workers
+from videos.domain import EncodingPlan, Rendition, Video
 
 log = logging.getLogger("pettube.videos")
 
@@ -46,7 +45,7 @@ UPLOADS_AT_ONCE = 8
 class Job:
     """One ffmpeg process of the attempt and what of its output is already in S3."""
 
-    part: str  # "v<chunk index>" or "audio"
+    name: str  # "v<chunk index>" or "audio"
     folders: list[str]  # the rungs it encodes, or ["audio"]
     outdir: Path
     encoder: transcode.Encoder
@@ -55,7 +54,7 @@ class Job:
 
     @property
     def is_video(self) -> bool:
-        return self.part != AUDIO
+        return self.name != AUDIO
 
     def has_segments(self) -> bool:
         return all(self.published.get(folder) for folder in self.folders)
@@ -72,7 +71,7 @@ def plan(probe: transcode.Probe, *, source_size: int) -> EncodingPlan:
         rungs=ladder.rungs_to_json(rungs),
         has_audio=probe.has_audio,
         chunk_seconds=chunk_seconds,
-        parts=chunks + (1 if probe.has_audio else 0),
+        jobs=chunks + (1 if probe.has_audio else 0),
         source_size=source_size,
     )
 
@@ -85,16 +84,18 @@ def _whole(duration: float) -> int:
     )
 
 
-def encode(video: Video, plan_: EncodingPlan, *, source: str, time_left: Callable[[], float]) -> None:
+def encode(video: Video, plan_: EncodingPlan, *, source: str, time_left: Callable[[], float],
+           run_chunk: Callable[[int], None]) -> None:
     """Run an attempt: record its plan, start the other chunks beside this job, encode the first
     chunk and the audio here while publishing them live, and publish the video when the last job
-    is done (here or elsewhere). Returns once this worker's jobs are done (locally, once all are)."""
+    is done (here or elsewhere). `run_chunk(index)` runs a chunk where chunks run in this process
+    (off Lambda; videos/workers.py). Returns once this worker's jobs are done (locally, once all are)."""
     if repository.start_encoding(video.id, attempt=video.attempts, plan=plan_) is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
     gate, wait_for_others = workers.Gate(), lambda: None
     try:
         wait_for_others = workers.dispatch_chunks(video.id, attempt=video.attempts,
-                                                  indexes=range(1, _chunk_count(plan_)), gate=gate)
+                                                  indexes=range(1, _chunk_count(plan_)), run_here=run_chunk, gate=gate)
         with tempfile.TemporaryDirectory(prefix=f"pettube-{video.id}-") as workdir:
             jobs = [_video_job(video, plan_, 0, source=source, workdir=Path(workdir), time_left=time_left, live=True)]
             if plan_.has_audio:
@@ -124,7 +125,7 @@ def encode_chunk(video: Video, *, index: int, time_left: Callable[[], float]) ->
 
 
 def _chunk_count(plan_: EncodingPlan) -> int:
-    return plan_.parts - (1 if plan_.has_audio else 0)
+    return plan_.jobs - (1 if plan_.has_audio else 0)
 
 
 def _video_job(video: Video, plan_: EncodingPlan, index: int, *, source: str, workdir: Path,
@@ -138,7 +139,7 @@ def _video_job(video: Video, plan_: EncodingPlan, index: int, *, source: str, wo
     for rung in rungs:
         (outdir / rung.name).mkdir(parents=True)
     command = transcode.ladder_command(source, outdir, rungs, start=start, length=length, fps=plan_.source_fps)
-    return Job(part=f"v{index}", folders=[rung.name for rung in rungs], outdir=outdir, live=live,
+    return Job(name=f"v{index}", folders=[rung.name for rung in rungs], outdir=outdir, live=live,
                encoder=transcode.Encoder(command, timeout=_budget(time_left), background=background))
 
 
@@ -146,7 +147,7 @@ def _audio_job(source: str, plan_: EncodingPlan, workdir: Path, *, time_left: Ca
     outdir = workdir / AUDIO
     (outdir / AUDIO).mkdir(parents=True)
     command = transcode.audio_command(source, outdir, length=settings.PETTUBE_MAX_DURATION_SECONDS + 1)
-    return Job(part=AUDIO, folders=[AUDIO], outdir=outdir, live=True,
+    return Job(name=AUDIO, folders=[AUDIO], outdir=outdir, live=True,
                encoder=transcode.Encoder(command, timeout=_budget(time_left), background=True))
 
 
@@ -231,12 +232,13 @@ def _finish(video_id: str, attempt: int, job: Job, *, here: list[Job]) -> None:
     jobs of this worker, whose segments are still on its disk)."""
     counts = {len(job.published.get(folder, [])) for folder in job.folders}
     if len(counts) != 1:
-        raise transcode.EncoderInterrupted(f"the renditions of {job.part} are out of step: {sorted(counts)}")
+        raise transcode.EncoderInterrupted(f"the renditions of {job.name} are out of step: {sorted(counts)}")
     segments = [(segment.number, segment.duration) for segment in job.published.get(job.folders[0], [])]
-    video = repository.finish_part(video_id, attempt=attempt, part=job.part, segments=segments)
+    encoding_jobs.record(video_id, attempt=attempt, job=job.name, segments=segments)
+    video = repository.count_job_done(video_id, attempt=attempt)
     if video is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
-    if video.parts_done == video.parts:
+    if video.jobs_done == video.jobs:
         publish(video, here=here)
 
 
@@ -249,7 +251,7 @@ def publish(video: Video, *, here: list[Job]) -> Video:
     video_id, attempt, plan_ = video.id, video.attempts, video.plan
     rungs = ladder.rungs_from_json(plan_.rungs)
     chunks = [f"v{index}" for index in range(_chunk_count(plan_))]
-    found = repository.parts(video_id, attempt=attempt, names=chunks + ([AUDIO] if plan_.has_audio else []))
+    found = encoding_jobs.segments_of(video_id, attempt=attempt, jobs=chunks + ([AUDIO] if plan_.has_audio else []))
     segments = [hls.Segment(number, duration) for chunk in chunks for number, duration in found.get(chunk, [])]
     duration = sum(segment.duration for segment in segments)
     _check_decoded(duration, expected=plan_.duration)
@@ -295,7 +297,7 @@ def publish(video: Video, *, here: list[Job]) -> Video:
     if ready is None:
         raise transcode.EncoderStopped("the video was deleted while it was published")
     storage.delete(storage.upload_key(video.owner_id, video_id))
-    notifications.video_ready(video=ready)
+    signals.video_ready.send(sender=publish, video=ready)
     log.info("ready", extra={"video_id": video_id, "duration": rendition.duration, "rungs": len(rungs),
                              "chunks": len(chunks)})
     return ready

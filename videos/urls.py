@@ -22,7 +22,6 @@ urlpatterns = [
     re_path(r"^v/(?P<video_id>[A-Za-z0-9_-]{11})/hls/(?P<name>[0-9]{2,4}p|audio)\.m3u8$", views.playlist, name="hls-media"),
     path("upload/", views.upload, name="upload"),
     path("me/", views.my_videos, name="my-videos"),
-    path("healthz", views.healthz, name="healthz"),
     path("api/videos/", api.videos, name="api-videos"),
     path("api/videos/<video_id:video_id>/", api.video, name="api-video"),
     path("api/videos/<video_id:video_id>/parts/", multipart_api.parts, name="api-video-parts"),

@@ -4,8 +4,9 @@ Lambda.
 On AWS each chunk is an asynchronous invocation of this same worker function (Zappa's handler
 routes `{"command": "videos.events.encode_chunk", ...}` to it), with its own time budget and
 memory, started at once. Locally (and anywhere off Lambda) each chunk runs in a thread of this
-process that drives its own ffmpeg process, the same code the Lambda runs; those share the
-machine with the first chunk, so they start once the start of the video is watchable."""
+process that drives its own ffmpeg process, through the function the caller passes down (the
+same code the Lambda runs); those share the machine with the first chunk, so they start once the
+start of the video is watchable."""
 
 import json
 import logging
@@ -42,11 +43,12 @@ class Gate:
         return not self._dropped
 
 
-def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int],
+def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int], run_here: Callable[[int], None],
                     gate: Gate | None = None) -> Callable[[], None]:
     """Start chunk `indexes` of `attempt`; returns a function that waits for them where they
-    run here (on Lambda it returns at once: each invocation finishes on its own). Chunks that
-    run here wait at `gate`: until the start is watchable the machine is the first job's, whose
+    run here (on Lambda it returns at once: each invocation finishes on its own). Off Lambda,
+    `run_here(index)` runs one (the caller's, so this module needs no entry point), each in a
+    thread after `gate`: until the start is watchable the machine is the first job's, whose
     start the uploader is waiting to watch."""
     payloads = [{"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
                 for index in indexes]
@@ -57,14 +59,13 @@ def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int],
             aws.client("lambda").invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(payload))
         log.info("chunks dispatched", extra={"video_id": video_id, "chunks": len(payloads)})
         return lambda: None
-    from videos import events
 
-    def encode_chunk(payload: dict) -> None:
+    def encode_chunk(index: int) -> None:
         if gate is None or gate.passes():
-            events.encode_chunk(payload, None)
+            run_here(index)
 
     pool = ThreadPoolExecutor(max_workers=LOCAL_WORKERS, thread_name_prefix=f"chunks-{video_id}")
-    futures = [pool.submit(encode_chunk, payload) for payload in payloads]
+    futures = [pool.submit(encode_chunk, payload["index"]) for payload in payloads]
 
     def wait() -> None:
         for future in futures:

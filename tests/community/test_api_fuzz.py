@@ -1,10 +1,14 @@
 """Property-based fuzzing of the community endpoints: whatever a client sends, the answer is
-never a 500, and every error is JSON."""
+never a 500, and every error is JSON. Valid comments and reports, as they are or with hostile
+values, are posted too: a good share of them must be taken, and a comment reads back as sent."""
 
 import json
+from collections import Counter
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+
+from tests.strategies import mutated, texts
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=300),
@@ -13,6 +17,9 @@ json_values = st.recursive(
 )
 bodies = st.dictionaries(st.sampled_from(["text", "ticket", "reason"]) | st.text(max_size=8), json_values, max_size=4)
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+SUCCESS_SHARE = 0.2  # of the examples built from valid bodies, at least this many must succeed
+comments = mutated(st.fixed_dictionaries({"text": texts(min_size=1, max_size=2000)}), ["text"])
+reports = mutated(st.fixed_dictionaries({"reason": texts(min_size=1, max_size=500)}), ["reason"])
 
 
 def assert_clean(response):
@@ -28,6 +35,46 @@ def test_writes_never_500_on_any_json(as_viewer, video, body, settings):
     data = json.dumps(body)
     for path in ("comments/", "views/", "report/", "like/", "comments/nosuchcomment/report/"):
         assert_clean(as_viewer.post(f"/api/videos/{video.id}/{path}", data=data, content_type="application/json"))
+
+
+def test_comments_from_valid_bodies_are_posted_and_hostile_ones_get_4xx(as_viewer, viewer, video, settings):
+    settings.PETTUBE_COMMENTS_PER_HOUR = 10_000
+    outcomes = Counter()
+
+    @FUZZ
+    @given(body=comments)
+    def post(body):
+        response = as_viewer.post(f"/api/videos/{video.id}/comments/", data=json.dumps(body),
+                                  content_type="application/json")
+        assert_clean(response)
+        outcomes[response.status_code] += 1
+        event(f"answered {response.status_code}")
+        if response.status_code == 201:
+            posted = response.json()
+            assert set(posted) == {"id", "author", "author_id", "text", "created_at"}, posted
+            assert posted["text"] == body["text"].strip() and posted["author_id"] == str(viewer.pk)
+            assert posted in as_viewer.get(f"/api/videos/{video.id}/comments/").json()["items"]  # newest first
+
+    post()
+    assert outcomes[201] >= SUCCESS_SHARE * outcomes.total(), outcomes
+
+
+def test_reports_from_valid_bodies_are_taken_and_hostile_ones_get_4xx(as_viewer, video):
+    outcomes = Counter()
+
+    @FUZZ
+    @given(body=reports)
+    def report(body):
+        response = as_viewer.post(f"/api/videos/{video.id}/report/", data=json.dumps(body),
+                                  content_type="application/json")
+        assert_clean(response)
+        outcomes[response.status_code] += 1
+        event(f"answered {response.status_code}")
+        if response.status_code == 200:
+            assert response.json() == {"reported": True, "hidden": False}  # one person's reports never hide
+
+    report()
+    assert outcomes[200] >= SUCCESS_SHARE * outcomes.total(), outcomes
 
 
 @FUZZ

@@ -6,14 +6,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from django.test import Client
 
-from community import repository, services
+from community import services
+from community.repositories import likes
 from pettube import dynamo
 from tests.community.conftest import person
 from videos import repository as videos
 
 
 def like_ids_present(video_id: str, user_ids: list[str]) -> int:
-    return len(dynamo.get_many([repository.like_id(video_id, user_id) for user_id in user_ids]))
+    return len(dynamo.get_many([likes.like_id(video_id, user_id) for user_id in user_ids]))
 
 
 def test_like_and_unlike_through_the_api_are_idempotent(as_viewer, video):

@@ -8,6 +8,7 @@ import pytest
 from community import events, ranking, services
 from pettube import dynamo
 from tests import factories
+from tests.waiting import eventually
 from videos import repository as videos
 from videos import services as video_services
 
@@ -110,7 +111,7 @@ def test_a_video_unlisted_while_the_ranking_is_made_is_not_stored_in_it(aws, mon
     stored = ranking.rank()
 
     assert queries == [["kept", "made private meanwhile"], ["kept"]]  # made again after the withdrawal
-    assert [videos.from_snapshot(copy).title for copy, _ in stored.entries] == ["kept"]
+    assert [video.title for video, _ in stored.entries] == ["kept"]
     assert [video.id for video in ranking.popular_page().items] == [kept.id]
 
 
@@ -119,17 +120,13 @@ def test_before_the_first_ranking_the_popular_tab_is_empty(aws, client):
 
 
 def test_the_local_event_pump_runs_the_ranking_like_the_schedule(aws):
-    import time
-
     from pettube import local_aws
 
     video = factories.ready("6", title="ranked by the pump")
     pump = local_aws.EventPump(aws)
     pump.start()
     try:
-        deadline = time.monotonic() + 30
-        while not ranking.popular_page().items and time.monotonic() < deadline:
-            time.sleep(0.2)
+        eventually(lambda: ranking.popular_page().items, timeout=30)
     finally:
         pump.stop()
 

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -122,15 +123,21 @@ def invoke(task_root: Path, runtime: Path, events: list[dict], *, environment: d
             stderr=stderr_file,
             text=True,
         )
-        process.stdin.write(lines)
-        process.stdin.close()
-        results, first_ms = [], None
-        for line in process.stdout:
-            if line.startswith("RESULT "):
-                if first_ms is None:
-                    first_ms = (time.perf_counter() - started) * 1000
-                results.append(json.loads(line[len("RESULT "):])["result"])
-        process.wait(timeout=timeout)
+        # Lambda's timeout holds for each event; a function that hangs past them all is stopped.
+        overdue = threading.Timer(timeout * len(events), process.kill)
+        overdue.start()
+        try:
+            process.stdin.write(lines)
+            process.stdin.close()
+            results, first_ms = [], None
+            for line in process.stdout:
+                if line.startswith("RESULT "):
+                    if first_ms is None:
+                        first_ms = (time.perf_counter() - started) * 1000
+                    results.append(json.loads(line[len("RESULT "):])["result"])
+            process.wait(timeout=timeout)
+        finally:
+            overdue.cancel()
         stderr_file.seek(0)
         stderr = stderr_file.read()
     if process.returncode != 0 or len(results) != len(events):

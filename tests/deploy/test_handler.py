@@ -8,7 +8,7 @@ import pytest
 
 from tests import factories
 from tests.deploy import lambda_runtime as runtime
-from videos import ladder, repository, storage
+from videos import domain, encoding_jobs, ladder, repository, storage
 
 pytestmark = pytest.mark.slow
 
@@ -93,7 +93,7 @@ def test_worker_routes_an_upload_event_to_on_upload(builds, unpacked, emulated_a
     )
 
     ready = repository.get(video.id)
-    assert ready.status == repository.READY, ready.error
+    assert ready.status == domain.READY, ready.error
     assert ready.width == 640 and ready.height == 360
     assert storage.size_of(ready.video_key) == ready.video_size > 0
     assert storage.size_of(ready.poster_key) == ready.poster_size > 0
@@ -102,13 +102,11 @@ def test_worker_routes_an_upload_event_to_on_upload(builds, unpacked, emulated_a
 
 def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev_stage):
     long_ago = datetime.now(UTC) - timedelta(days=2)
-    abandoned = repository.create(
-        repository.Video(
-            id="abandonedv1", owner_id="7", owner_name="user7", title="Never arrived", description="", pet="cat",
-            status=repository.UPLOADING, created_at=long_ago, updated_at=long_ago,
-            due_at=long_ago + timedelta(hours=1),
-        )
+    abandoned = domain.Video(
+        id="abandonedv1", owner_id="7", owner_name="user7", title="Never arrived", description="", species="cat",
+        status=domain.UPLOADING, created_at=long_ago, updated_at=long_ago, due_at=long_ago + timedelta(hours=1),
     )
+    repository.save(None, abandoned)
     waiting = factories.start_upload("7", title="Still uploading").video
     event = factories.event("scheduled.json")
     event["resources"] = [SWEEP_RULE]
@@ -118,16 +116,16 @@ def test_worker_routes_the_schedule_to_sweep(builds, unpacked, emulated_aws, dev
     ).results
 
     assert repository.get(abandoned.id) is None
-    assert repository.get(waiting.id).status == repository.UPLOADING
+    assert repository.get(waiting.id).status == domain.UPLOADING
     assert report == {"expired_uploads": 1, "retried": 0, "timed_out": 0, "errors": 0}
 
 
 def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emulated_aws, dev_stage, make_clip):
     video, key = factories.uploaded(make_clip("long"))  # 20 s
     claimed = repository.claim(video.id, lease=timedelta(minutes=20))
-    repository.start_encoding(video.id, attempt=claimed.attempts, plan=repository.EncodingPlan(
+    repository.start_encoding(video.id, attempt=claimed.attempts, plan=domain.EncodingPlan(
         duration=20.0, source_fps=30.0, rungs=ladder.rungs_to_json(ladder.choose_rungs(1920, 1080, 30)[:1]),
-        has_audio=False, chunk_seconds=8, parts=3, source_size=1,
+        has_audio=False, chunk_seconds=8, jobs=3, source_size=1,
     ))
     # What videos/workers.py sends with lambda.invoke for the second chunk of a long video.
     event = {"command": "videos.events.encode_chunk", "video_id": video.id, "attempt": claimed.attempts, "index": 1}
@@ -136,9 +134,9 @@ def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emul
         unpacked(builds.worker), builds.runtime, [event], environment=emulated_aws, function_name="pettube-dev-worker"
     )
 
-    made = repository.parts(video.id, attempt=claimed.attempts, names=["v1"])["v1"]
+    made = encoding_jobs.segments_of(video.id, attempt=claimed.attempts, jobs=["v1"])["v1"]
     assert [number for number, _ in made] == [3, 4]  # seconds 8 to 16: after 0-2 (the lead), 2-4, 4-8
-    assert repository.get(video.id).parts_done == 1
+    assert repository.get(video.id).jobs_done == 1
     assert storage.size_of(storage.hls_key(video.id, "360p/00003.ts")) > 0
 
 

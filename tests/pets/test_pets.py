@@ -7,7 +7,7 @@ import pytest
 from pets import services as pets
 from tests import factories
 from videos import services
-from videos.repository import PRIVATE, UNLISTED
+from videos.domain import PRIVATE, UNLISTED
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_pet_page_lists_exactly_its_public_ready_videos_newest_first(aws, client
     factories.published(str(user.pk), title="unlisted one", pets=[rex.id], visibility=UNLISTED)
     factories.published(str(user.pk), title="private one", pets=[rex.id], visibility=PRIVATE)
     factories.published(str(user.pk), title="not tagged")
-    services.start_upload(owner_id=str(user.pk), owner_name="Ana", title="still uploading", description="", pet="dog",
+    services.start_upload(owner_id=str(user.pk), owner_name="Ana", title="still uploading", description="", species="dog",
                           filename="a.mp4", content_type="video/mp4", size=5, pets=[rex.id])
 
     pet, page = pets.pet_page(pet_id=rex.id, limit=10)
@@ -114,10 +114,10 @@ def test_pet_page_paginates_with_a_signed_cursor(aws, client, user):
 
 def test_species_filter_lists_exactly_the_public_ready_videos_of_that_species(aws, client, user):
     mimi = factories.pet(str(user.pk), name="Mimi", species="cat")
-    tagged = factories.published(str(user.pk), title="dog video starring a cat", pet="dog", pets=[mimi.id])
-    cat = factories.published(str(user.pk), title="cat video", pet="cat")
-    factories.published(str(user.pk), title="hidden cat", pet="cat", visibility=UNLISTED)
-    factories.published(str(user.pk), title="dog only", pet="dog")
+    tagged = factories.published(str(user.pk), title="dog video starring a cat", species="dog", pets=[mimi.id])
+    cat = factories.published(str(user.pk), title="cat video", species="cat")
+    factories.published(str(user.pk), title="hidden cat", species="cat", visibility=UNLISTED)
+    factories.published(str(user.pk), title="dog only", species="dog")
 
     cats = client.get("/api/videos/", {"species": "cat"}).json()
     page = client.get("/", {"species": "cat"}).content.decode()
@@ -132,7 +132,7 @@ def test_species_filter_lists_exactly_the_public_ready_videos_of_that_species(aw
 def test_deleting_a_pet_untags_its_videos_and_their_listings(aws, client, user):
     rex = factories.pet(str(user.pk), name="Rex", species="dog")
     mimi = factories.pet(str(user.pk), name="Mimi", species="cat")
-    both = factories.published(str(user.pk), title="friends", pet="dog", pets=[rex.id, mimi.id])
+    both = factories.published(str(user.pk), title="friends", species="dog", pets=[rex.id, mimi.id])
     client.force_login(user)
 
     assert client.post(f"/pets/{mimi.id}/delete/").status_code == 302

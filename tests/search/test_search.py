@@ -4,7 +4,7 @@ import pytest
 
 from search import services as search
 from tests import factories
-from videos.repository import PRIVATE, UNLISTED
+from videos.domain import PRIVATE, UNLISTED
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def titles(client, query):
 def videos(aws):
     rex = factories.pet("7", name="Rex", species="dog")
     factories.published(title="Puppies in the Snow", description="Cold paws.")
-    factories.published(title="Crème brûlée thief", description="The CAT stole dessert", pet="cat")
+    factories.published(title="Crème brûlée thief", description="The CAT stole dessert", species="cat")
     factories.published(title="Ball game", description="fetching balls all day", pets=[rex.id])
     factories.published(title="Secret snow day", visibility=PRIVATE)
     factories.published(title="Unlisted snow day", visibility=UNLISTED)

@@ -35,7 +35,7 @@ def test_upload_start_answers_201_with_a_presigned_post(aws, signed_in, user):
     assert body["upload"]["fields"]["key"] == f"uploads/{user.pk}/{body['id']}"
     assert body["upload"]["url"].startswith("http://127.0.0.1:")
     stored = repository.get(body["id"])
-    assert (stored.owner_name, stored.pet, stored.filename) == ("Ana", "cat", "IMG_0042.MOV")
+    assert (stored.owner_name, stored.species, stored.filename) == ("Ana", "cat", "IMG_0042.MOV")
 
 
 def test_upload_start_needs_a_signed_in_user(aws, client):

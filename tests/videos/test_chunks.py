@@ -7,10 +7,12 @@ import subprocess
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
 
+from pettube import aws as aws_clients
 from tests import factories
 from videos import processing, repository, storage, streaming, transcode
-from videos.repository import READY
+from videos.domain import READY
 
 FRAME = 1 / 30  # the clip's frame duration
 
@@ -40,10 +42,11 @@ def encoded(make_clip, tmp_path, name: str):
     ready = processing.ingest_upload(key=key)
     assert ready.status == READY, ready.error
     local = tmp_path / f"{name}.mp4"
-    storage.download(ready.video_key, local)
+    aws_clients.client("s3").download_file(settings.PETTUBE_BUCKET, ready.video_key, str(local))
     return ready, local
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_chunked_encoding_equals_unchunked(aws, make_clip, tmp_path, monkeypatch, encodes):
     whole, whole_mp4 = encoded(make_clip, tmp_path, "whole")
     assert len(encodes) == 1
@@ -53,7 +56,7 @@ def test_chunked_encoding_equals_unchunked(aws, make_clip, tmp_path, monkeypatch
     chunked, chunked_mp4 = encoded(make_clip, tmp_path, "chunked")
 
     assert len(encodes) == 1 + 3
-    assert (chunked.parts, chunked.chunk_seconds) == (4, 8)  # three chunks and the audio
+    assert (chunked.jobs, chunked.chunk_seconds) == (4, 8)  # three chunks and the audio
     assert chunked.duration == pytest.approx(whole.duration, abs=FRAME) == pytest.approx(20.0, abs=FRAME)
     times = frame_times(chunked_mp4)
     assert len(times) == len(frame_times(whole_mp4)) == 600  # every source frame once
@@ -68,6 +71,7 @@ def test_chunked_encoding_equals_unchunked(aws, make_clip, tmp_path, monkeypatch
     assert durations == pytest.approx([2, 2, 4, 4, 4, 4], abs=FRAME)  # the lead segment, then the grid
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_chunks_run_here_start_once_the_start_is_watchable(aws, make_clip, monkeypatch):
     monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
     monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)
@@ -111,6 +115,7 @@ def test_chunks_run_here_never_begin_when_the_first_job_fails_before_the_start_i
     assert started == [0]  # the other chunks were dropped, not encoded for nothing
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkeypatch, tmp_path):
     monkeypatch.setattr(streaming, "CHUNKED_ABOVE_SECONDS", 10)
     monkeypatch.setattr(streaming, "CHUNK_SECONDS", 8)
@@ -133,7 +138,6 @@ def test_a_chunk_that_cannot_decode_fails_the_whole_video(aws, make_clip, monkey
 def test_on_lambda_each_chunk_is_an_asynchronous_invocation_of_the_worker(aws, monkeypatch):
     from types import SimpleNamespace
 
-    from pettube import aws as aws_clients
     from videos import workers
 
     monkeypatch.setenv("AWS_LAMBDA_FUNCTION_NAME", "pettube-dev-worker")
@@ -145,9 +149,11 @@ def test_on_lambda_each_chunk_is_an_asynchronous_invocation_of_the_worker(aws, m
 
     aws_clients.client("lambda").meta.events.register("before-call.lambda.Invoke", accepted)
 
-    wait = workers.dispatch_chunks("abcdefghijk", attempt=2, indexes=range(1, 4))
+    ran_here = []
+    wait = workers.dispatch_chunks("abcdefghijk", attempt=2, indexes=range(1, 4), run_here=ran_here.append)
     wait()  # returns at once: each invocation finishes on its own
 
+    assert ran_here == []  # on Lambda no chunk runs in this process
     assert [call["url_path"] for call in sent] == ["/2015-03-31/functions/pettube-dev-worker/invocations"] * 3
     assert {call["headers"]["X-Amz-Invocation-Type"] for call in sent} == {"Event"}
     assert [json.loads(call["body"]) for call in sent] == [

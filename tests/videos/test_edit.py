@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from pets import services as pets
 from search import services as search
 from tests import factories
-from videos import services
-from videos.repository import PRIVATE, PUBLIC, UNLISTED
+from videos import domain, services
+from videos.domain import PRIVATE, PUBLIC, UNLISTED
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +127,11 @@ def test_relist_videos_gives_videos_published_before_listings_existed_their_entr
     from videos import repository
 
     now = datetime.now(UTC)
-    old = repository.create(repository.Video(  # as the worker wrote a ready video before: the item alone
-        id="oldvideo001", owner_id="7", owner_name="user7", title="Old snowy walk", description="", pet="cat",
-        status=repository.READY, created_at=now, updated_at=now, published_at=now, poster_key="media/x/poster.jpg",
-    ))
+    old = domain.Video(  # as the worker wrote a ready video before: the item alone
+        id="oldvideo001", owner_id="7", owner_name="user7", title="Old snowy walk", description="", species="cat",
+        status=domain.READY, created_at=now, updated_at=now, published_at=now, poster_key="media/x/poster.jpg",
+    )
+    repository.save(None, old)
     assert search.search(query="snowy", limit=5).items == []
 
     call_command("relist_videos")

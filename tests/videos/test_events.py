@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from tests import factories
-from videos import events, repository
-from videos.repository import READY
+from videos import domain, events, repository
+from videos.domain import READY
 
 
 def test_on_upload_processes_a_recorded_s3_event(aws, make_clip):
@@ -43,7 +43,7 @@ def test_s3_test_event_is_a_no_op(aws, make_clip, encodes):
     events.on_upload(event, None)
 
     assert encodes == []
-    assert repository.get(video.id).status == repository.UPLOADING
+    assert repository.get(video.id).status == domain.UPLOADING
 
 
 def test_on_upload_stops_cleanly_when_the_lambda_runs_out_of_time(aws, make_clip):

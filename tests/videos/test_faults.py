@@ -17,7 +17,7 @@ import pytest
 from pettube import aws as aws_clients
 from tests import factories
 from videos import events, processing, repository, services, storage, transcode
-from videos.repository import FAILED, PROCESSING, READY
+from videos.domain import FAILED, PROCESSING, READY
 
 
 class Fault:
@@ -223,6 +223,7 @@ def test_concurrent_copies_of_one_event_give_one_transcode(bystander, make_clip,
     assert repository.get(video.id).attempts == 1
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_s3_failing_mid_ladder_is_retried_and_nothing_half_published_is_ready(bystander, make_clip):
     video, key = factories.uploaded(make_clip("long"))  # 20 s: six segments per rung
     video_segments = []

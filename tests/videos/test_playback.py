@@ -13,8 +13,9 @@ import requests
 
 from tests import factories
 from tests.aws_calls import counted
-from videos import ladder, processing, repository, storage
-from videos.repository import PROCESSING, READY
+from tests.waiting import eventually
+from videos import domain, ladder, processing, repository, storage
+from videos.domain import PROCESSING, READY
 
 pytestmark = pytest.mark.django_db
 
@@ -75,13 +76,14 @@ def test_playlists_of_a_video_that_is_not_ready_are_only_for_its_owner(aws, clie
     assert client.get(f"/v/{video.id}/hls/master.m3u8").status_code == 200
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_an_encoding_video_can_be_watched_from_its_start_before_it_is_ready(aws, client, user, make_clip):
     video, key = factories.uploaded(make_clip("long"), owner_id=str(user.pk))  # 20 s of 1080p
     client.force_login(user)
     worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
     worker.start()
     try:
-        seen = wait_until(lambda: client.get(f"/api/videos/{video.id}/").json(), lambda body: body["playable"])
+        seen = eventually(lambda: playable(client.get(f"/api/videos/{video.id}/").json()), timeout=60)
         assert seen["status"] == PROCESSING  # watchable while it is still being encoded
         assert 0 <= seen["progress"] < 100
         assert seen["playback"]["hls"] == f"/v/{video.id}/hls/master.m3u8"
@@ -95,7 +97,8 @@ def test_an_encoding_video_can_be_watched_from_its_start_before_it_is_ready(aws,
         feed = client.get("/api/videos/").json()["items"]
         assert feed == []  # the public feed lists it only once it is ready
     finally:
-        worker.join()
+        worker.join(timeout=120)
+    assert not worker.is_alive()
     assert repository.get(video.id).status == READY
     final = client.get(f"/v/{video.id}/hls/720p.m3u8").content.decode()
     assert "#EXT-X-PLAYLIST-TYPE:VOD" in final and final.rstrip().endswith("#EXT-X-ENDLIST")
@@ -106,8 +109,8 @@ def test_a_live_playlist_is_made_from_the_videos_item_and_grows_with_it(aws, cli
     video, key = factories.uploaded(make_clip("short"), owner_id=str(user.pk))
     repository.claim(video.id, lease=timedelta(minutes=20))
     rungs = ladder.choose_rungs(1920, 1080, 30)
-    repository.start_encoding(video.id, attempt=1, plan=repository.EncodingPlan(
-        duration=10.0, source_fps=30.0, rungs=ladder.rungs_to_json(rungs), has_audio=True, chunk_seconds=12, parts=2,
+    repository.start_encoding(video.id, attempt=1, plan=domain.EncodingPlan(
+        duration=10.0, source_fps=30.0, rungs=ladder.rungs_to_json(rungs), has_audio=True, chunk_seconds=12, jobs=2,
         source_size=1000))
     repository.record_progress(video.id, attempt=1, encoded_seconds=6, playable=True,
                                live_segments={"video": [2.0, 4.0], "audio": [4.010667, 4.010667, 1.978667]})
@@ -135,6 +138,7 @@ def test_a_live_playlist_is_made_from_the_videos_item_and_grows_with_it(aws, cli
     assert client.get(f"/v/{video.id}/hls/720p.m3u8").status_code == 404
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_encoding_writes_each_segment_and_each_playlist_to_s3_once(aws, make_clip):
     video, key = factories.uploaded(make_clip("long"))  # 20 s of 1080p with sound
     written = []
@@ -155,34 +159,38 @@ def test_encoding_writes_each_segment_and_each_playlist_to_s3_once(aws, make_cli
     assert len([entry for entry in listed if entry.startswith("720p/")]) == 6  # 2 s, 2 s, then 4 × 4 s
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_progress_is_reported_while_encoding(aws, client, user, make_clip):
     video, key = factories.uploaded(make_clip("long"), owner_id=str(user.pk))
     client.force_login(user)
     seen = []
-    worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
-    worker.start()
-    while worker.is_alive():
+
+    def finished() -> bool:
         body = client.get(f"/api/videos/{video.id}/").json()
         if body["status"] == PROCESSING:
             seen.append(body["progress"])
-        time.sleep(0.3)
-    worker.join()
+        return not worker.is_alive()
+
+    worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
+    worker.start()
+    eventually(finished, timeout=120, interval=0.3)
 
     assert seen == sorted(seen) and len(set(seen)) >= 3  # it moves forward, step by step
     assert 0 < max(seen) < 100
     assert client.get(f"/api/videos/{video.id}/").json()["progress"] == 100
 
 
+@pytest.mark.slow  # encodes 20 s of 1080p
 def test_deleting_a_video_mid_encode_stops_its_ffmpeg(aws, make_clip):
     video, key = factories.uploaded(make_clip("long"))
     worker = threading.Thread(target=processing.ingest_upload, kwargs={"key": key})
     worker.start()
-    wait_until(lambda: repository.get(video.id), lambda current: current.playable)
+    eventually(lambda: repository.get(video.id).playable, timeout=60)
     from videos import services
 
     deleted_at = time.monotonic()
     services.delete_video(video_id=video.id, user_id="7")
-    worker.join()
+    worker.join(timeout=60)
 
     assert time.monotonic() - deleted_at < 5  # stopped within a progress report, not after the encode
     assert repository.get(video.id) is None
@@ -190,11 +198,6 @@ def test_deleting_a_video_mid_encode_stops_its_ffmpeg(aws, make_clip):
     assert storage.size_of(storage.hls_key(video.id, "720p/00000.ts")) is None  # published, then deleted
 
 
-def wait_until(read, done, timeout: float = 60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = read()
-        if done(value):
-            return value
-        time.sleep(0.2)
-    pytest.fail(f"timed out; last seen {value!r}")
+def playable(body: dict) -> dict:
+    assert body["playable"], body
+    return body

@@ -12,7 +12,7 @@ from pettube import dynamo
 from tests import factories
 from tests.videos.test_services import objects
 from videos import processing, repository, services, storage, streaming, transcode
-from videos.repository import FAILED, PROCESSING, READY, UPLOADING
+from videos.domain import FAILED, PROCESSING, READY, UPLOADING
 
 
 def later(**delta) -> datetime:

@@ -8,7 +8,7 @@ import pytest
 
 from pettube import dynamo
 from tests import factories
-from videos import repository, services
+from videos import domain, repository, services, upload_starts
 
 
 @pytest.fixture
@@ -58,7 +58,7 @@ def test_the_limit_is_per_clock_hour_and_says_when_it_ends(aws, limit_of_three, 
     factories.start_upload("8")  # another person's starts are their own
 
     monkeypatch.setattr(dynamo, "now", lambda: datetime(2026, 5, 1, 11, 0, 0, tzinfo=UTC))
-    assert factories.start_upload("7").video.status == repository.UPLOADING
+    assert factories.start_upload("7").video.status == domain.UPLOADING
 
 
 def test_a_full_window_writes_nothing(aws, limit_of_three):
@@ -76,9 +76,9 @@ def test_the_counter_expires_after_its_window_and_joins_no_video_index(aws, sett
 
     moment = datetime(2026, 5, 1, 10, 45, tzinfo=UTC)
     window = services.upload_window(owner_id="7", moment=moment)
-    dynamo.transact(repository.count_start(window))
+    dynamo.transact(upload_starts.count_action(window))
 
-    key = repository.count_start(window)["Update"]["Key"]
+    key = upload_starts.count_action(window)["Update"]["Key"]
     item = aws_clients.client("dynamodb").get_item(TableName=settings.PETTUBE_TABLE, Key=key)["Item"]
     assert item["starts"] == {"N": "1"}
     assert int(item["expires_at"]["N"]) > datetime(2026, 5, 1, 11, 0, tzinfo=UTC).timestamp()

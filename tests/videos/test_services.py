@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pettube import aws as aws_clients
+from pettube import dynamo
 from tests import clips, factories
 from videos import processing, repository, services, storage, transcode
-from videos.repository import FAILED, PROCESSING, READY, UPLOADING
+from videos.domain import FAILED, PROCESSING, READY, UPLOADING
 
 
 def objects(prefix: str = "") -> list[str]:
@@ -27,7 +28,7 @@ def test_start_upload_records_an_uploading_video_owned_by_the_user(aws):
 
     stored = repository.get(start.video.id)
     assert stored.status == UPLOADING
-    assert (stored.owner_id, stored.title, stored.pet, stored.filename) == ("42", "Whiskers vs. laser", "dog", "rex.mp4")
+    assert (stored.owner_id, stored.title, stored.species, stored.filename) == ("42", "Whiskers vs. laser", "dog", "rex.mp4")
     assert len(stored.id) == 11
 
 
@@ -291,9 +292,9 @@ def test_a_tampered_cursor_is_refused(aws, make_clip):
         factories.start_upload("7", title=f"clip {number}")
     cursor = services.videos_of(owner_id="7", limit=1).next_cursor
 
-    with pytest.raises(repository.InvalidCursor):
+    with pytest.raises(dynamo.InvalidCursor):
         services.videos_of(owner_id="7", limit=1, cursor=cursor[:-3] + "xyz")
-    with pytest.raises(repository.InvalidCursor):
+    with pytest.raises(dynamo.InvalidCursor):
         services.feed_page(cursor=cursor)  # a cursor of another listing
 
 

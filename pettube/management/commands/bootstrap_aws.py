@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from pettube import bootstrap
+from pettube import bootstrap, dynamo
 from videos.storage import ensure_static_bucket
 
 
@@ -25,8 +25,8 @@ class Command(BaseCommand):
             f"TLS only, CORS for {origins}, a lifecycle rule expiring abandoned uploads."
         )
         self.stdout.write(
-            f"DynamoDB table {settings.PETTUBE_TABLE}: on-demand, indexes feed, by-owner and pending, "
-            "point-in-time recovery on."
+            f"DynamoDB table {settings.PETTUBE_TABLE}: on-demand, indexes {', '.join(dynamo.INDEXES)}, "
+            "point-in-time recovery and the TTL on."
         )
         bucket = ensure_static_bucket(site_origins=settings.PETTUBE_SITE_ORIGINS)
         self.stdout.write(

@@ -1,0 +1,58 @@
+"""Likes and counted views. Keys in the shared table:
+
+- `like#<video id>#<user id>`: one person's like of one video (`liked_at`). It is written and
+  removed in one transaction with the video's `likes` counter, so the count equals the likes.
+- `view#<video id>#<viewer>#<day>`: a counted view (TTL `expires_at`): one per viewer, video and
+  day, written in one transaction with the video's `views` counter.
+"""
+
+from datetime import datetime, timedelta
+
+from pettube import dynamo
+from pettube.dynamo import Action
+
+
+def like_id(video_id: str, user_id: str) -> str:
+    return f"like#{video_id}#{user_id}"
+
+
+def likes(found: dict[str, dict], video_id: str, user_id: str) -> bool:
+    """Whether `user_id` likes the video, from items read along with it (by id)."""
+    return like_id(video_id, user_id) in found
+
+
+def add_like(video_id: str, user_id: str, *, now: datetime, also: list[Action]) -> bool:
+    """Record the like with `also` (the video's counter, the owner's activity) in one
+    transaction; False when it is there already or an action of `also` refused."""
+    return _transact(
+        {"Put": {"Item": {**dynamo.key(like_id(video_id, user_id)), "liked_at": dynamo.s(dynamo.stamp(now))},
+                 "ConditionExpression": "attribute_not_exists(id)"}},
+        *also,
+    )
+
+
+def remove_like(video_id: str, user_id: str, *, also: list[Action]) -> bool:
+    """Take the like back with `also`, in one transaction; False when there was none."""
+    return _transact(
+        {"Delete": {"Key": dynamo.key(like_id(video_id, user_id)), "ConditionExpression": "attribute_exists(id)"}},
+        *also,
+    )
+
+
+def add_view(video_id: str, viewer: str, *, now: datetime, also: list[Action]) -> bool:
+    """Mark `viewer`'s view of the day with `also` (the video's counter); False when they were
+    already counted today (or `also` refused)."""
+    return _transact(
+        {"Put": {"Item": {**dynamo.key(f"view#{video_id}#{viewer}#{now:%Y-%m-%d}"),
+                          dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=2))},
+                 "ConditionExpression": "attribute_not_exists(id)"}},
+        *also,
+    )
+
+
+def _transact(*actions: Action) -> bool:
+    try:
+        dynamo.transact(*actions)
+    except dynamo.ConditionFailed:
+        return False
+    return True

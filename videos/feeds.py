@@ -1,0 +1,66 @@
+"""The lists of public videos a visitor can ask for besides the newest: a species, words,
+popular this week, and those to come. The app that keeps a list registers a `Feed` from its
+AppConfig.ready(); the feed page and `GET /api/videos/` choose one by its query parameter
+(`?species=cat`, `?q=words`, `?sort=popular`), and videos imports none of those apps."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from pettube import exceptions
+from videos.domain import Page
+
+
+class Invalid(exceptions.Invalid):
+    """A feed's parameter has a value it cannot list (a species that does not exist, no words)."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message, {parameter: [message]})
+        self.parameter = parameter
+
+
+@dataclass(frozen=True)
+class Feed:
+    """`read(value, cursor=..., limit=...)` lists the videos for the parameter's value (raising
+    Invalid, or pettube.dynamo.InvalidCursor). With `value` set, only that value of the parameter
+    chooses the feed (`sort=popular`); `on_feed_page` is False for a list that has a page of its
+    own (search); `page_context(value)` is what the feed page's template needs to show it."""
+
+    parameter: str
+    read: Callable[..., Page]
+    value: str | None = None
+    on_feed_page: bool = True
+    page_context: Callable[[str], dict] = lambda value: {}
+
+
+_feeds: dict[str, Feed] = {}
+
+
+def register(feed: Feed) -> None:
+    _feeds[feed.parameter] = feed
+
+
+def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[Feed, str] | None:
+    """The feed the request's query `parameters` ask for, with the parameter's value; None for
+    the newest videos. Raises Invalid when they ask for more than one."""
+    asked = [
+        (feed, parameters[feed.parameter])
+        for feed in _feeds.values()
+        if feed.parameter in parameters
+        and (feed.value is None or parameters[feed.parameter] == feed.value)
+        and (feed.on_feed_page or not feed_page)
+    ]
+    if len(asked) > 1:
+        names = " and ".join(sorted(feed.parameter for feed, _ in asked))
+        raise Invalid(asked[1][0].parameter, f"Ask for one list at a time, not {names} together.")
+    return asked[0] if asked else None
+
+
+def read(parameters: Mapping[str, str], *, default: Callable[..., Page], limit: int, feed_page: bool = False) -> Page:
+    """The page of the feed `parameters` choose (with their `cursor`), or of `default`. Raises
+    Invalid, pettube.dynamo.InvalidCursor."""
+    cursor = parameters.get("cursor") or None
+    chosen_feed = chosen(parameters, feed_page=feed_page)
+    if chosen_feed is None:
+        return default(cursor=cursor, limit=limit)
+    feed, value = chosen_feed
+    return feed.read(value, cursor=cursor, limit=limit)
