@@ -160,16 +160,7 @@ def query_page(
     """One Query of `index` (its sort key descending unless not `newest_first`), continuing
     after `cursor`. With a `filter`, a page may hold fewer than `limit` items and still have a
     next cursor. Raises InvalidCursor."""
-    request = {
-        "TableName": table_name(),
-        "IndexName": index,
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": values,
-        "ScanIndexForward": not newest_first,
-        "Limit": limit,
-    }
-    if names:
-        request["ExpressionAttributeNames"] = names
+    request = _query(index, condition, values, names=names, limit=limit, newest_first=newest_first)
     if filter:
         request["FilterExpression"] = filter
     if cursor:
@@ -182,16 +173,7 @@ def query_page(
 def query_all(index: str, condition: str, values: dict, *, names: dict | None = None, page_size: int = 500,
               newest_first: bool = True, projection: str | None = None) -> list[dict]:
     """Every item a Query of `index` finds, page after page (for callers that mean "all")."""
-    request = {
-        "TableName": table_name(),
-        "IndexName": index,
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": values,
-        "ScanIndexForward": not newest_first,
-        "Limit": page_size,
-    }
-    if names:
-        request["ExpressionAttributeNames"] = names
+    request = _query(index, condition, values, names=names, limit=page_size, newest_first=newest_first)
     if projection:
         request["ProjectionExpression"] = projection
     items: list[dict] = []
@@ -201,6 +183,20 @@ def query_all(index: str, condition: str, values: dict, *, names: dict | None = 
         if "LastEvaluatedKey" not in answer:
             return items
         request["ExclusiveStartKey"] = answer["LastEvaluatedKey"]
+
+
+def _query(index: str, condition: str, values: dict, *, names: dict | None, limit: int, newest_first: bool) -> dict:
+    request = {
+        "TableName": table_name(),
+        "IndexName": index,
+        "KeyConditionExpression": condition,
+        "ExpressionAttributeValues": values,
+        "ScanIndexForward": not newest_first,
+        "Limit": limit,
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    return request
 
 
 # --- reads ----------------------------------------------------------------------------------

@@ -1,13 +1,14 @@
 """Error pages: JSON under /api/, the site's HTML elsewhere."""
 
-from django.http import JsonResponse
 from django.views import defaults
+
+from pettube.api import error
 
 
 def _json_or(html_view, status: int, message: str):
     def view(request, exception=None):
         if request.path.startswith("/api/"):
-            return JsonResponse({"error": message, "errors": {}}, status=status)
+            return error(status, message)
         if exception is None:
             return html_view(request)
         return html_view(request, exception)
