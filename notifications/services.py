@@ -43,8 +43,8 @@ SUBJECTS = {
 def activity_actions(
     *, recipient: str, kind: str, actor_name: str, video_id: str, video_title: str, excerpt: str = "",
     now: datetime,
-) -> list[dict]:
-    """Transaction actions (pettube.dynamo.transact) that record a like or a comment on
+) -> list[dynamo.Action]:
+    """Transaction actions (for the repository that writes the like or comment) that record it on
     `recipient`'s video, for their digest and unseen count, with the write that makes it happen."""
     return repository.activity_actions(
         Activity(recipient=recipient, kind=kind, actor_name=actor_name, video_id=video_id,
