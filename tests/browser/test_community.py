@@ -2,8 +2,6 @@
 the counts change without a reload; the uploader unsubscribes with the link of the email PetTube
 sent when their video was ready. Any console error, uncaught exception or CSP violation fails it."""
 
-import time
-
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -11,6 +9,7 @@ from playwright.sync_api import expect
 from notifications import services as notifications
 from tests import emails, factories
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS
+from tests.waiting import eventually
 from videos import repository
 
 HOSTILE = "So <b>cute</b>! https://evil.example/"
@@ -29,9 +28,8 @@ def test_like_play_comment_and_unsubscribe(site, page, moto_endpoint, make_clip,
     page.add_init_script(REPORT_CSP_VIOLATIONS)
     uploader = get_user_model().objects.create_user(username="olga", first_name="Olga", email="olga@example.com")
     video, _ = factories.uploaded(make_clip("small"), owner_id=str(uploader.pk), title="Mittens naps")
-    deadline = time.monotonic() + 30
-    while repository.get(video.id).status != repository.READY and time.monotonic() < deadline:
-        time.sleep(0.2)  # the site's event pump processes the upload, as on the dev server
+    # The site's event pump processes the upload, as on the dev server.
+    eventually(lambda: repository.get(video.id).status == repository.READY, timeout=30, interval=0.2)
 
     page.goto(f"{site}/login/?next=/v/{video.id}/")
     page.get_by_label("Username").fill("vic")

@@ -1,13 +1,12 @@
 """A real-browser journey through pets and discovery: add a pet, upload a video tagged with it,
 find the video by search and by species, make it private and see it vanish for someone else."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, REPORT_CSP_VIOLATIONS
 from tests.browser.test_smoke import READY_TIMEOUT_MS
+from tests.waiting import eventually
 from videos import repository
 
 
@@ -58,9 +57,7 @@ def test_pet_upload_search_species_and_privacy(site, browser, make_clip):
     expect(owner.get_by_test_id("video-pets")).to_have_text("Starring Mimí")
     # The upload page opens the watch page as soon as the start is playable; search lists the
     # video once it is ready.
-    deadline = time.monotonic() + READY_TIMEOUT_MS / 1000
-    while repository.get(video_id).status != "ready" and time.monotonic() < deadline:
-        time.sleep(0.25)
+    eventually(lambda: repository.get(video_id).status == "ready", timeout=READY_TIMEOUT_MS / 1000, interval=0.25)
 
     visitor = person(browser, site, "bo", problems)
     visitor.get_by_role("searchbox", name="Search").fill("MIMI kitten")

@@ -2,13 +2,12 @@
 starts on the rung that fits a small player, climbs when the player grows, steps down when the
 network slows, and seeks. Any console error or CSP violation fails it."""
 
-import time
-
 import pytest
 from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS
+from tests.waiting import eventually
 from videos import repository
 
 RENDITION = "() => document.getElementById('player').dataset.rendition"
@@ -56,7 +55,6 @@ def test_hls_plays_adapts_to_the_player_and_the_network_and_seeks(site, page, ma
 
 
 def wait_until_processed(video_id: str, timeout: float = 180):
-    deadline = time.monotonic() + timeout
-    while (video := repository.get(video_id)).status not in {"ready", "failed"} and time.monotonic() < deadline:
-        time.sleep(0.5)
-    return video
+    """The video once its processing has ended (ready or failed); fails after `timeout` seconds."""
+    return eventually(lambda: (video := repository.get(video_id)).status in {"ready", "failed"} and video,
+                      timeout=timeout, interval=0.5)
