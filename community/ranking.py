@@ -1,7 +1,7 @@
 """Popular this week: every hour, the last 7 days' public videos ranked by likes and views with
 a time decay, stored as one item so the "Popular" tab is one read. A video that stops being
 listed (private, hidden, deleted) leaves the stored ranking in the transaction that
-unlists it (the `LISTING` this app registers with videos/listings.py), not an hour later."""
+unlists it (community/seams.py registers that with videos/listings.py), not an hour later."""
 
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -11,7 +11,6 @@ from django.core import signing
 from community.repositories import ranking as stored
 from community.repositories.ranking import Ranking
 from pettube import dynamo
-from videos import feeds, listings
 from videos import services as videos
 from videos.domain import Page, Video
 
@@ -66,16 +65,7 @@ def popular_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     return Page(items=items, next_cursor=signing.dumps(end, salt=_CURSOR_SALT) if more else None)
 
 
-def _withdrawals(old: Video | None, new: Video | None) -> list[dynamo.Action]:
-    """A video that stops being listed leaves the stored ranking in the same transaction."""
-    if old is not None and old.listed and not (new is not None and new.listed):
-        return [stored.withdrawal_action(old.id)]
-    return []
-
-
-LISTING = listings.Listing(name="ranking", actions=_withdrawals)
-FEED = feeds.Feed(
-    parameter="sort", value="popular", read=lambda value, **page: popular_page(**page),
-    page_context=lambda value: {"popular": True},
-)
+def withdrawal_action(video_id: str) -> dynamo.Action:
+    """Takes a video off the stored ranking, in the transaction that unlists it."""
+    return stored.withdrawal_action(video_id)
 

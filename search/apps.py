@@ -5,8 +5,6 @@ class SearchConfig(AppConfig):
     name = "search"
 
     def ready(self):
-        from search import services
-        from videos import feeds, listings
+        from search import seams
 
-        listings.register(services.LISTING)
-        feeds.register(services.FEED)
+        seams.register()

@@ -1,12 +1,10 @@
 """Search: which terms a video is found by, and finding public videos by words. Videos are
-indexed through the `LISTING` this app registers with videos/listings.py (search/apps.py) when
-they are published or edited, and unindexed when they are hidden or deleted; `FEED` answers
-`GET /api/videos/?q=words`."""
+indexed through the listing search/seams.py registers with videos/listings.py when they are
+published or edited, and unindexed when they are hidden or deleted."""
 
 from pettube import exceptions
 from search import repository
 from search.terms import terms
-from videos import feeds, listings
 from videos.domain import Page, Video
 
 # A video's entries go into one transaction with the video (at most 100 actions, a delete and
@@ -47,7 +45,3 @@ def search(*, query: str, limit: int, cursor: str | None = None) -> Page:
         if not also or not cursor or len(found) >= limit:
             break
     return Page(items=found, next_cursor=cursor)
-
-
-LISTING = listings.Listing(name="search", entries=entries)
-FEED = feeds.Feed(parameter="q", read=lambda query, **page: search(query=query, **page), on_feed_page=False)

@@ -6,8 +6,8 @@ from django.shortcuts import render
 
 from search import services
 from search.terms import terms
-from videos.services import PAGE_SIZE
 from videos.presenters import render_cards
+from videos.services import PAGE_SIZE
 
 
 def search_page(request):

@@ -1,6 +1,7 @@
 """The door to encoding-job items in the shared table: what each job of a processing attempt
 made (one per chunk of the video, `v<index>`, and one for the audio, `audio`), kept until the
-last job of the attempt publishes the video. `id = "job#<video id>#<attempt>#<job name>"`,
+last job of the attempt publishes the video. `id = "part#<video id>#<attempt>#<job name>"` (the
+prefix they were first written with: an attempt encoding while a deploy lands finishes),
 `segments` (JSON `[[number, seconds], ...]`), gone by themselves after a week (`expires_at`)."""
 
 import json
@@ -8,6 +9,7 @@ from datetime import timedelta
 
 from pettube import dynamo
 
+_KIND = "part"
 _LIFETIME = timedelta(days=7)
 
 
@@ -32,4 +34,4 @@ def segments_of(video_id: str, *, attempt: int, jobs: list[str]) -> dict[str, li
 
 
 def _id(video_id: str, attempt: int, job: str) -> str:
-    return f"job#{video_id}#{attempt}#{job}"
+    return f"{_KIND}#{video_id}#{attempt}#{job}"

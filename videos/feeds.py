@@ -10,18 +10,18 @@ from pettube import exceptions
 from videos.domain import Page
 
 
-class Invalid(exceptions.Invalid):
-    """A feed's parameter has a value it cannot list (a species that does not exist, no words)."""
+class InvalidChoice(exceptions.Invalid):
+    """The query asks for a list that cannot be made: a value a feed cannot list (a species that
+    does not exist), or several feeds at once. `errors` names the parameters."""
 
-    def __init__(self, parameter: str, message: str):
-        super().__init__(message, {parameter: [message]})
-        self.parameter = parameter
+    def __init__(self, parameter: str, message: str, detail: str | None = None):
+        super().__init__(message, {parameter: [detail or message]})
 
 
 @dataclass(frozen=True)
 class Feed:
     """`read(value, cursor=..., limit=...)` lists the videos for the parameter's value (raising
-    Invalid, or pettube.dynamo.InvalidCursor). With `value` set, only that value of the parameter
+    InvalidChoice, or another pettube.exceptions.Invalid such as a cursor's). With `value` set, only that value of the parameter
     chooses the feed (`sort=popular`); `on_feed_page` is False for a list that has a page of its
     own (search); `page_context(value)` is what the feed page's template needs to show it."""
 
@@ -41,7 +41,7 @@ def register(feed: Feed) -> None:
 
 def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[Feed, str] | None:
     """The feed the request's query `parameters` ask for, with the parameter's value; None for
-    the newest videos. Raises Invalid when they ask for more than one."""
+    the newest videos. Raises InvalidChoice when they ask for more than one."""
     asked = [
         (feed, parameters[feed.parameter])
         for feed in _feeds.values()
@@ -50,14 +50,17 @@ def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[F
         and (feed.on_feed_page or not feed_page)
     ]
     if len(asked) > 1:
-        names = " and ".join(sorted(feed.parameter for feed, _ in asked))
-        raise Invalid(asked[1][0].parameter, f"Ask for one list at a time, not {names} together.")
+        names = sorted(feed.parameter for feed, _ in asked)
+        refused = InvalidChoice(names[0], f"Ask for one list at a time, not {' and '.join(names)} together.")
+        refused.errors = {name: [f"Not with {' or '.join(other for other in names if other != name)}."]
+                          for name in names}
+        raise refused
     return asked[0] if asked else None
 
 
 def read(parameters: Mapping[str, str], *, default: Callable[..., Page], limit: int, feed_page: bool = False) -> Page:
     """The page of the feed `parameters` choose (with their `cursor`), or of `default`. Raises
-    Invalid, pettube.dynamo.InvalidCursor."""
+    InvalidChoice, pettube.dynamo.InvalidCursor."""
     cursor = parameters.get("cursor") or None
     chosen_feed = chosen(parameters, feed_page=feed_page)
     if chosen_feed is None:

@@ -9,8 +9,9 @@ copy and read videos with it.
   public video to show it. A card carries no attribute of the video indexes, so entries never
   show up in them.
 - `snapshot` / `from_snapshot`: the whole item as a map, for an item that keeps copies (the ranking).
-Stored names: `species` is stored as `pet`, its name since the first video, so items and cards
-written before read the same.
+Stored names: a few fields keep the attribute names they had before their Python names changed,
+so that items, cards and snapshots written before read the same, and an attempt encoding while a
+deploy lands finishes: `species` is stored as `pet`, `jobs` as `parts`, `jobs_done` as `parts_done`.
 """
 
 import json
@@ -20,14 +21,16 @@ from pettube import dynamo
 from videos.domain import PROCESSING, UPLOADING, PetTag, Video
 
 FEED = "public"
-_STORED_AS = {"species": "pet"}
+_STORED_AS = {"species": "pet", "jobs": "parts", "jobs_done": "parts_done"}
 _FIELD_OF = {stored: name for name, stored in _STORED_AS.items()}
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
             "chunk_seconds", "jobs", "jobs_done", "thumbnails", "part_size", "likes", "views"}
+# Attributes written by the repository's own update expressions, by their stored names.
+JOBS, JOBS_DONE = _STORED_AS["jobs"], _STORED_AS["jobs_done"]
 # What a card leaves out: what only the owner or the worker needs, and the index attributes.
 _NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
-                 "has_audio", "chunk_seconds", "jobs", "jobs_done", "encoded_seconds", "playable_at",
+                 "has_audio", "chunk_seconds", JOBS, JOBS_DONE, "encoded_seconds", "playable_at",
                  "live_segments", "feed", "owner_public", "pending"}
 
 

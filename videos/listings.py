@@ -40,7 +40,8 @@ class Listing:
     """What one app contributes to every change of a video. `entries(video)`: the entries of a
     listed video (public, ready, not hidden) in that app; `actions(old, new)`: other
     transaction actions the change from `old` to `new` needs there (None: created or deleted).
-    Both come from the app's repository; this module only compares entries and passes actions on."""
+    Both are built by the app's repository (its seams.py registers them); this module only
+    compares entries and passes actions on."""
 
     name: str
     entries: Callable[[Video], Iterable[Entry]] = _nothing
@@ -65,9 +66,8 @@ def entries(video: Video | None) -> dict[str, Entry]:
 def save(old: Video | None, new: Video | None, *, first: Action | None = None) -> None:
     """Move a video from `old` (None: a new video) to `new` (None: delete it) in one
     transaction, with `first` first when given (an upload start's counter). Raises
-    dynamo.ConditionFailed when the video is no longer `old`, when another app's action refuses
-    (a pet it is newly tagged with is not its owner's), or when `first` refuses (its
-    `failed_actions` is then [0])."""
+    repository.FirstRefused when `first` refuses, dynamo.ConditionFailed when the video is no
+    longer `old` or another app's action refuses (a pet it is newly tagged with is not its owner's)."""
     before, after = entries(old), entries(new)
     repository.save(
         old,

@@ -27,11 +27,21 @@ MISSED_EVENT_AFTER = timedelta(seconds=storage.UPLOAD_EXPIRY_SECONDS)
 
 # Failures that are not the upload's fault: the attempt ends and the sweeper retries. boto3's
 # transfers (storing outputs) wrap S3's errors in their own. Of the operating system's errors only
-# those a later attempt may not meet (a full disk, no memory, no file handles, the network); any
-# other (a file the code expected and did not find) is a bug, and is raised, not retried.
+# those a later attempt may not meet, by what they say of the worker (PASSING_OS_ERRORS). Anything
+# else (a file the code expected and did not find, a TypeError) is a bug in PetTube: retrying
+# cannot help, so the video fails at once, saying so, and the error is raised to be reported.
 RETRYABLE = (transcode.EncoderInterrupted, ClientError, BotoCoreError, *storage.TRANSFER_ERRORS, ConnectionError,
              TimeoutError)
-PASSING_OS_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.ENOMEM, errno.EMFILE, errno.ENFILE, errno.EAGAIN}
+PASSING_OS_ERRORS = {
+    errno.ENOSPC: "the processing worker ran out of disk space",
+    errno.EDQUOT: "the processing worker ran out of disk space",
+    errno.EIO: "the processing worker had a disk error",
+    errno.ENOMEM: "the processing worker ran out of memory",
+    errno.EMFILE: "the processing worker ran out of file handles",
+    errno.ENFILE: "the processing worker ran out of file handles",
+    errno.EAGAIN: "the processing worker was overloaded",
+}
+OUR_ERROR = "Something went wrong on our side while processing this video (we have been told). Please upload it again."
 
 
 @dataclass(frozen=True)
@@ -108,7 +118,8 @@ def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable
 def _with_verdict(video: Video, attempt: Callable[[], None]) -> tuple[bool, Video | None]:
     """Run one job of an attempt: (True, None) when it ran to its end; else what stopped it
     decides the video, returned as it is then: a file that cannot become a video fails it, a
-    deleted or taken-over video is left, a passing failure releases it for the sweeper to retry."""
+    deleted or taken-over video is left, a passing failure releases it for the sweeper to retry;
+    anything else is a bug in PetTube: the video fails at once, saying so, and the error is raised."""
     try:
         attempt()
     except transcode.TranscodeError as error:
@@ -118,9 +129,13 @@ def _with_verdict(video: Video, attempt: Callable[[], None]) -> tuple[bool, Vide
     except RETRYABLE as error:
         return False, _release(video, error)
     except OSError as error:
-        if error.errno not in PASSING_OS_ERRORS:
-            raise
-        return False, _release(video, error)
+        if error.errno in PASSING_OS_ERRORS:
+            return False, _release(video, error)
+        _reject(video, OUR_ERROR)
+        raise
+    except Exception:
+        _reject(video, OUR_ERROR)
+        raise
     return True, None
 
 
@@ -198,8 +213,8 @@ def _release(video: Video, error: Exception) -> Video | None:
 def _readable(error: Exception) -> str:
     if isinstance(error, transcode.EncoderInterrupted):
         return "processing was interrupted"
-    if isinstance(error, OSError):
-        return "the processing worker ran out of disk space" if error.errno == errno.ENOSPC else "a file error"
+    if isinstance(error, OSError) and error.errno in PASSING_OS_ERRORS:
+        return PASSING_OS_ERRORS[error.errno]
     return "the storage service was unavailable"
 
 

@@ -25,7 +25,12 @@ from datetime import datetime, timedelta
 from pettube import dynamo
 from pettube.dynamo import Action, Entry
 from videos.domain import FAILED, PROCESSING, READY, UPLOADING, EncodingPlan, Page, Rendition, Video
-from videos.items import FEED, from_item, to_item
+from videos.items import FEED, JOBS, JOBS_DONE, from_item, to_item
+
+
+class FirstRefused(dynamo.ConditionFailed):
+    """`save`'s `first` action refused (an upload start over its hour's limit): nothing was saved."""
+
 
 # --- reads ----------------------------------------------------------------------------------
 
@@ -91,8 +96,8 @@ def save(old: Video | None, new: Video | None, *, put: list[Entry] = (), remove:
     """Move a video from `old` (None: a new video) to `new` (None: delete it), putting the
     entries `put` and deleting the entries `remove` (ids), with the other apps' actions `also`,
     in one transaction; `first`, when given, goes first (an upload start's counter). Raises
-    dynamo.ConditionFailed when the video is no longer `old` or an action's condition fails
-    (`failed_actions == [0]`: `first`'s)."""
+    FirstRefused when only `first`'s condition fails, dynamo.ConditionFailed when the video is no
+    longer `old` or another action's condition fails."""
     if old is None:
         video = {"Put": {"Item": to_item(new), "ConditionExpression": "attribute_not_exists(id)"}}
     elif new is None:
@@ -100,13 +105,18 @@ def save(old: Video | None, new: Video | None, *, put: list[Entry] = (), remove:
                             "ExpressionAttributeValues": {":was": dynamo.s(dynamo.stamp(old.updated_at))}}}
     else:
         video = _update_action(old, new)
-    dynamo.transact(
-        *([first] if first else []),
-        video,
-        *(dynamo.put_action(entry.item) for entry in put),
-        *(dynamo.delete_action(entry_id) for entry_id in remove),
-        *also,
-    )
+    try:
+        dynamo.transact(
+            *([first] if first else []),
+            video,
+            *(dynamo.put_action(entry.item) for entry in put),
+            *(dynamo.delete_action(entry_id) for entry_id in remove),
+            *also,
+        )
+    except dynamo.ConditionFailed as failed:
+        if first and failed.failed_actions == [0]:
+            raise FirstRefused(str(failed), failed.failed_actions) from failed
+        raise
 
 
 def _update_action(old: Video, new: Video) -> Action:
@@ -230,8 +240,8 @@ def start_encoding(video_id: str, *, attempt: int, plan: EncodingPlan) -> Video 
         video_id,
         condition="#s = :processing AND attempts = :attempt",
         update="SET #dur = :duration, source_fps = :fps, rungs = :rungs, has_audio = :audio, "
-        "chunk_seconds = :chunk, jobs = :jobs, jobs_done = :zero, encoded_seconds = :zero, source_size = :size",
-        names={"#s": "status", "#dur": "duration"},
+        "chunk_seconds = :chunk, #jobs = :jobs, #done = :zero, encoded_seconds = :zero, source_size = :size",
+        names={"#s": "status", "#dur": "duration", "#jobs": JOBS, "#done": JOBS_DONE},
         values={
             ":processing": dynamo.s(PROCESSING),
             ":attempt": dynamo.n(attempt),
@@ -278,8 +288,8 @@ def count_job_done(video_id: str, *, attempt: int) -> Video | None:
     return _transition(
         video_id,
         condition="#s = :processing AND attempts = :attempt",
-        update="ADD jobs_done :one",
-        names={"#s": "status"},
+        update="ADD #done :one",
+        names={"#s": "status", "#done": JOBS_DONE},
         values={":processing": dynamo.s(PROCESSING), ":attempt": dynamo.n(attempt), ":one": dynamo.n(1)},
     )
 

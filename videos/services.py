@@ -29,9 +29,6 @@ class NotFound(exceptions.NotFound):
         super().__init__(message)
 
 
-Forbidden = exceptions.Forbidden
-
-
 class RateLimited(exceptions.RateLimited):
     def __init__(self, retry_after: int):
         super().__init__(f"Too many uploads; try again in {retry_after} s.", retry_after=retry_after)
@@ -115,12 +112,12 @@ def counted_start(video: Video) -> Video:
     window = upload_window(owner_id=video.owner_id, moment=video.created_at)
     try:
         listings.save(None, video, first=upload_starts.count_action(window))
-    except dynamo.ConditionFailed as failed:
-        if failed.failed_actions != [0]:  # not the counter: a pet that is not (or no longer) the owner's
-            raise NotYourPet() from failed
+    except repository.FirstRefused:
         retry_after = max(1, int((window.end - video.created_at).total_seconds()) + 1)
         log.warning("upload rate limited", extra={"owner_id": video.owner_id, "retry_after": retry_after})
         raise RateLimited(retry_after) from None
+    except dynamo.ConditionFailed as failed:  # a pet that is not (or no longer) the owner's
+        raise NotYourPet() from failed
     return video
 
 
@@ -139,7 +136,7 @@ def delete_video(*, video_id: str, user_id: str) -> None:
     for _ in range(listings.ATTEMPTS):
         video = visible_video(video_id=video_id, user_id=user_id)
         if video.owner_id != user_id:
-            raise Forbidden("Only the owner can delete this video.")
+            raise exceptions.Forbidden("Only the owner can delete this video.")
         try:
             listings.save(video, None)
             break
@@ -162,7 +159,7 @@ def edit_video(*, video_id: str, user_id: str, **changes) -> Video:
         raise NotFound()
     if video.owner_id != user_id:
         _visible(video, user_id=user_id)
-        raise Forbidden("Only the owner can edit this video.")
+        raise exceptions.Forbidden("Only the owner can edit this video.")
     fields = {name: changes[name] for name in ("title", "description", "visibility") if name in changes}
     if "pets" in changes:
         fields["pets"] = tagging.owned(user_id, changes["pets"])

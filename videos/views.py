@@ -18,7 +18,7 @@ from videos.presenters import master_playlist_url, progress, render_cards, signe
 def feed(request):
     try:
         chosen = feeds.chosen(request.GET, feed_page=True)
-    except feeds.Invalid as invalid:
+    except feeds.InvalidChoice as invalid:
         raise Http404(str(invalid)) from None
     if chosen is None:
         return render_cards(request, "videos/feed.html", services.feed_page, species_list=SPECIES)
@@ -28,7 +28,7 @@ def feed(request):
             request, "videos/feed.html", functools.partial(feed.read, value, limit=services.PAGE_SIZE),
             species_list=SPECIES, **feed.page_context(value),
         )
-    except feeds.Invalid as invalid:  # a species that does not exist: no such page
+    except feeds.InvalidChoice as invalid:  # a species that does not exist: no such page
         raise Http404(str(invalid)) from None
 
 

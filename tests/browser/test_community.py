@@ -11,6 +11,7 @@ from tests import emails, factories
 from tests.browser.conftest import REPORT_CSP_VIOLATIONS
 from tests.waiting import eventually
 from videos import repository
+from videos.domain import READY
 
 HOSTILE = "So <b>cute</b>! https://evil.example/"
 
@@ -29,7 +30,7 @@ def test_like_play_comment_and_unsubscribe(site, page, moto_endpoint, make_clip,
     uploader = get_user_model().objects.create_user(username="olga", first_name="Olga", email="olga@example.com")
     video, _ = factories.uploaded(make_clip("small"), owner_id=str(uploader.pk), title="Mittens naps")
     # The site's event pump processes the upload, as on the dev server.
-    eventually(lambda: repository.get(video.id).status == repository.READY, timeout=30, interval=0.2)
+    eventually(lambda: repository.get(video.id).status == READY, timeout=30, interval=0.2)
 
     page.goto(f"{site}/login/?next=/v/{video.id}/")
     page.get_by_label("Username").fill("vic")

@@ -15,9 +15,9 @@ from django.test import Client
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from videos.domain import SPECIES
 from tests import factories
 from tests.strategies import any_text, as_form_text, hostile_values, json_values, mutated, texts
+from videos.domain import SPECIES
 
 pytestmark = pytest.mark.django_db
 

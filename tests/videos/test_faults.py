@@ -109,11 +109,11 @@ class FailingStorage(http.server.ThreadingHTTPServer):
         self.requests = 0
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(handler):  # noqa: N805
+            def do_GET(handler):
                 self.requests += 1
                 handler.send_error(status)
 
-            def log_message(handler, *args):  # noqa: N805
+            def log_message(handler, *args):
                 pass
 
         super().__init__(("127.0.0.1", 0), Handler)
@@ -173,6 +173,34 @@ def test_a_full_tmp_is_retried(bystander, make_clip, tmp_path, monkeypatch):
 
     monkeypatch.delenv("FFMPEG_BINARY")
     assert after_one_sweep(video.id).status == READY
+
+
+@pytest.mark.parametrize("number, reason", [(errno.EIO, "the processing worker had a disk error"),
+                                            (errno.EMFILE, "the processing worker ran out of file handles")])
+def test_an_operating_system_error_that_may_pass_is_retried(bystander, make_clip, monkeypatch, number, reason):
+    video, key = factories.uploaded(make_clip("small"))
+    real_probe = transcode.probe
+    monkeypatch.setattr(transcode, "probe", lambda source: (_ for _ in ()).throw(OSError(number, os.strerror(number))))
+
+    assert (processing.ingest_upload(key=key).status, repository.get(video.id).error) == (PROCESSING, reason)
+
+    monkeypatch.setattr(transcode, "probe", real_probe)
+    assert after_one_sweep(video.id).status == READY
+
+
+@pytest.mark.parametrize("bug", [FileNotFoundError(errno.ENOENT, "No such file or directory", "/tmp/x/index.m3u8"),
+                                 TypeError("unsupported operand type(s) for -: 'NoneType' and 'int'")])
+def test_a_bug_in_pettube_fails_the_video_at_once_saying_so_and_is_raised(bystander, make_clip, monkeypatch, bug):
+    video, key = factories.uploaded(make_clip("small"))
+    monkeypatch.setattr(transcode, "probe", lambda source: (_ for _ in ()).throw(bug))
+
+    with pytest.raises(type(bug)):
+        processing.ingest_upload(key=key)
+
+    failed = repository.get(video.id)
+    assert (failed.status, failed.error, failed.attempts) == (FAILED, processing.OUR_ERROR, 1)
+    assert storage.size_of(key) is None  # nothing of it is left behind
+    assert after_one_sweep(video.id) == failed  # and the sweeper does not try it again
 
 
 def test_lambda_time_budget_running_out_is_retried(bystander, make_clip):

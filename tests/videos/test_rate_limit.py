@@ -8,7 +8,7 @@ import pytest
 
 from pettube import dynamo
 from tests import factories
-from videos import domain, repository, services, upload_starts
+from videos import domain, services, upload_starts
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from pettube import aws as aws_clients
-from pettube import dynamo
+from pettube import dynamo, exceptions
 from tests import clips, factories
 from videos import processing, repository, services, storage, transcode
 from videos.domain import FAILED, PROCESSING, READY, UPLOADING
@@ -198,7 +198,7 @@ def test_only_the_owner_can_delete(aws):
 
     with pytest.raises(services.NotFound):  # not theirs to see: as if it did not exist
         services.delete_video(video_id=video.id, user_id="8")
-    with pytest.raises(services.Forbidden):
+    with pytest.raises(exceptions.Forbidden):
         services.delete_video(video_id=public.id, user_id="8")
     with pytest.raises(services.NotFound):
         services.delete_video(video_id="AAAAAAAAAAA", user_id="7")

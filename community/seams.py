@@ -1,0 +1,25 @@
+"""What community plugs into videos' seams (`register`, from community/apps.py): the ranking's
+`Listing` (a video that stops being listed leaves the stored ranking in the transaction that
+unlists it, not an hour later), the `?sort=popular` feed, and whether the viewer likes the video,
+read along with it."""
+
+from community import ranking
+from community.repositories import likes
+from pettube.dynamo import Action
+from videos import along, feeds, listings
+from videos.domain import Video
+
+
+def withdrawals(old: Video | None, new: Video | None) -> list[Action]:
+    if old is not None and old.listed and not (new is not None and new.listed):
+        return [ranking.withdrawal_action(old.id)]
+    return []
+
+
+def register() -> None:
+    listings.register(listings.Listing(name="ranking", actions=withdrawals))
+    feeds.register(feeds.Feed(parameter="sort", value="popular",
+                              read=lambda value, **page: ranking.popular_page(**page),
+                              page_context=lambda value: {"popular": True}))
+    along.register(along.Along(name="liked", ids=lambda video_id, user_id: [likes.like_id(video_id, user_id)],
+                               read=likes.likes, signed_out=False))

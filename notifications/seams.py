@@ -1,0 +1,18 @@
+"""What notifications plugs into videos' seams (`register`, from notifications/apps.py): emails
+when a video is ready or failed, "seen" when its owner opens My videos (videos/signals.py), and
+the viewer's unseen count, read along with a video on its page."""
+
+from notifications import repository, services
+from videos import along, signals
+
+
+def _seen(user_id: str, **_) -> None:
+    services.mark_seen(user_id=user_id)
+
+
+def register() -> None:
+    signals.video_ready.connect(services.video_ready, dispatch_uid="notifications.video_ready")
+    signals.video_failed.connect(services.video_failed, dispatch_uid="notifications.video_failed")
+    signals.own_videos_seen.connect(_seen, dispatch_uid="notifications.seen")
+    along.register(along.Along(name="unseen_count", ids=lambda video_id, user_id: [repository.inbox_id(user_id)],
+                               read=repository.unseen_along))

@@ -1,0 +1,32 @@
+"""What pets plugs into videos' seams (`register`, from pets/apps.py): its `Listing` (a listed
+video's entries on its species' and pets' pages, and on each pet the set of videos tagged with
+it: tagging holds only while the pet still belongs to the video's owner, so a pet that changed
+hands fails the video's whole transaction), the `?species=` feed, and the pets people may tag."""
+
+from pets import repository, services
+from pettube.dynamo import Action
+from videos import feeds, listings, tagging
+from videos.domain import SPECIES, Page, Video
+
+
+def tagging_actions(old: Video | None, new: Video | None) -> list[Action]:
+    before = {tag.id for tag in old.pets} if old else set()
+    after = {tag.id for tag in new.pets} if new else set()
+    video = new or old
+    return [repository.tag_action(pet_id, video_id=video.id, owner_id=video.owner_id)
+            for pet_id in sorted(after - before)] + [
+        repository.untag_action(pet_id, video_id=video.id) for pet_id in sorted(before - after)
+    ]
+
+
+def species_feed(species: str, *, cursor: str | None, limit: int) -> Page:
+    if species not in SPECIES:
+        raise feeds.InvalidChoice("species", "No such species.", f"One of: {', '.join(SPECIES)}.")
+    return services.species_page(species=species, limit=limit, cursor=cursor)
+
+
+def register() -> None:
+    listings.register(listings.Listing(name="pets", entries=repository.listing_entries, actions=tagging_actions))
+    feeds.register(feeds.Feed(parameter="species", read=species_feed,
+                              page_context=lambda species: {"species": species}))
+    tagging.provide(tagging.Pets(of_owner=services.tags_of, owned=services.owned_tags))
