@@ -11,7 +11,7 @@ Its items in the shared table (pettube/dynamo.py has the key scheme and the inde
 Entries exist only for public ready videos and carry the video's card (videos/items.py's
 `card`) and `published_at`, so GSI `species` (`species_feed`, `published_at`) and GSI
 `pet-videos` (`pet_feed`, `published_at`) each answer a page with one Query. videos/listings.py
-writes and removes entries in the same transaction as the video (pets/listing.py registers them).
+writes and removes entries in the same transaction as the video (pets/seams.py registers them).
 """
 
 from dataclasses import dataclass, field

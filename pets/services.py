@@ -1,6 +1,6 @@
 """What people do with pets: add, edit and delete their pets, and browse pet pages and
 species. Tagging videos goes through videos/services.py (a video's pets are part of the video):
-this app provides the pets a person may tag (videos/tagging.py) and its listings (pets/listing.py),
+this app provides the pets a person may tag (videos/tagging.py) and its listings (pets/seams.py),
 and a renamed or deleted pet reaches its videos through videos/services.py."""
 
 import logging
