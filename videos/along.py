@@ -1,6 +1,6 @@
-"""What a person's page of a video reads with the video, in the same DynamoDB round trip:
-whether they like it, their unseen count, and what other apps register (an `Along` from their
-AppConfig.ready(); videos imports none of them)."""
+"""What a person's page of a video reads with the video, in the same DynamoDB round trip
+(videos/services.py's `viewing`): whether they like it, their unseen count, whatever other apps
+register (an `Along`, from their seams.py; videos imports none of them)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Along:
-    """Read along with the video, for the viewer: `ids(video_id, user_id)`: the items to read with the video for a signed-in viewer;
-    `read(found, video_id, user_id)`: the value, from those of them that exist (by id; the
-    registering app's repository reads them); `signed_out`: the value for someone signed out."""
+    """One value read along with the video for its viewer, by `name`. `ids(video_id, user_id)`:
+    the items to read for a signed-in viewer; `read(found, video_id, user_id)`: the value, from
+    those of them that exist (by id; the registering app's repository reads them);
+    `signed_out`: the value for someone signed out."""
 
     name: str
     ids: Callable[[str, str], list[str]]

@@ -238,17 +238,17 @@ def visible_video(*, video_id: str, user_id: str | None) -> Video:
 def viewing(*, video_id: str, user_id: str | None) -> Viewing:
     """`visible_video`, and what the apps registered in videos/along.py read along with it for
     `user_id`, in one DynamoDB round trip (a BatchGetItem; a GetItem for someone signed out)."""
-    alongs = along.registered()
+    extras = along.registered()
     if user_id is None:
         return Viewing(video=visible_video(video_id=video_id, user_id=None),
-                       along={read.name: read.signed_out for read in alongs})
-    wanted = {read.name: read.ids(video_id, user_id) for read in alongs}
+                       along={extra.name: extra.signed_out for extra in extras})
+    wanted = {extra.name: extra.ids(video_id, user_id) for extra in extras}
     video, found = repository.get_along(video_id, others=[item_id for ids in wanted.values() for item_id in ids])
     video = _visible(video, user_id=user_id)
     return Viewing(
         video=video,
-        along={read.name: read.read({item_id: found[item_id] for item_id in wanted[read.name] if item_id in found},
-                                    video_id, user_id) for read in alongs},
+        along={extra.name: extra.read({item_id: found[item_id] for item_id in wanted[extra.name] if item_id in found},
+                                      video_id, user_id) for extra in extras},
     )
 
 
