@@ -139,6 +139,16 @@ def test_part_numbers_outside_the_upload_are_400(aws, signed_in, body, field):
     assert set(response.json()["errors"]) == {field}
 
 
+@pytest.mark.parametrize("body", ["[" * 100_000, '{"numbers": ' + "[" * 100_000, b'{"numbers": [1]\xff}', b"\xed\xa0\x80"])
+def test_a_body_that_is_not_json_is_400_whatever_its_shape(aws, signed_in, body):
+    started = start(signed_in, 2 * PART + 10)
+
+    response = signed_in.post(f"/api/videos/{started['id']}/parts/", data=body, content_type="application/json")
+
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"numbers"}
+
+
 def test_someone_elses_upload_is_403_and_signed_out_is_401(aws, signed_in, other):
     started = start(signed_in, 2 * PART + 10)
     paths = [f"/api/videos/{started['id']}/parts/", f"/api/videos/{started['id']}/complete/"]
