@@ -106,7 +106,8 @@ def unseen_along(found: dict[str, dict], video_id: str, user_id: str) -> int:
 
 
 def unseen(user_id: str) -> int:
-    return _unseen_in(dynamo.get(inbox_id(user_id)))
+    """For the header of every page a signed-in person opens: an eventually consistent read."""
+    return _unseen_in(dynamo.get(inbox_id(user_id), consistent=False))
 
 
 def mark_seen(user_id: str) -> None:

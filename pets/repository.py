@@ -20,7 +20,7 @@ from datetime import date, datetime
 from pettube import dynamo
 from pettube.dynamo import Action, Entry
 from videos.domain import Page, Video
-from videos.items import card, from_card
+from videos.items import from_card
 
 PROFILE_FIRST = "~"
 
@@ -178,16 +178,16 @@ def untag_action(pet_id: str, *, video_id: str) -> Action:
     }
 
 
-def listing_entries(video: Video) -> list[Entry]:
-    """The entries of a listed video: one per species it shows, one per pet tagged in it."""
-    shown = card(video)
+def listing_entries(video: Video, card: dict) -> list[Entry]:
+    """The entries of a listed video, each with its `card`: one per species it shows, one per pet
+    tagged in it."""
     return [
-        _entry(f"species#{species}#{video.id}", shown, species_feed=species) for species in video.species_shown
-    ] + [_entry(f"pet-video#{tag.id}#{video.id}", shown, pet_feed=tag.id) for tag in video.pets]
+        _entry(f"species#{species}#{video.id}", card, species_feed=species) for species in video.species_shown
+    ] + [_entry(f"pet-video#{tag.id}#{video.id}", card, pet_feed=tag.id) for tag in video.pets]
 
 
-def _entry(entry_id: str, shown: dict, **partition: str) -> Entry:
-    return Entry(id=entry_id, item={**shown, **dynamo.key(entry_id),
+def _entry(entry_id: str, card: dict, **partition: str) -> Entry:
+    return Entry(id=entry_id, item={**card, **dynamo.key(entry_id),
                                     **{name: dynamo.s(value) for name, value in partition.items()}})
 
 

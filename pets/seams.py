@@ -21,7 +21,7 @@ def tagging_actions(old: Video | None, new: Video | None) -> list[Action]:
 
 def species_feed(species: str, *, cursor: str | None, limit: int) -> Page:
     if species not in SPECIES:
-        raise feeds.InvalidChoice("species", "No such species.", f"One of: {', '.join(SPECIES)}.")
+        raise feeds.InvalidChoice("No such species.", {"species": [f"One of: {', '.join(SPECIES)}."]})
     return services.species_page(species=species, limit=limit, cursor=cursor)
 
 

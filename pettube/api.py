@@ -12,8 +12,9 @@ from django.views.csrf import csrf_failure as django_csrf_failure
 from pettube.exceptions import Invalid, NotSignedIn, RateLimited, Refused
 
 
-def error(status: int, message: str, errors: dict | None = None) -> JsonResponse:
-    return JsonResponse({"error": message, "errors": errors or {}}, status=status)
+def error(status: int, message: str, errors: dict | None = None, **extra) -> JsonResponse:
+    """The API's error answer: `{"error": message, "errors": {field: [...]}, ...extra}`."""
+    return JsonResponse({"error": message, "errors": errors or {}, **extra}, status=status)
 
 
 def endpoint(*methods: str, messages: dict[type[Refused], str] | None = None):
@@ -41,7 +42,7 @@ def endpoint(*methods: str, messages: dict[type[Refused], str] | None = None):
 
 def refusal(refused: Refused, messages: dict[type[Refused], str]) -> JsonResponse:
     message = next((text for kind, text in messages.items() if isinstance(refused, kind)), refused.message)
-    response = JsonResponse({"error": message, "errors": refused.errors, **refused.extra}, status=refused.status)
+    response = error(refused.status, message, refused.errors, **refused.extra)
     if isinstance(refused, RateLimited):
         response["Retry-After"] = str(refused.retry_after)
     return response

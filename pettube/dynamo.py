@@ -202,9 +202,10 @@ def _query(index: str, condition: str, values: dict, *, names: dict | None, limi
 # --- reads ----------------------------------------------------------------------------------
 
 
-def get(item_id: str) -> dict | None:
-    """The item `item_id` (a consistent GetItem), None when there is none."""
-    return client().get_item(TableName=table_name(), Key=key(item_id), ConsistentRead=True).get("Item")
+def get(item_id: str, *, consistent: bool = True) -> dict | None:
+    """The item `item_id` (a GetItem, consistent unless a page can show a second-old value at
+    half the cost), None when there is none."""
+    return client().get_item(TableName=table_name(), Key=key(item_id), ConsistentRead=consistent).get("Item")
 
 
 def get_many(ids: list[str]) -> dict[str, dict]:
@@ -222,10 +223,6 @@ def get_many(ids: list[str]) -> dict[str, dict]:
 
 
 # --- writes -----------------------------------------------------------------------------------
-
-
-def condition_failed(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
 
 
 def put_item(**request) -> bool:
@@ -248,7 +245,7 @@ def _conditional(operation, request: dict) -> dict | None:
     try:
         return operation(TableName=table_name(), **request)
     except ClientError as error:
-        if condition_failed(error):
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return None
         raise
 
@@ -281,6 +278,16 @@ def transact(*actions: dict) -> None:
             if "TransactionConflict" not in codes or attempt == TRANSACTION_ATTEMPTS - 1:
                 raise
             time.sleep(random.uniform(0, 0.02 * 2**attempt))
+
+
+def try_transact(*actions: Action) -> bool:
+    """`transact`, False instead of ConditionFailed when a condition does not hold (a like that is
+    there already, a view counted today): nothing was written."""
+    try:
+        transact(*actions)
+    except ConditionFailed:
+        return False
+    return True
 
 
 # --- provisioning -----------------------------------------------------------------------------

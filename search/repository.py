@@ -11,17 +11,17 @@ the same Query). videos/listings.py writes and removes entries in the video's tr
 from pettube import dynamo
 from pettube.dynamo import Entry
 from videos.domain import Page, Video
-from videos.items import card, from_card
+from videos.items import from_card
 
 INDEX = "search"
 
 
-def term_entries(video: Video, terms: list[str]) -> list[Entry]:
-    """The entries of a listed video found by `terms` (its card on each)."""
-    shown, every = card(video), {"SS": sorted(set(terms))}
+def term_entries(video: Video, card: dict, terms: list[str]) -> list[Entry]:
+    """The entries of a listed video found by `terms`, each with its `card`."""
+    every = {"SS": sorted(set(terms))}
     return [
         Entry(id=f"term#{term}#{video.id}",
-              item={**shown, **dynamo.key(f"term#{term}#{video.id}"), "term": dynamo.s(term), "terms": every})
+              item={**card, **dynamo.key(f"term#{term}#{video.id}"), "term": dynamo.s(term), "terms": every})
         for term in terms
     ]
 

@@ -3,6 +3,7 @@ indexed through the listing search/seams.py registers with videos/listings.py wh
 published or edited, and unindexed when they are hidden or deleted."""
 
 from pettube import exceptions
+from pettube.dynamo import Entry
 from search import repository
 from search.terms import terms
 from videos.domain import Page, Video
@@ -20,10 +21,10 @@ class EmptyQuery(exceptions.Invalid):
         super().__init__(message, {"q": [message]})
 
 
-def entries(video: Video) -> list:
-    """The term entries of a listed video."""
+def entries(video: Video, card: dict) -> list[Entry]:
+    """The term entries of a listed video, each with its `card`."""
     found = terms(video.title, *(tag.name for tag in video.pets), video.description)[:MAX_TERMS_PER_VIDEO]
-    return repository.term_entries(video, found)
+    return repository.term_entries(video, card, found)
 
 
 def search(*, query: str, limit: int, cursor: str | None = None) -> Page:

@@ -12,17 +12,14 @@ from videos.domain import Page
 
 class InvalidChoice(exceptions.Invalid):
     """The query asks for a list that cannot be made: a value a feed cannot list (a species that
-    does not exist), or several feeds at once. `errors` names the parameters."""
-
-    def __init__(self, parameter: str, message: str, detail: str | None = None):
-        super().__init__(message, {parameter: [detail or message]})
+    does not exist), or several feeds at once. Its `errors` name the parameters."""
 
 
 @dataclass(frozen=True)
 class Feed:
     """`read(value, cursor=..., limit=...)` lists the videos for the parameter's value (raising
-    InvalidChoice, or another pettube.exceptions.Invalid such as a cursor's). With `value` set, only that value of the parameter
-    chooses the feed (`sort=popular`); `on_feed_page` is False for a list that has a page of its
+    InvalidChoice, or another pettube.exceptions.Invalid such as a cursor's). With `value` set,
+    only that value of the parameter chooses the feed (`sort=popular`); `on_feed_page` is False for a list that has a page of its
     own (search); `page_context(value)` is what the feed page's template needs to show it."""
 
     parameter: str
@@ -51,10 +48,9 @@ def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[F
     ]
     if len(asked) > 1:
         names = sorted(feed.parameter for feed, _ in asked)
-        refused = InvalidChoice(names[0], f"Ask for one list at a time, not {' and '.join(names)} together.")
-        refused.errors = {name: [f"Not with {' or '.join(other for other in names if other != name)}."]
-                          for name in names}
-        raise refused
+        raise InvalidChoice(f"Ask for one list at a time, not {' and '.join(names)} together.",
+                            {name: [f"Not with {' or '.join(other for other in names if other != name)}."]
+                             for name in names})
     return asked[0] if asked else None
 
 

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pettube import dynamo, exceptions
 from pettube.dynamo import Action, Entry
-from videos import repository
+from videos import items, repository
 from videos.domain import PROCESSING, Rendition, Video
 
 ATTEMPTS = 5
@@ -37,14 +37,15 @@ def _nothing(*_) -> Iterable:
 
 @dataclass(frozen=True)
 class Listing:
-    """What one app contributes to every change of a video. `entries(video)`: the entries of a
-    listed video (public, ready, not hidden) in that app; `actions(old, new)`: other
+    """What one app contributes to every change of a video. `entries(video, card)`: the entries
+    of a listed video (public, ready, not hidden) in that app, each carrying `card` (videos/items.py,
+    made once for all of them); `actions(old, new)`: other
     transaction actions the change from `old` to `new` needs there (None: created or deleted).
     Both are built by the app's repository (its seams.py registers them); this module only
     compares entries and passes actions on."""
 
     name: str
-    entries: Callable[[Video], Iterable[Entry]] = _nothing
+    entries: Callable[[Video, dict], Iterable[Entry]] = _nothing
     actions: Callable[[Video | None, Video | None], Iterable[Action]] = _nothing
 
 
@@ -60,7 +61,8 @@ def entries(video: Video | None) -> dict[str, Entry]:
     """Every app's entries of `video` by id: none unless it is listed."""
     if video is None or not video.listed:
         return {}
-    return {entry.id: entry for listing in _listings.values() for entry in listing.entries(video)}
+    card = items.card(video)
+    return {entry.id: entry for listing in _listings.values() for entry in listing.entries(video, card)}
 
 
 def save(old: Video | None, new: Video | None, *, first: Action | None = None) -> None:

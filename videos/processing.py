@@ -128,12 +128,9 @@ def _with_verdict(video: Video, attempt: Callable[[], None]) -> tuple[bool, Vide
         return False, _abandon(video)
     except RETRYABLE as error:
         return False, _release(video, error)
-    except OSError as error:
-        if error.errno in PASSING_OS_ERRORS:
+    except Exception as error:
+        if isinstance(error, OSError) and error.errno in PASSING_OS_ERRORS:
             return False, _release(video, error)
-        _reject(video, OUR_ERROR)
-        raise
-    except Exception:
         _reject(video, OUR_ERROR)
         raise
     return True, None

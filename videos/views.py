@@ -16,19 +16,18 @@ from videos.presenters import master_playlist_url, progress, render_cards, signe
 
 
 def feed(request):
+    """The newest videos, or the list a registered feed's parameter chooses (videos/feeds.py);
+    a list that cannot be made (two at once, a species that does not exist) is no page: 404."""
     try:
         chosen = feeds.chosen(request.GET, feed_page=True)
-    except feeds.InvalidChoice as invalid:
-        raise Http404(str(invalid)) from None
-    if chosen is None:
-        return render_cards(request, "videos/feed.html", services.feed_page, species_list=SPECIES)
-    feed, value = chosen
-    try:
+        if chosen is None:
+            return render_cards(request, "videos/feed.html", services.feed_page, species_list=SPECIES)
+        feed, value = chosen
         return render_cards(
             request, "videos/feed.html", functools.partial(feed.read, value, limit=services.PAGE_SIZE),
             species_list=SPECIES, **feed.page_context(value),
         )
-    except feeds.InvalidChoice as invalid:  # a species that does not exist: no such page
+    except feeds.InvalidChoice as invalid:
         raise Http404(str(invalid)) from None
 
 

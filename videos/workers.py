@@ -50,14 +50,14 @@ def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int], run_
     `run_here(index)` runs one (the caller's, so this module needs no entry point), each in a
     thread after `gate`: until the start is watchable the machine is the first job's, whose
     start the uploader is waiting to watch."""
-    payloads = [{"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
-                for index in indexes]
-    if not payloads:
+    indexes = list(indexes)
+    if not indexes:
         return lambda: None
     if function := os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
-        for payload in payloads:
+        for index in indexes:
+            payload = {"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
             aws.client("lambda").invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(payload))
-        log.info("chunks dispatched", extra={"video_id": video_id, "chunks": len(payloads)})
+        log.info("chunks dispatched", extra={"video_id": video_id, "chunks": len(indexes)})
         return lambda: None
 
     def encode_chunk(index: int) -> None:
@@ -65,7 +65,7 @@ def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int], run_
             run_here(index)
 
     pool = ThreadPoolExecutor(max_workers=LOCAL_WORKERS, thread_name_prefix=f"chunks-{video_id}")
-    futures = [pool.submit(encode_chunk, payload["index"]) for payload in payloads]
+    futures = [pool.submit(encode_chunk, index) for index in indexes]
 
     def wait() -> None:
         for future in futures:

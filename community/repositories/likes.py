@@ -24,7 +24,7 @@ def likes(found: dict[str, dict], video_id: str, user_id: str) -> bool:
 def add_like(video_id: str, user_id: str, *, now: datetime, also: list[Action]) -> bool:
     """Record the like with `also` (the video's counter, the owner's activity) in one
     transaction; False when it is there already or an action of `also` refused."""
-    return _transact(
+    return dynamo.try_transact(
         {"Put": {"Item": {**dynamo.key(like_id(video_id, user_id)), "liked_at": dynamo.s(dynamo.stamp(now))},
                  "ConditionExpression": "attribute_not_exists(id)"}},
         *also,
@@ -33,7 +33,7 @@ def add_like(video_id: str, user_id: str, *, now: datetime, also: list[Action]) 
 
 def remove_like(video_id: str, user_id: str, *, also: list[Action]) -> bool:
     """Take the like back with `also`, in one transaction; False when there was none."""
-    return _transact(
+    return dynamo.try_transact(
         {"Delete": {"Key": dynamo.key(like_id(video_id, user_id)), "ConditionExpression": "attribute_exists(id)"}},
         *also,
     )
@@ -42,17 +42,9 @@ def remove_like(video_id: str, user_id: str, *, also: list[Action]) -> bool:
 def add_view(video_id: str, viewer: str, *, now: datetime, also: list[Action]) -> bool:
     """Mark `viewer`'s view of the day with `also` (the video's counter); False when they were
     already counted today (or `also` refused)."""
-    return _transact(
+    return dynamo.try_transact(
         {"Put": {"Item": {**dynamo.key(f"view#{video_id}#{viewer}#{now:%Y-%m-%d}"),
                           dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=2))},
                  "ConditionExpression": "attribute_not_exists(id)"}},
         *also,
     )
-
-
-def _transact(*actions: Action) -> bool:
-    try:
-        dynamo.transact(*actions)
-    except dynamo.ConditionFailed:
-        return False
-    return True

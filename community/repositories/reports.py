@@ -35,39 +35,35 @@ class Case:
 def add(*, target: str, video_id: str, summary: str, reporter: str, reason: str, now: datetime) -> bool:
     """Record `reporter`'s report and count it on the target's case (opening it for review).
     False when this person already reported the target."""
-    try:
-        dynamo.transact(
-            {
-                "Put": {
-                    "Item": {
-                        **dynamo.key(f"report#{target}#{reporter}"),
-                        "reason": dynamo.s(reason),
-                        "reported_at": dynamo.s(dynamo.stamp(now)),
-                    },
-                    "ConditionExpression": "attribute_not_exists(id)",
-                }
-            },
-            {
-                "Update": {
-                    "Key": dynamo.key(_id(target)),
-                    "UpdateExpression": "ADD reports :one SET review = :open, "
-                    "review_at = if_not_exists(review_at, :now), video_id = :video, summary = :summary, "
-                    "reasons = list_append(if_not_exists(reasons, :none), :reason)",
-                    "ExpressionAttributeValues": {
-                        ":one": dynamo.n(1),
-                        ":open": dynamo.s(OPEN),
-                        ":now": dynamo.s(dynamo.stamp(now)),
-                        ":video": dynamo.s(video_id),
-                        ":summary": dynamo.s(summary),
-                        ":none": {"L": []},
-                        ":reason": {"L": [dynamo.s(reason)]},
-                    },
-                }
-            },
-        )
-    except dynamo.ConditionFailed:
-        return False
-    return True
+    return dynamo.try_transact(
+        {
+            "Put": {
+                "Item": {
+                    **dynamo.key(f"report#{target}#{reporter}"),
+                    "reason": dynamo.s(reason),
+                    "reported_at": dynamo.s(dynamo.stamp(now)),
+                },
+                "ConditionExpression": "attribute_not_exists(id)",
+            }
+        },
+        {
+            "Update": {
+                "Key": dynamo.key(_id(target)),
+                "UpdateExpression": "ADD reports :one SET review = :open, "
+                "review_at = if_not_exists(review_at, :now), video_id = :video, summary = :summary, "
+                "reasons = list_append(if_not_exists(reasons, :none), :reason)",
+                "ExpressionAttributeValues": {
+                    ":one": dynamo.n(1),
+                    ":open": dynamo.s(OPEN),
+                    ":now": dynamo.s(dynamo.stamp(now)),
+                    ":video": dynamo.s(video_id),
+                    ":summary": dynamo.s(summary),
+                    ":none": {"L": []},
+                    ":reason": {"L": [dynamo.s(reason)]},
+                },
+            }
+        },
+    )
 
 
 def mark_hidden(target: str, *, threshold: int, now: datetime) -> bool:
