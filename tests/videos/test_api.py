@@ -8,6 +8,7 @@ from django.test import Client
 
 from pettube import dynamo
 from tests import factories
+from community import ranking
 from videos import processing, repository
 
 pytestmark = pytest.mark.django_db
@@ -111,9 +112,12 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     body = client.get(f"/api/videos/{video.id}/").json()
 
     assert set(body) == {
-        "id", "title", "description", "pet", "pets", "owner", "status", "error", "duration", "width", "height",
-        "created_at", "thumbnail_url", "progress", "playable", "playback", "visibility", "likes", "views", "liked",
+        "id", "title", "description", "pet", "pets", "owner", "owner_id", "status", "error", "duration", "width",
+        "height", "created_at", "published_at", "thumbnail_url", "progress", "playable", "playback", "visibility",
+        "likes", "views", "liked",
     }
+    assert body["owner_id"] == "7"
+    assert body["published_at"] == repository.get(video.id).published_at.isoformat()
     assert (body["pets"], body["visibility"]) == ([], "public")
     assert (body["likes"], body["views"], body["liked"]) == (0, 0, None)  # signed out: `liked` unknown
     assert set(body["playback"]) == {"mp4", "hls"}
@@ -137,6 +141,7 @@ def test_non_ready_videos_are_visible_only_to_their_owner(aws, client, user):
     assert (mine["status"], mine["progress"], mine["playable"], mine["playback"]) == (
         "uploading", 0, False, {"mp4": None, "hls": None}
     )
+    assert (mine["owner_id"], mine["published_at"]) == (str(user.pk), None)  # published once ready
 
 
 @pytest.mark.parametrize(
@@ -239,3 +244,19 @@ def test_the_feed_is_one_aws_call(aws_calls, client):
     assert client.get("/api/videos/").status_code == 200
 
     assert aws_calls == ["dynamodb.Query"]
+
+
+@pytest.mark.parametrize("query", [{}, {"q": "frisbee"}, {"species": "dog"}, {"sort": "popular"}])
+def test_every_list_says_who_owns_each_video_and_when_it_was_published(aws, client, query):
+    first = factories.published("7", title="Rex and the frisbee")
+    second = factories.published("8", title="Fido and the frisbee")
+    ranking.rank()
+
+    items = client.get("/api/videos/", query).json()["items"]
+
+    assert {(item["id"], item["owner_id"], item["published_at"]) for item in items} == {
+        (video.id, video.owner_id, repository.get(video.id).published_at.isoformat()) for video in (first, second)
+    }
+    if not query:  # the feed's order is the order of `published_at`
+        assert [item["published_at"] for item in items] == sorted((item["published_at"] for item in items),
+                                                                  reverse=True)
