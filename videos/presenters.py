@@ -50,6 +50,16 @@ def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = Fal
     return answer
 
 
+def player(video: Video) -> dict:
+    """What the player partial (templates/videos/_player.html) needs, on the watch page and the
+    embed page: the master playlist, the MP4 and the poster (presigned: no AWS call)."""
+    return {
+        "video_url": signed_url(video.video_key),
+        "poster_url": signed_url(video.poster_key),
+        "hls_url": master_playlist_url(video),
+    }
+
+
 def progress(video: Video) -> int | None:
     """Percent of the video encoded: 0 until processing starts, 100 once ready, None if failed."""
     if video.status == READY:

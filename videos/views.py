@@ -12,7 +12,7 @@ from pettube.api import user_id as _user_id
 from videos import feeds, hls, services, signals, tagging
 from videos.domain import READY, SPECIES, VISIBILITIES
 from videos.forms import UploadStartForm
-from videos.presenters import master_playlist_url, progress, render_cards, signed_url, thumbnail_keys
+from videos.presenters import player, progress, render_cards, signed_url, thumbnail_keys
 
 
 def feed(request):
@@ -43,9 +43,7 @@ def watch(request, video_id: str):
         **viewing.along,
         "video": video,
         "is_owner": is_owner,
-        "video_url": signed_url(video.video_key),
-        "poster_url": signed_url(video.poster_key),
-        "hls_url": master_playlist_url(video),
+        **player(video),
         "progress": progress(video),
     }
     if is_owner:
