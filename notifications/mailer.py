@@ -13,13 +13,20 @@ def client():
     return aws.client("sesv2")
 
 
-def send(message: EmailMessage) -> str:
-    """Send `message` as it is (raw MIME, so its List-Unsubscribe headers go along); returns
-    SES's message id."""
-    answer = client().send_email(
+def mime(message: EmailMessage) -> bytes:
+    """`message` as SES gets it (raw MIME, so its List-Unsubscribe headers go along); ValueError
+    when Django refuses a header (a line break in it)."""
+    return message.message().as_bytes()
+
+
+def send(message: EmailMessage, raw: bytes) -> str:
+    """Hand `raw` (`message`'s MIME) to SES once; returns SES's message id. The call is not
+    repeated by botocore: SendEmail has no idempotency token, so a repeat after a timeout could
+    send the email twice; the outbox decides what to do instead (notifications/services.py)."""
+    answer = aws.client("sesv2", retries=0).send_email(
         FromEmailAddress=message.from_email,
         Destination={"ToAddresses": list(message.to)},
-        Content={"Raw": {"Data": message.message().as_bytes()}},
+        Content={"Raw": {"Data": raw}},
     )
     return answer["MessageId"]
 

@@ -9,6 +9,11 @@
   there). GSI `outbox` (`outbox`, `outbox_at`): sparse, only emails still to send carry
   `outbox = "pending"`, and `outbox_at` is when to try (again). A sender claims one with a
   conditional write that moves `outbox_at` past its lease, so two senders never send it both.
+  Counters record each attempt's steps before they happen (never reset, so each difference is
+  what a dead sender left): `attempts` claims, `settled` attempts that recorded how they ended,
+  `failures` failed attempts (the backoff), `handed` hand-overs to SES and `answered` those SES
+  answered (or surely never received). `handed - answered` is how many copies SES may have
+  accepted without the outbox knowing.
 """
 
 import secrets
@@ -39,7 +44,11 @@ class Mail:
     kind: str
     user_id: str
     data: dict[str, str]
-    attempts: int
+    attempts: int = 0  # this attempt's number, from 1 (0: not claimed yet)
+    failures: int = 0  # earlier attempts that failed (SES refused it, or it could not be written)
+    interrupted: int = 0  # earlier attempts whose sender died before recording how they ended
+    unanswered: int = 0  # hand-overs to SES with no answer recorded: copies SES may have sent
+    lease: str = ""  # the claim's `outbox_at`: the sender holds the email while it is unchanged
 
 
 # --- activity and the unseen count ----------------------------------------------------------
@@ -130,7 +139,7 @@ def enqueue(mail: Mail, *, now: datetime) -> bool:
             "kind": dynamo.s(mail.kind),
             "user_id": dynamo.s(mail.user_id),
             "data": {"M": {name: dynamo.s(value) for name, value in mail.data.items()}},
-            "attempts": dynamo.n(0),
+            **{counter: dynamo.n(0) for counter in _COUNTERS},
             "outbox": dynamo.s(PENDING),
             "outbox_at": dynamo.s(dynamo.stamp(now)),
             dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=30)),
@@ -139,8 +148,13 @@ def enqueue(mail: Mail, *, now: datetime) -> bool:
     )
 
 
+_COUNTERS = ("attempts", "settled", "failures", "handed", "answered")
+
+
 def claim(key: str, *, lease: timedelta, now: datetime) -> Mail | None:
-    """Take a pending email that is due, for `lease`; None when it is sent, or another sender has it."""
+    """Take a pending email that is due, for `lease`, counting the attempt before anything else
+    happens; None when it is sent, or another sender has it."""
+    lease_end = dynamo.stamp(now + lease)
     answer = dynamo.update_item(
         Key=dynamo.key(f"mail#{key}"),
         ConditionExpression="outbox = :pending AND outbox_at <= :now",
@@ -148,7 +162,7 @@ def claim(key: str, *, lease: timedelta, now: datetime) -> Mail | None:
         ExpressionAttributeValues={
             ":pending": dynamo.s(PENDING),
             ":now": dynamo.s(dynamo.stamp(now)),
-            ":lease": dynamo.s(dynamo.stamp(now + lease)),
+            ":lease": dynamo.s(lease_end),
             ":one": dynamo.n(1),
         },
         ReturnValues="ALL_NEW",
@@ -156,32 +170,55 @@ def claim(key: str, *, lease: timedelta, now: datetime) -> Mail | None:
     if answer is None:
         return None
     item = answer["Attributes"]
+    count = {counter: int(item.get(counter, {"N": "0"})["N"]) for counter in _COUNTERS}
     return Mail(
         key=key,
         kind=item["kind"]["S"],
         user_id=item["user_id"]["S"],
         data={name: value["S"] for name, value in item["data"]["M"].items()},
-        attempts=int(item["attempts"]["N"]),
+        attempts=count["attempts"],
+        failures=count["failures"],
+        interrupted=count["attempts"] - 1 - count["settled"],
+        unanswered=count["handed"] - count["answered"],
+        lease=lease_end,
     )
 
 
-def finish(key: str, *, outcome: str) -> None:
-    """The email is done with (sent, skipped or given up): out of the outbox."""
+def hand_over(mail: Mail) -> bool:
+    """Record that `mail` is about to go to SES, while its sender still holds the claim; False
+    when the lease ran out and another sender may have it (then this one must not send)."""
+    return dynamo.update_item(
+        Key=dynamo.key(f"mail#{mail.key}"),
+        ConditionExpression="outbox = :pending AND outbox_at = :lease",
+        UpdateExpression="ADD handed :one",
+        ExpressionAttributeValues={":pending": dynamo.s(PENDING), ":lease": dynamo.s(mail.lease),
+                                   ":one": dynamo.n(1)},
+    ) is not None
+
+
+def finish(key: str, *, outcome: str, answered: bool = False, message_id: str = "") -> None:
+    """The email is done with (sent, skipped or given up): out of the outbox. `answered`: SES
+    answered its hand-over (with `message_id` when it took it)."""
     dynamo.update_item(
         Key=dynamo.key(f"mail#{key}"),
-        UpdateExpression="SET outcome = :outcome REMOVE outbox, outbox_at",
-        ExpressionAttributeValues={":outcome": dynamo.s(outcome)},
+        UpdateExpression="SET outcome = :outcome, message_id = :message_id REMOVE outbox, outbox_at "
+                         "ADD settled :one, answered :answered",
+        ExpressionAttributeValues={":outcome": dynamo.s(outcome), ":message_id": dynamo.s(message_id),
+                                   ":one": dynamo.n(1), ":answered": dynamo.n(int(answered))},
     )
 
 
-def retry_at(key: str, *, when: datetime, error: str) -> None:
-    """Try the email again at `when` (nothing if another sender finished it meanwhile)."""
+def retry_at(key: str, *, when: datetime, error: str, failed: bool = True, answered: bool = False) -> None:
+    """Try the email again at `when` (nothing if another sender finished it meanwhile). `failed`:
+    the attempt counts toward giving up; `answered`: SES answered its hand-over (refused it)."""
     dynamo.update_item(
         Key=dynamo.key(f"mail#{key}"),
         ConditionExpression="outbox = :pending",
-        UpdateExpression="SET outbox_at = :when, last_error = :error",
+        UpdateExpression="SET outbox_at = :when, last_error = :error "
+                         "ADD settled :one, failures :failed, answered :answered",
         ExpressionAttributeValues={":pending": dynamo.s(PENDING), ":when": dynamo.s(dynamo.stamp(when)),
-                                   ":error": dynamo.s(error[:500])},
+                                   ":error": dynamo.s(error[:500]), ":one": dynamo.n(1),
+                                   ":failed": dynamo.n(int(failed)), ":answered": dynamo.n(int(answered))},
     )
 
 

@@ -3,15 +3,21 @@ digest) and the emails PetTube sends (video ready, video failed, digest).
 
 Every email is first written to the outbox, once per event (`mail#<kind>#<event>`: a duplicate
 event finds it there), then sent by whoever claims it (a conditional write, so one sender), and
-marked sent. A send that fails is tried again later by `deliver_due`, on a schedule; an email is
-sent twice only if a sender dies between SES accepting it and marking it sent.
+marked sent. A send that fails is tried again later by `deliver_due`, on a schedule.
+
+Each step of an attempt is recorded before it is taken (`deliver`), so whatever point a sender
+dies at, the email is tried again after its lease, and never in a loop. SES's SendEmail has no
+idempotency token and no way to ask whether it took a message: a sender that dies between
+handing the email to SES and recording the answer leaves it in doubt, and it is handed over once
+more after the lease; a second hand-over left without an answer gives it up. So an email goes
+out at most twice, and twice only when a sender died within that window.
 """
 
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
@@ -27,8 +33,9 @@ from pettube import dynamo
 
 log = logging.getLogger("pettube.notifications")
 
-SEND_LEASE = timedelta(minutes=5)
+SEND_LEASE = timedelta(minutes=5)  # far longer than one SendEmail can take (botocore gives up after 2 × 60 s)
 MAX_SEND_ATTEMPTS = 5
+MAX_INTERRUPTIONS = 3  # attempts cut short (the sender died) before an email is given up
 _UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 SUBJECTS = {
     "ready": "Your video “{title}” is ready",
@@ -67,7 +74,7 @@ def video_ready(*, video, **_) -> None:
     """Email the uploader that `video` is ready (once, whatever happens to the event)."""
     _notify(
         Mail(key=f"ready#{video.id}", kind="ready", user_id=video.owner_id,
-             data={"title": video.title, "video_id": video.id}, attempts=0)
+             data={"title": video.title, "video_id": video.id})
     )
 
 
@@ -75,7 +82,7 @@ def video_failed(*, video, **_) -> None:
     """Email the uploader that `video` failed, with the reason."""
     _notify(
         Mail(key=f"failed#{video.id}", kind="failed", user_id=video.owner_id,
-             data={"title": video.title, "video_id": video.id, "reason": video.error}, attempts=0)
+             data={"title": video.title, "video_id": video.id, "reason": video.error})
     )
 
 
@@ -102,7 +109,7 @@ def send_digests(*, day: str) -> int:
     queued = 0
     for recipient, activities in by_recipient.items():
         mail = Mail(key=f"digest#{day}#{recipient}", kind="digest", user_id=recipient,
-                    data={"day": day, "summary": _summary(activities)}, attempts=0)
+                    data={"day": day, "summary": _summary(activities)})
         if repository.enqueue(mail, now=dynamo.now()):
             queued += 1
             deliver(key=mail.key)
@@ -124,45 +131,85 @@ def _summary(activities: list[Activity]) -> str:
 
 def deliver(*, key: str, now: datetime | None = None) -> str | None:
     """Send the outbox's email `key` if it is due and nobody else is sending it. Returns what
-    became of it (sent, skipped, gave up), or None when it was not ours to send or must wait."""
+    became of it (sent, skipped, gave up), or None when it was not ours to send or must wait.
+
+    The steps, each recorded before the next: claim (the attempt is counted, with a lease), write
+    the email, hand it over (recorded while the lease is still ours), SES, the outcome."""
     now = now or dynamo.now()
     mail = repository.claim(key, lease=SEND_LEASE, now=now)
     if mail is None:
         return None
+    if reason := _why_give_up(mail):
+        return _give_up(mail, reason=reason)
     try:
         message = _compose(mail)
-    except ImproperlyConfigured:
-        raise  # no email can be written yet: each waits in the outbox (its lease runs out)
+        raw = message and mailer.mime(message)
+    except ImproperlyConfigured as error:
+        # No email can be written yet: each waits in the outbox, without counting as a failure.
+        repository.retry_at(key, when=now + SEND_LEASE, error=str(error), failed=False)
+        raise
     except Exception as error:  # this email's data or template: it alone fails, the others go on
         log.exception("email could not be written", extra={"mail": key})
         return _failed(mail, now=now, error=error)
     if message is None:
         repository.finish(key, outcome=repository.SKIPPED)
         return repository.SKIPPED
+    if not repository.hand_over(mail):
+        return None  # the lease ran out meanwhile: another sender may be sending it
     try:
-        mailer.send(message)
-    except (ClientError, BotoCoreError) as error:
-        return _failed(mail, now=now, error=error)
-    repository.finish(key, outcome=repository.SENT)
+        message_id = mailer.send(message, raw)
+    except HTTPClientError as error:  # no answer (a timeout, a dropped connection): SES may have it
+        return _failed(mail, now=now, error=error, answered=False)
+    except (ClientError, BotoCoreError) as error:  # SES refused it, or it never left
+        return _failed(mail, now=now, error=error, answered=True)
+    repository.finish(key, outcome=repository.SENT, answered=True, message_id=message_id)
     log.info("email sent", extra={"mail": key})
     return repository.SENT
 
 
-def _failed(mail: Mail, *, now: datetime, error: Exception) -> str | None:
-    """Try the email again later, waiting twice as long each time, until MAX_SEND_ATTEMPTS."""
-    if mail.attempts >= MAX_SEND_ATTEMPTS:
-        log.error("email given up", extra={"mail": mail.key, "reason": str(error)})
-        repository.finish(mail.key, outcome=repository.GAVE_UP)
-        return repository.GAVE_UP
-    log.warning("email failed; will retry", extra={"mail": mail.key, "attempt": mail.attempts, "reason": str(error)})
-    repository.retry_at(mail.key, when=now + timedelta(minutes=2**mail.attempts), error=str(error))
+def _why_give_up(mail: Mail) -> str:
+    """Why `mail` must not be tried again ("" when it may): SES may have it twice already, or
+    its senders keep dying (then trying again would only loop)."""
+    if mail.unanswered > 1:
+        return "handed to SES twice without an answer: it may have gone out"
+    if mail.interrupted >= MAX_INTERRUPTIONS:
+        return f"{mail.interrupted} attempts were cut short"
+    return ""
+
+
+def _give_up(mail: Mail, *, reason: str, answered: bool = False) -> str:
+    log.error("email given up", extra={"mail": mail.key, "reason": reason})
+    repository.finish(mail.key, outcome=repository.GAVE_UP, answered=answered)
+    return repository.GAVE_UP
+
+
+def _failed(mail: Mail, *, now: datetime, error: Exception, answered: bool = False) -> str | None:
+    """Try the email again later, waiting twice as long each time, until MAX_SEND_ATTEMPTS
+    attempts failed. `answered`: SES answered the hand-over (refused it)."""
+    failures = mail.failures + 1
+    if failures >= MAX_SEND_ATTEMPTS:
+        return _give_up(mail, reason=str(error), answered=answered)
+    log.warning("email failed; will retry", extra={"mail": mail.key, "attempt": failures, "reason": str(error)})
+    repository.retry_at(mail.key, when=now + timedelta(minutes=2**failures), error=str(error), answered=answered)
     return None
 
 
 def deliver_due(*, now: datetime | None = None) -> int:
-    """Send every pending email whose time has come (retries, and those a crash left behind)."""
+    """Send every pending email whose time has come (retries, and those a crash left behind).
+    One email that fails in an unforeseen way fails alone: it is retried after its lease, and
+    given up once that happened MAX_INTERRUPTIONS times."""
     now = now or dynamo.now()
-    return sum(deliver(key=key, now=now) == repository.SENT for key in repository.due_mail(now=now))
+    return sum(_deliver_alone(key, now=now) == repository.SENT for key in repository.due_mail(now=now))
+
+
+def _deliver_alone(key: str, *, now: datetime) -> str | None:
+    try:
+        return deliver(key=key, now=now)
+    except ImproperlyConfigured:
+        raise  # no email can be written: the run stops, loudly
+    except Exception:
+        log.exception("email attempt cut short; tried again after its lease", extra={"mail": key})
+        return None
 
 
 def _compose(mail: Mail) -> EmailMessage | None:
@@ -181,12 +228,19 @@ def _compose(mail: Mail) -> EmailMessage | None:
         "settings_url": _absolute(reverse("notification-settings")),
     }
     return EmailMessage(
-        subject=SUBJECTS[mail.kind].format(**mail.data),
+        subject=_one_line(SUBJECTS[mail.kind].format(**mail.data)),
         body=render_to_string(f"notifications/email/{mail.kind}.txt", context),
-        from_email=settings.PETTUBE_EMAIL_FROM,
-        to=[user.email],
-        headers={"List-Unsubscribe": f"<{unsubscribe}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        from_email=_one_line(settings.PETTUBE_EMAIL_FROM),
+        to=[_one_line(user.email)],
+        headers={"List-Unsubscribe": _one_line(f"<{unsubscribe}>"),
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
+
+
+def _one_line(value: str) -> str:
+    """A header value without line breaks (a title is free text: "line one\nBcc: …" must stay
+    one subject line, not become a header, nor make Django refuse the whole email)."""
+    return " ".join(value.splitlines())
 
 
 def _absolute(path: str) -> str:

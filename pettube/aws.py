@@ -23,14 +23,16 @@ def _session() -> boto3.session.Session:
 
 
 @functools.cache
-def client(service: str):
+def client(service: str, *, retries: int = 4):
+    """The client for `service`; `retries=0` for calls that must not be repeated blindly (a
+    request that timed out may have been carried out: the caller decides what to do)."""
     with _creating:
         return _session().client(
             service,
             region_name=settings.AWS_REGION,
             # Connections: the publish step's 8 S3 writes at once, and boto3's 10 threads for an MP4
             # sent in parts beside them (botocore keeps 10 by default and drops the rest).
-            config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": 4},
+            config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": retries},
                           max_pool_connections=20),
         )
 

@@ -142,7 +142,7 @@ def test_a_send_cut_short_is_picked_up_after_its_lease(aws, moto_endpoint, uploa
     from notifications import mailer
 
     video = factories.ready(str(uploader.pk), title="Paws")
-    def killed(message):
+    def killed(*message):
         raise SystemExit("the worker was stopped mid-send")
 
     monkeypatch.setattr(mailer, "send", killed)
@@ -192,3 +192,49 @@ def test_an_email_that_cannot_be_written_does_not_hold_up_the_others(aws, moto_e
         services.deliver_due(now=now + timedelta(days=attempt + 1))
     assert repository.due_mail(now=now + timedelta(days=30)) == []  # given up, not tried forever
     assert len(emails.sent(moto_endpoint)) == 1
+
+
+def test_a_title_with_a_line_break_stays_in_its_subject_and_holds_up_no_one(aws, moto_endpoint, uploader, settings):
+    settings.PETTUBE_SITE_URL = "https://pettube.example.com"
+    other = get_user_model().objects.create_user(username="bo", email="bo@example.com")
+    settings.PETTUBE_EMAIL_FROM = "PetTube <unverified@elsewhere.example>"  # SES refuses: Bo's email waits
+    services.video_ready(video=factories.ready(str(other.pk), title="Biscuit"))
+    settings.PETTUBE_EMAIL_FROM = "PetTube <notifications@pettube.example.com>"
+
+    services.video_ready(video=factories.ready(str(uploader.pk), title="line one\nBcc: x@example.com"))
+    assert services.deliver_due(now=dynamo.now() + timedelta(minutes=3)) >= 1
+
+    messages = emails.sent(moto_endpoint)
+    assert sorted(m["Subject"] for m in messages) == [
+        "Your video “Biscuit” is ready", "Your video “line one Bcc: x@example.com” is ready",
+    ]
+    assert all(m["Bcc"] is None for m in messages)
+    assert repository.due_mail(now=dynamo.now() + timedelta(days=30)) == []
+
+
+def test_an_email_that_fails_in_an_unforeseen_way_fails_alone(aws, moto_endpoint, uploader, settings, monkeypatch):
+    from notifications import mailer
+
+    settings.PETTUBE_SITE_URL = "https://pettube.example.com"
+    real_send = mailer.send
+
+    def send(message, raw):
+        if "Cursed" in message.subject:
+            raise RuntimeError("a bug met on one email only")
+        return real_send(message, raw)
+
+    monkeypatch.setattr(mailer, "send", send)
+    now = dynamo.now()
+    cursed = repository.Mail(key="ready#cursed", kind="ready", user_id=str(uploader.pk),
+                             data={"title": "Cursed", "video_id": "cursedVideo1"})
+    fine = repository.Mail(key="ready#fine", kind="ready", user_id=str(uploader.pk),
+                           data={"title": "Biscuit", "video_id": "fineVideo01"})
+    assert repository.enqueue(cursed, now=now - timedelta(seconds=1))  # first in the queue
+    assert repository.enqueue(fine, now=now)
+
+    assert services.deliver_due(now=now) == 1
+    for run in range(1, 10):
+        services.deliver_due(now=now + run * (services.SEND_LEASE + timedelta(seconds=1)))
+
+    assert [m["Subject"] for m in emails.sent(moto_endpoint)] == ["Your video “Biscuit” is ready"]
+    assert repository.due_mail(now=now + timedelta(days=30)) == []  # given up, not tried forever
