@@ -5,4 +5,6 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
-        from accounts import checks  # noqa: F401  (registers the system checks)
+        from accounts import checks, removal  # noqa: F401  (checks registers the system checks)
+
+        removal.register()

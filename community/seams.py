@@ -1,12 +1,12 @@
 """What community plugs into videos' seams (`register`, from community/apps.py): the ranking's
 `Listing` (a video that stops being listed leaves the stored ranking in the transaction that
-unlists it, not an hour later), the `?sort=popular` feed, and whether the viewer likes the video,
-read along with it."""
+unlists it, not an hour later), the `?sort=popular` feed, whether the viewer likes the video,
+read along with it, and what goes when a video or an account is deleted (community/cleanup.py)."""
 
-from community import ranking
+from community import cleanup, ranking
 from community.repositories import likes
 from pettube.dynamo import Action
-from videos import along, feeds, listings
+from videos import along, feeds, listings, signals
 from videos.domain import Video
 
 
@@ -23,3 +23,5 @@ def register() -> None:
                               page_context=lambda value: {"popular": True}))
     along.register(along.Along(name="liked", ids=lambda video_id, user_id: [likes.like_id(video_id, user_id)],
                                read=likes.likes, signed_out=False))
+    signals.video_deleted.connect(cleanup.forget_video, dispatch_uid="community.forget_video")
+    signals.account_deleted.connect(cleanup.forget_person, dispatch_uid="community.forget_person")

@@ -84,5 +84,5 @@ def count_view(*, video_id: str, viewer: str, user_id: str | None, ticket: str, 
         raise InvalidTicket("This view ticket is for another video.")
     if now.timestamp() - data["t"] < settings.PETTUBE_VIEW_SECONDS or user_id == data["o"]:
         return False
-    return likes.add_view(video_id, viewer, now=now,
+    return likes.add_view(video_id, viewer, user_id=user_id, now=now,
                           also=[videos.counter_action(video_id=video_id, counter="views", delta=1)])

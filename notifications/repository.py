@@ -3,7 +3,8 @@
 
 - `activity#<random>`: something happened on a person's video (a like, a comment), for their
   daily digest. GSI `activity` (`activity_day`, `activity_at`): one partition per UTC day, so
-  the digest reads one day's activity with a Query. TTL `expires_at` after a week.
+  the digest reads one day's activity with a Query. TTL `expires_at` after a week. `of_video`
+  (GSI `of-video`): it goes with the video.
 - `inbox#<user id>`: `unseen`, how many such events the person has not looked at yet.
 - `mail#<kind>#<event>`: one email to send, written once per event (a duplicate event finds it
   there). GSI `outbox` (`outbox`, `outbox_at`): sparse, only emails still to send carry
@@ -71,6 +72,7 @@ def activity_actions(activity: Activity) -> list[Action]:
                     "kind": dynamo.s(activity.kind),
                     "actor_name": dynamo.s(activity.actor_name),
                     "video_id": dynamo.s(activity.video_id),
+                    "of_video": dynamo.s(activity.video_id),
                     "video_title": dynamo.s(activity.video_title),
                     "excerpt": dynamo.s(activity.excerpt),
                     "expires_at": dynamo.epoch(activity.at + timedelta(days=7)),
@@ -117,6 +119,15 @@ def unseen_along(found: dict[str, dict], video_id: str, user_id: str) -> int:
 def unseen(user_id: str) -> int:
     """For the header of every page a signed-in person opens: an eventually consistent read."""
     return _unseen_in(dynamo.get(inbox_id(user_id), consistent=False))
+
+
+def forget_video(video_id: str) -> None:
+    """The activity on a deleted video leaves the digest."""
+    dynamo.delete_many([item_id for item_id in dynamo.ids_in("of-video", video_id) if item_id.startswith("activity#")])
+
+
+def forget_inbox(user_id: str) -> None:
+    dynamo.delete_item(Key=dynamo.key(inbox_id(user_id)))
 
 
 def mark_seen(user_id: str) -> None:

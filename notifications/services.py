@@ -67,6 +67,16 @@ def mark_seen(*, user_id: str) -> None:
     repository.mark_seen(user_id)
 
 
+def forget_video(*, video, **_) -> None:
+    repository.forget_video(video.id)
+
+
+def forget_person(*, user_id: str, **_) -> None:
+    """A deleted account's unseen count goes; its emails stop by themselves: an email whose
+    person is gone is skipped, not sent (`_compose`), and its preferences go with its row."""
+    repository.forget_inbox(user_id)
+
+
 # --- emails about a video -------------------------------------------------------------------
 
 

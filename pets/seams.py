@@ -1,11 +1,12 @@
 """What pets plugs into videos' seams (`register`, from pets/apps.py): its `Listing` (a listed
 video's entries on its species' and pets' pages, and on each pet the set of videos tagged with
 it: tagging holds only while the pet still belongs to the video's owner, so a pet that changed
-hands fails the video's whole transaction), the `?species=` feed, and the pets people may tag."""
+hands fails the video's whole transaction), the `?species=` feed, the pets people may tag, and
+a deleted account's pets going with it."""
 
 from pets import repository, services
 from pettube.dynamo import Action
-from videos import feeds, listings, tagging
+from videos import feeds, listings, signals, tagging
 from videos.domain import SPECIES, Page, Video
 
 
@@ -30,3 +31,4 @@ def register() -> None:
     feeds.register(feeds.Feed(parameter="species", read=species_feed,
                               page_context=lambda species: {"species": species}))
     tagging.provide(tagging.Pets(of_owner=services.tags_of, owned=services.owned_tags))
+    signals.account_deleted.connect(services.remove_pets_of, dispatch_uid="pets.remove_pets_of")

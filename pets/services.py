@@ -103,6 +103,19 @@ def delete_pet(*, pet_id: str, user_id: str) -> None:
     log.info("pet deleted", extra={"pet_id": pet_id, "owner_id": user_id})
 
 
+def remove_pets_of(*, user_id: str, **_) -> None:
+    """Delete every pet of a person whose account is going (their videos went first)."""
+    while True:
+        pets = pets_of(owner_id=user_id)
+        for pet in pets:
+            try:
+                delete_pet(pet_id=pet.id, user_id=user_id)
+            except NotFound:
+                pass  # gone meanwhile
+        if len(pets) < MAX_PETS_PER_OWNER:
+            return
+
+
 def _own(pet_id: str, user_id: str) -> Pet:
     pet = get_pet(pet_id=pet_id)
     if pet.owner_id != user_id:

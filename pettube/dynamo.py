@@ -11,6 +11,9 @@ Key scheme: the table's only key is the string `id`.
 Attributes that feed an index (below) belong to the entity that index is for: a new kind must not
 carry `feed`, `owner_id`/`created_at`, `pending` or `owner_public` unless it wants to appear in those indexes.
 Items that should vanish by themselves carry `expires_at` (epoch seconds), the table's TTL.
+Items that must go with a video or a person carry `of_video = <video id>` or `of_user = <user id>`
+(or both): GSIs `of-video` and `of-user` find them with a Query when the video or the account is
+deleted (videos/signals.py: `video_deleted`, `account_deleted`), so nothing outlives its owner.
 """
 
 import random
@@ -39,10 +42,13 @@ INDEXES = {
     "pet-videos": ("pet_feed", "published_at"),
     "species": ("species_feed", "published_at"),
     "search": ("term", "published_at"),
+    "of-video": ("of_video", "id"),
+    "of-user": ("of_user", "id"),
 }
 TTL_ATTRIBUTE = "expires_at"
 TRANSACTION_ATTEMPTS = 6
 BATCH_GET_LIMIT = 100  # keys per BatchGetItem
+BATCH_WRITE_LIMIT = 25  # requests per BatchWriteItem
 _CURSOR_SALT = "videos.repository.cursor"  # unchanged, so cursors handed out before stay valid
 
 
@@ -222,6 +228,14 @@ def get_many(ids: list[str]) -> dict[str, dict]:
     return found
 
 
+def ids_in(index: str, value: str) -> list[str]:
+    """The ids of every item an index of the `of-video` kind (partition key, then `id`) holds
+    under `value`: what belongs to one video or one person."""
+    partition = INDEXES[index][0]
+    return [item["id"]["S"] for item in query_all(index, "#p = :v", {":v": s(value)}, names={"#p": partition},
+                                                  projection="id", newest_first=False)]
+
+
 # --- writes -----------------------------------------------------------------------------------
 
 
@@ -248,6 +262,16 @@ def _conditional(operation, request: dict) -> dict | None:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return None
         raise
+
+
+def delete_many(ids: list[str]) -> None:
+    """Delete the items with these ids (BatchWriteItems of BATCH_WRITE_LIMIT; what DynamoDB
+    leaves unprocessed is sent again). Ids that are gone already are no error."""
+    requests = [{"DeleteRequest": {"Key": key(item_id)}} for item_id in dict.fromkeys(ids)]
+    while requests:
+        batch, requests = requests[:BATCH_WRITE_LIMIT], requests[BATCH_WRITE_LIMIT:]
+        answer = client().batch_write_item(RequestItems={table_name(): batch})
+        requests += answer.get("UnprocessedItems", {}).get(table_name(), [])
 
 
 def put_action(item: dict) -> Action:

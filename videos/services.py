@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 
 from pettube import dynamo, exceptions
-from videos import along, hls, ladder, listings, repository, storage, tagging, upload_starts
+from videos import along, hls, ladder, listings, repository, signals, storage, tagging, upload_starts
 from videos.domain import PRIVATE, PUBLIC, READY, UPLOADING, Page, PetTag, Video
 from videos.listings import Conflict
 from videos.tagging import NotYourPet
@@ -144,8 +144,14 @@ def delete_video(*, video_id: str, user_id: str) -> None:
             continue  # it changed since we read it (the worker, an edit): read again
     else:
         raise Conflict()
-    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
+    _deleted(video)
     log.info("deleted", extra={"video_id": video.id, "owner_id": user_id})
+
+
+def _deleted(video: Video) -> None:
+    """After a video's item and listings went: its objects, and what other apps kept of it."""
+    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
+    signals.video_deleted.send(sender=Video, video=video)
 
 
 def edit_video(*, video_id: str, user_id: str, **changes) -> Video:
@@ -222,6 +228,23 @@ def feed_page(*, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
 
 def videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
     return repository.by_owner(owner_id, limit=limit, cursor=cursor)
+
+
+def remove_account(*, user_id: str) -> None:
+    """Everything PetTube keeps of a person outside the database goes, before their account's
+    row does: their videos (each as if deleted, so every app forgets it), what their uploads
+    left in S3, then `signals.account_deleted` for each app to remove the rest of theirs. Safe
+    to run again after a failure."""
+    cursor = None
+    while True:
+        page = repository.by_owner(user_id, limit=100, cursor=cursor)
+        for video in page.items:
+            remove_video(video_id=video.id)
+        if not (cursor := page.next_cursor):
+            break
+    storage.delete_uploads_of(user_id)
+    signals.account_deleted.send(sender=Video, user_id=user_id)
+    log.info("account removed", extra={"owner_id": user_id})
 
 
 def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = PAGE_SIZE) -> Page:
@@ -330,7 +353,8 @@ def restore_video(*, video_id: str) -> Video | None:
 
 
 def remove_video(*, video_id: str) -> None:
-    """Delete a video and its objects whoever owns it (staff, after reviewing reports)."""
+    """Delete a video and its objects whoever owns it (staff, after reviewing reports; its
+    owner's account going)."""
     for _ in range(listings.ATTEMPTS):
         video = repository.get(video_id)
         if video is None:
@@ -342,5 +366,5 @@ def remove_video(*, video_id: str) -> None:
             continue
     else:
         raise Conflict()
-    storage.delete_video_objects(owner_id=video.owner_id, video_id=video.id, upload_id=video.upload_id)
+    _deleted(video)
     log.info("removed after review", extra={"video_id": video.id})

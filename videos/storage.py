@@ -134,11 +134,21 @@ def upload(path: Path, key: str, *, content_type: str) -> None:
     _s3().upload_file(str(path), settings.PETTUBE_BUCKET, key, ExtraArgs=extra)
 
 
+DELETE_LIMIT = 1000  # keys per DeleteObjects
+
+
 def delete(*keys: str) -> None:
-    if keys:
+    for start in range(0, len(keys), DELETE_LIMIT):
         _s3().delete_objects(
-            Bucket=settings.PETTUBE_BUCKET, Delete={"Objects": [{"Key": key} for key in keys], "Quiet": True}
+            Bucket=settings.PETTUBE_BUCKET,
+            Delete={"Objects": [{"Key": key} for key in keys[start:start + DELETE_LIMIT]], "Quiet": True},
         )
+
+
+def keys_under(prefix: str) -> list[str]:
+    paginator = _s3().get_paginator("list_objects_v2")
+    return [item["Key"] for page in paginator.paginate(Bucket=settings.PETTUBE_BUCKET, Prefix=prefix)
+            for item in page.get("Contents", [])]
 
 
 # --- multipart uploads (large files, resumable) ----------------------------------------------
@@ -234,13 +244,21 @@ def _code(error) -> str:
 def delete_video_objects(*, owner_id: str, video_id: str, upload_id: str | None = None) -> None:
     """Remove the upload (aborting its multipart upload `upload_id`, if any) and every rendition
     of one video."""
-    keys = [upload_key(owner_id, video_id)]
+    upload = upload_key(owner_id, video_id)
     if upload_id:
-        abort_multipart(key=keys[0], upload_id=upload_id)
-    paginator = _s3().get_paginator("list_objects_v2")
-    for page in paginator.paginate(Bucket=settings.PETTUBE_BUCKET, Prefix=media_key(video_id, "")):
-        keys.extend(item["Key"] for item in page.get("Contents", []))
-    delete(*keys)
+        abort_multipart(key=upload, upload_id=upload_id)
+    delete(upload, *keys_under(media_key(video_id, "")))
+
+
+def delete_uploads_of(owner_id: str) -> None:
+    """Remove whatever a person's uploads left in their inbox (`uploads/<owner_id>/`), and abort
+    their multipart uploads still open there (a deleted account's)."""
+    prefix = upload_key(owner_id, "")
+    paginator = _s3().get_paginator("list_multipart_uploads")
+    for page in paginator.paginate(Bucket=settings.PETTUBE_BUCKET, Prefix=prefix):
+        for upload in page.get("Uploads", []):
+            abort_multipart(key=upload["Key"], upload_id=upload["UploadId"])
+    delete(*keys_under(prefix))
 
 
 # --- provisioning ---------------------------------------------------------------------------

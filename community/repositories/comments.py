@@ -1,6 +1,7 @@
 """Comments and how many a person posted in an hour. Keys in the shared table:
 
-- `comment#<comment id>`: GSI `comments` (`comment_video`, `posted_at`), newest first per video.
+- `comment#<comment id>`: GSI `comments` (`comment_video`, `posted_at`), newest first per video;
+  `of_video` and `of_user` (its author): it goes with either (community/repositories/owned.py).
 - `rate#<action>#<user id>#<window>`: how many times a person did `action` in a window (TTL).
 """
 
@@ -44,6 +45,8 @@ def add(comment: Comment, *, window: str, limit: int, expires: datetime, also: l
                     "Item": {
                         **dynamo.key(_id(comment.id)),
                         "comment_video": dynamo.s(comment.video_id),
+                        "of_video": dynamo.s(comment.video_id),
+                        "of_user": dynamo.s(comment.author_id),
                         "posted_at": dynamo.s(dynamo.stamp(comment.posted_at)),
                         "video_owner_id": dynamo.s(comment.video_owner_id),
                         "author_id": dynamo.s(comment.author_id),
@@ -111,6 +114,11 @@ def set_hidden(comment_id: str, *, hidden_at: datetime | None) -> None:
 
 def _id(comment_id: str) -> str:
     return f"comment#{comment_id}"
+
+
+def comment_of(item_id: str) -> str | None:
+    """The comment id of a comment's item id; None for another kind of item."""
+    return item_id.removeprefix("comment#") if item_id.startswith("comment#") else None
 
 
 def _comment(item: dict) -> Comment:

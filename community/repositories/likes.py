@@ -4,6 +4,8 @@
   removed in one transaction with the video's `likes` counter, so the count equals the likes.
 - `view#<video id>#<viewer>#<day>`: a counted view (TTL `expires_at`): one per viewer, video and
   day, written in one transaction with the video's `views` counter.
+Both carry `of_video` (and a like, and a signed-in person's view, `of_user`): they go with the
+video or the person (community/repositories/owned.py).
 """
 
 from datetime import datetime, timedelta
@@ -25,7 +27,8 @@ def add_like(video_id: str, user_id: str, *, now: datetime, also: list[Action]) 
     """Record the like with `also` (the video's counter, the owner's activity) in one
     transaction; False when it is there already or an action of `also` refused."""
     return dynamo.try_transact(
-        {"Put": {"Item": {**dynamo.key(like_id(video_id, user_id)), "liked_at": dynamo.s(dynamo.stamp(now))},
+        {"Put": {"Item": {**dynamo.key(like_id(video_id, user_id)), "liked_at": dynamo.s(dynamo.stamp(now)),
+                          "of_video": dynamo.s(video_id), "of_user": dynamo.s(user_id)},
                  "ConditionExpression": "attribute_not_exists(id)"}},
         *also,
     )
@@ -39,12 +42,18 @@ def remove_like(video_id: str, user_id: str, *, also: list[Action]) -> bool:
     )
 
 
-def add_view(video_id: str, viewer: str, *, now: datetime, also: list[Action]) -> bool:
-    """Mark `viewer`'s view of the day with `also` (the video's counter); False when they were
-    already counted today (or `also` refused)."""
-    return dynamo.try_transact(
-        {"Put": {"Item": {**dynamo.key(f"view#{video_id}#{viewer}#{now:%Y-%m-%d}"),
-                          dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=2))},
-                 "ConditionExpression": "attribute_not_exists(id)"}},
-        *also,
-    )
+def add_view(video_id: str, viewer: str, *, user_id: str | None, now: datetime, also: list[Action]) -> bool:
+    """Mark `viewer`'s view of the day (`user_id`: the person, if signed in) with `also` (the
+    video's counter); False when they were already counted today (or `also` refused)."""
+    item = {**dynamo.key(f"view#{video_id}#{viewer}#{now:%Y-%m-%d}"), "of_video": dynamo.s(video_id),
+            dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=2))}
+    if user_id:
+        item["of_user"] = dynamo.s(user_id)
+    return dynamo.try_transact({"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}}, *also)
+
+
+def like_of(item_id: str) -> tuple[str, str] | None:
+    """The video and the person of a like's id; None for another kind of item."""
+    kind, _, rest = item_id.partition("#")
+    video_id, _, user_id = rest.partition("#")
+    return (video_id, user_id) if kind == "like" else None

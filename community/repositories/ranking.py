@@ -62,6 +62,29 @@ def page(start: int, end: int) -> tuple[list[Video], bool]:
     return [from_snapshot(copy) for copy in shown[start:end]], end < len(shown)
 
 
+def purge(video_id: str, *, attempts: int = 3) -> None:
+    """Drop a deleted video's copy (and its withdrawal) from the stored ranking, rather than
+    wait an hour for the next one: read, filter, and put back if nobody changed it meanwhile
+    (its version goes up, so a ranking computed before this is not stored over it)."""
+    for _ in range(attempts):
+        item = dynamo.get(RANKING_ID)
+        if item is None:
+            return
+        entries = item.get("entries", {}).get("L", [])
+        kept = [entry for entry in entries if entry["M"]["video"]["M"]["id"]["S"] != video_id]
+        withdrawn = set(item.get("withdrawn", {}).get("SS", []))
+        if len(kept) == len(entries) and video_id not in withdrawn:
+            return
+        read_version = item.get("version", {"N": "0"})
+        item = {**item, "entries": {"L": kept}, "version": dynamo.n(int(read_version["N"]) + 1)}
+        item.pop("withdrawn", None)
+        if withdrawn - {video_id}:
+            item["withdrawn"] = {"SS": sorted(withdrawn - {video_id})}
+        if dynamo.put_item(Item=item, ConditionExpression="version = :read",
+                           ExpressionAttributeValues={":read": read_version}):
+            return
+
+
 def withdrawal_action(video_id: str) -> Action:
     """The transaction action that takes a video off the stored ranking at once (for the
     transaction that unlists it: videos/listings.py)."""

@@ -3,6 +3,7 @@
 - `report#<target>#<user id>`: one person's report of a target (`video:<id>`, `comment:<id>`).
 - `case#<target>`: the reports of a target, for review. GSI `review` (`review`, `review_at`):
   sparse, only open cases carry `review = "open"`.
+Both carry `of_video`, the video reported or commented on: they go with it.
 """
 
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ def add(*, target: str, video_id: str, summary: str, reporter: str, reason: str,
             "Put": {
                 "Item": {
                     **dynamo.key(f"report#{target}#{reporter}"),
+                    "of_video": dynamo.s(video_id),
                     "reason": dynamo.s(reason),
                     "reported_at": dynamo.s(dynamo.stamp(now)),
                 },
@@ -50,7 +52,7 @@ def add(*, target: str, video_id: str, summary: str, reporter: str, reason: str,
             "Update": {
                 "Key": dynamo.key(_id(target)),
                 "UpdateExpression": "ADD reports :one SET review = :open, "
-                "review_at = if_not_exists(review_at, :now), video_id = :video, summary = :summary, "
+                "review_at = if_not_exists(review_at, :now), video_id = :video, of_video = :video, summary = :summary, "
                 "reasons = list_append(if_not_exists(reasons, :none), :reason)",
                 "ExpressionAttributeValues": {
                     ":one": dynamo.n(1),
@@ -102,6 +104,10 @@ def close(target: str) -> bool:
 
 def _id(target: str) -> str:
     return f"case#{target}"
+
+
+def delete_case(target: str) -> None:
+    dynamo.delete_item(Key=dynamo.key(_id(target)))
 
 
 def _case(item: dict) -> Case:
