@@ -1,5 +1,5 @@
 """Content Security Policy with the media bucket's origin, which is only known at run time
-(locally it carries the embedded AWS's port)."""
+(locally it carries the embedded AWS's port), and the one kind of page other sites may frame."""
 
 import functools
 import os
@@ -20,7 +20,8 @@ class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
                 media_origin(
                     bucket=settings.PETTUBE_BUCKET, region=settings.AWS_REGION,
                     endpoint=os.environ.get("AWS_ENDPOINT_URL"),
-                )
+                ),
+                framable=getattr(response, "framable_anywhere", False),
             )
         return super().process_response(request, response)
 
@@ -38,9 +39,26 @@ def media_origin(*, bucket: str, region: str, endpoint: str | None) -> str:
     return f"https://{bucket}.s3.amazonaws.com"
 
 
-@functools.lru_cache(maxsize=4)
-def _policy(origin: str) -> dict:
-    return {
+def framable_anywhere(view):
+    """For a page any site may put in an <iframe> (the embed page; every other page refuses to
+    be framed): its policy says `frame-ancestors *` and it sends no X-Frame-Options."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response.framable_anywhere = True
+        response.xframe_options_exempt = True  # read by Django's XFrameOptionsMiddleware
+        return response
+
+    return wrapped
+
+
+@functools.lru_cache(maxsize=8)
+def _policy(origin: str, *, framable: bool = False) -> dict:
+    policy = {
         directive: [origin if value == MEDIA_ORIGIN else value for value in values]
         for directive, values in settings.SECURE_CSP.items()
     }
+    if framable:
+        policy["frame-ancestors"] = ["*"]
+    return policy

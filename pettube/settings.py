@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "notifications",
     "pets",
     "search",
+    "sharing",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,14 @@
+from sharing import links
+from videos import thumbnails
+
+
+def test_picture_sizes_are_those_the_encoder_makes():
+    assert links.POSTER_SHORT_SIDE == thumbnails.MAX_SHORT_SIDE
+    assert links.CARD_WIDTH == thumbnails.CARD_WIDTH
+
+
+def test_poster_size_keeps_the_aspect_ratio_with_a_short_side_of_at_most_720():
+    assert links.poster_size(1920, 1080) == (1280, 720)
+    assert links.poster_size(1080, 1920) == (720, 1280)
+    assert links.poster_size(640, 360) == (640, 360)  # never scaled up
+    assert links.poster_size(1279, 721) == (1278, 720)  # even, as ffmpeg's -2 makes it
