@@ -36,7 +36,7 @@ def profile(request, user_id: int):
     person = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
     return render_cards(
         request, "accounts/profile.html", functools.partial(services.public_videos_of, owner_id=str(person.pk)),
-        person=person,
+        person=person, is_self=request.user.pk == person.pk,
     )
 
 

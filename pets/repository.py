@@ -23,6 +23,7 @@ from videos.domain import Page, Video
 from videos.items import from_card
 
 PROFILE_FIRST = "~"
+LAST_STAMP = "9999"  # sorts after every time stamp, before PROFILE_FIRST
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,15 @@ def pet_page(pet_id: str, *, limit: int, cursor: str | None = None) -> tuple[Pet
     else:
         pet = get(pet_id) if cursor else None
     return pet, Page(items=[from_card(item) for item in cards], next_cursor=page.next_cursor)
+
+
+def pet_videos_before(pet_id: str, *, before: str, limit: int) -> list[Video]:
+    """The pet's public videos published before the stamp `before` (or at it), newest first: one
+    Query of `pet-videos` (the pet's own item sorts after every stamp, so it is never among them)."""
+    page = dynamo.query_page("pet-videos", "#p = :p AND #t <= :before",
+                             {":p": dynamo.s(pet_id), ":before": dynamo.s(min(before, LAST_STAMP))},
+                             names={"#p": "pet_feed", "#t": "published_at"}, limit=limit)
+    return [from_card(item) for item in page.items if not _is_pet(item)]
 
 
 def _query(index: str, partition: str, value: str, *, limit: int, cursor: str | None) -> dynamo.ItemPage:

@@ -11,7 +11,7 @@ from pets import repository
 from pets.repository import Pet
 from pettube import exceptions
 from videos import services as videos
-from videos.domain import Page, PetTag
+from videos.domain import Page, PetTag, Video
 from videos.tagging import NotYourPet
 
 log = logging.getLogger("pettube.pets")
@@ -55,6 +55,11 @@ def get_pet(*, pet_id: str) -> Pet:
     if pet is None:
         raise NotFound()
     return pet
+
+
+def pets_by_id(*, pet_ids: list[str]) -> list[Pet]:
+    """The pets that exist among `pet_ids`, in that order."""
+    return repository.many(pet_ids)
 
 
 def pets_of(*, owner_id: str) -> list[Pet]:
@@ -134,6 +139,12 @@ def pet_page(*, pet_id: str, limit: int, cursor: str | None = None) -> tuple[Pet
     if pet is None:
         raise NotFound()
     return pet, page
+
+
+def pet_videos_before(*, pet_id: str, before: str, limit: int) -> list[Video]:
+    """The pet's public ready videos published at or before the stamp `before`, newest first (one
+    Query; for lists merged from several, such as the Following feed)."""
+    return repository.pet_videos_before(pet_id, before=before, limit=limit)
 
 
 def age(born: date | None, *, today: date | None = None) -> str:

@@ -44,6 +44,9 @@ INDEXES = {
     "search": ("term", "published_at"),
     "of-video": ("of_video", "id"),
     "of-user": ("of_user", "id"),
+    "following": ("follows_from", "followed_at"),
+    "followers": ("follows_to", "followed_at"),
+    "following-feed": ("feed_of", "published_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
 TRANSACTION_ATTEMPTS = 6
@@ -267,11 +270,25 @@ def _conditional(operation, request: dict) -> dict | None:
 def delete_many(ids: list[str]) -> None:
     """Delete the items with these ids (BatchWriteItems of BATCH_WRITE_LIMIT; what DynamoDB
     leaves unprocessed is sent again). Ids that are gone already are no error."""
-    requests = [{"DeleteRequest": {"Key": key(item_id)}} for item_id in dict.fromkeys(ids)]
+    _write_many([{"DeleteRequest": {"Key": key(item_id)}} for item_id in dict.fromkeys(ids)])
+
+
+def put_many(items: list[dict]) -> int:
+    """Put `items` (no conditions) with BatchWriteItems of BATCH_WRITE_LIMIT (what DynamoDB leaves
+    unprocessed is sent again). Returns how many BatchWriteItems it took."""
+    return _write_many([{"PutRequest": {"Item": item}} for item in items])
+
+
+def _write_many(requests: list[dict]) -> int:
+    table, calls = table_name(), 0
     while requests:
         batch, requests = requests[:BATCH_WRITE_LIMIT], requests[BATCH_WRITE_LIMIT:]
-        answer = client().batch_write_item(RequestItems={table_name(): batch})
-        requests += answer.get("UnprocessedItems", {}).get(table_name(), [])
+        answer = client().batch_write_item(RequestItems={table: batch})
+        calls += 1
+        if left := answer.get("UnprocessedItems", {}).get(table, []):
+            requests = left + requests
+            time.sleep(random.uniform(0, 0.05 * min(calls, 8)))  # DynamoDB asks to back off
+    return calls
 
 
 def put_action(item: dict) -> Action:

@@ -26,6 +26,7 @@ SCHEDULE = {
     "community.events.rank": 60 * 60,
     "notifications.events.deliver_due": 5 * 60,
     "notifications.events.digest": 24 * 60 * 60,
+    "follows.events.fan_out_due": 60,
 }
 # Lambda runs an asynchronous event up to 3 times (2 retries); so does the local pump.
 MAX_DELIVERIES = 3

@@ -13,7 +13,7 @@ from videos.presenters import video_json
 def videos(request):
     if request.method == "POST":
         return _start_upload(request)
-    page = feeds.read(request.GET, default=services.feed_page, limit=services.PAGE_SIZE)
+    page = feeds.read(request.GET, default=services.feed_page, limit=services.PAGE_SIZE, user_id=user_id(request))
     return JsonResponse({"items": [video_json(video) for video in page.items], "next_cursor": page.next_cursor})
 
 

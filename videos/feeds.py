@@ -20,13 +20,16 @@ class Feed:
     """`read(value, cursor=..., limit=...)` lists the videos for the parameter's value (raising
     InvalidChoice, or another pettube.exceptions.Invalid such as a cursor's). With `value` set,
     only that value of the parameter chooses the feed (`sort=popular`); `on_feed_page` is False for a list that has a page of its
-    own (search); `page_context(value)` is what the feed page's template needs to show it."""
+    own (search); `page_context(value)` is what the feed page's template needs to show it. A
+    `personal` feed is the viewer's own (Following): `read` also gets `user_id`, and someone
+    signed out is refused (NotSignedIn)."""
 
     parameter: str
     read: Callable[..., Page]
     value: str | None = None
     on_feed_page: bool = True
     page_context: Callable[[str], dict] = lambda value: {}
+    personal: bool = False
 
 
 _feeds: dict[str, Feed] = {}
@@ -54,12 +57,17 @@ def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[F
     return asked[0] if asked else None
 
 
-def read(parameters: Mapping[str, str], *, default: Callable[..., Page], limit: int, feed_page: bool = False) -> Page:
-    """The page of the feed `parameters` choose (with their `cursor`), or of `default`. Raises
-    InvalidChoice, pettube.dynamo.InvalidCursor."""
+def read(parameters: Mapping[str, str], *, default: Callable[..., Page], limit: int, feed_page: bool = False,
+         user_id: str | None = None) -> Page:
+    """The page of the feed `parameters` choose (with their `cursor`), or of `default`, for the
+    viewer `user_id`. Raises InvalidChoice, pettube.dynamo.InvalidCursor, NotSignedIn."""
     cursor = parameters.get("cursor") or None
     chosen_feed = chosen(parameters, feed_page=feed_page)
     if chosen_feed is None:
         return default(cursor=cursor, limit=limit)
     feed, value = chosen_feed
-    return feed.read(value, cursor=cursor, limit=limit)
+    if not feed.personal:
+        return feed.read(value, cursor=cursor, limit=limit)
+    if user_id is None:
+        raise exceptions.NotSignedIn(f"Sign in to see your {value} list.")
+    return feed.read(value, cursor=cursor, limit=limit, user_id=user_id)

@@ -48,6 +48,20 @@ def get_along(video_id: str, *, others: list[str]) -> tuple[Video | None, dict[s
     return (from_item(video) if video else None), found
 
 
+def many(video_ids: list[str]) -> dict[str, Video]:
+    """The videos among `video_ids` that exist, by id (consistent BatchGetItems of 100)."""
+    return {video_id: from_item(item) for video_id, item in dynamo.get_many(video_ids).items()}
+
+
+def public_by_owner_before(owner_id: str, *, before: str, limit: int) -> list[Video]:
+    """`owner_id`'s ready public videos published at or before `before` (a stamp), newest first:
+    one Query of `owner-public`."""
+    page = dynamo.query_page("owner-public", "#p = :p AND #t <= :before",
+                             {":p": dynamo.s(owner_id), ":before": dynamo.s(before)},
+                             names={"#p": "owner_public", "#t": "published_at"}, limit=limit)
+    return [from_item(item) for item in page.items]
+
+
 def published_since(since: datetime) -> list[Video]:
     """Every public ready video published since `since`, newest first (Queries on `feed`)."""
     items = dynamo.query_all(

@@ -251,6 +251,18 @@ def public_videos_of(*, owner_id: str, cursor: str | None = None, limit: int = P
     return repository.public_by_owner(owner_id, limit=limit, cursor=cursor)
 
 
+def public_videos_before(*, owner_id: str, before: str, limit: int) -> list[Video]:
+    """`owner_id`'s ready public videos published at or before the stamp `before`, newest first
+    (one Query; for lists merged from several, such as the Following feed)."""
+    return repository.public_by_owner_before(owner_id, before=before, limit=limit)
+
+
+def videos_by_id(*, video_ids: list[str]) -> dict[str, Video]:
+    """The videos among `video_ids` that exist, by id, as they are now (consistent reads: a list
+    that copied them elsewhere checks them here before showing them)."""
+    return repository.many(video_ids)
+
+
 def visible_video(*, video_id: str, user_id: str | None) -> Video:
     """A video as `user_id` may see it: ready public and unlisted ones for everybody (an
     unlisted one by its link), private or unfinished ones only for their owner; a video hidden
