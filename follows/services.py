@@ -22,6 +22,7 @@ from django.core import signing
 
 from follows import repository
 from follows.repository import Account
+from notifications import services as notifications
 from pets import services as pets
 from pettube import dynamo, exceptions
 from videos import services as videos
@@ -227,7 +228,8 @@ class FanOut:
 
 def fan_out(*, video_id: str, now: datetime | None = None) -> FanOut | None:
     """Copy a listed video into the inbox of every follower of its owner and pets that are not
-    famous (settled), in batches, and count it as new for them (notifications). None when the
+    famous (settled), in batches, and count it as new for them (their unseen count and digest:
+    notifications). None when the
     fan-out is not due (done, cancelled, or another worker has it)."""
     now = now or dynamo.now()
     if not repository.claim_job(video_id, lease=FANOUT_LEASE, now=now):
@@ -243,6 +245,7 @@ def fan_out(*, video_id: str, now: datetime | None = None) -> FanOut | None:
                            - {video.owner_id})
         done = FanOut(followers=followers, batches=repository.put_entries(followers, video_id=video.id,
                                                                           published_at=video.published_at))
+        notifications.new_video(video=video, recipients=followers, now=now)
     repository.finish_job(video_id)
     log.info("fanned out", extra={"video_id": video_id, "followers": len(done.followers)})
     return done

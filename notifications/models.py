@@ -5,6 +5,7 @@ KINDS = {
     "ready": "when a video of mine is ready",
     "failed": "when a video of mine could not be processed",
     "digest": "a daily digest of new likes and comments on my videos",
+    "following": "a daily digest of new videos from the pets and people I follow",
 }
 
 
@@ -16,6 +17,7 @@ class Preferences(models.Model):
     ready = models.BooleanField("Email me " + KINDS["ready"], default=True)
     failed = models.BooleanField("Email me " + KINDS["failed"], default=True)
     digest = models.BooleanField("Email me " + KINDS["digest"], default=True)
+    following = models.BooleanField("Email me " + KINDS["following"], default=True)
 
     def wants(self, kind: str) -> bool:
         return getattr(self, kind)

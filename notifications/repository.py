@@ -4,7 +4,9 @@
 - `activity#<random>`: something happened on a person's video (a like, a comment), for their
   daily digest. GSI `activity` (`activity_day`, `activity_at`): one partition per UTC day, so
   the digest reads one day's activity with a Query. TTL `expires_at` after a week. `of_video`
-  (GSI `of-video`): it goes with the video.
+  (GSI `of-video`): it goes with the video. A new video from someone a person follows is
+  activity too (`kind = "video"`, written by following's fan-out in batches, with `actor_name`
+  its owner's name).
 - `inbox#<user id>`: `unseen`, how many such events the person has not looked at yet.
 - `mail#<kind>#<event>`: one email to send, written once per event (a duplicate event finds it
   there). GSI `outbox` (`outbox`, `outbox_at`): sparse, only emails still to send carry
@@ -31,7 +33,7 @@ SENT, SKIPPED, GAVE_UP = "sent", "skipped", "gave up"
 @dataclass(frozen=True)
 class Activity:
     recipient: str
-    kind: str  # "like" or "comment"
+    kind: str  # "like", "comment" or "video" (new from someone they follow)
     actor_name: str
     video_id: str
     video_title: str
@@ -59,34 +61,43 @@ def inbox_id(user_id: str) -> str:
     return f"inbox#{user_id}"
 
 
+def _activity_item(activity: Activity) -> dict:
+    return {
+        "id": dynamo.s(f"activity#{secrets.token_urlsafe(12)}"),
+        "activity_day": dynamo.s(f"{activity.at:%Y-%m-%d}"),
+        "activity_at": dynamo.s(dynamo.stamp(activity.at)),
+        "recipient": dynamo.s(activity.recipient),
+        "kind": dynamo.s(activity.kind),
+        "actor_name": dynamo.s(activity.actor_name),
+        "video_id": dynamo.s(activity.video_id),
+        "of_video": dynamo.s(activity.video_id),
+        "video_title": dynamo.s(activity.video_title),
+        "excerpt": dynamo.s(activity.excerpt),
+        "expires_at": dynamo.epoch(activity.at + timedelta(days=7)),
+    }
+
+
+def _unseen_action(recipient: str) -> Action:
+    return {
+        "Update": {
+            "Key": {"id": dynamo.s(inbox_id(recipient))},
+            "UpdateExpression": "ADD unseen :one",
+            "ExpressionAttributeValues": {":one": {"N": "1"}},
+        }
+    }
+
+
 def activity_actions(activity: Activity) -> list[Action]:
     """Transaction actions recording `activity` for the digest and the recipient's unseen count."""
-    return [
-        {
-            "Put": {
-                "Item": {
-                    "id": dynamo.s(f"activity#{secrets.token_urlsafe(12)}"),
-                    "activity_day": dynamo.s(f"{activity.at:%Y-%m-%d}"),
-                    "activity_at": dynamo.s(dynamo.stamp(activity.at)),
-                    "recipient": dynamo.s(activity.recipient),
-                    "kind": dynamo.s(activity.kind),
-                    "actor_name": dynamo.s(activity.actor_name),
-                    "video_id": dynamo.s(activity.video_id),
-                    "of_video": dynamo.s(activity.video_id),
-                    "video_title": dynamo.s(activity.video_title),
-                    "excerpt": dynamo.s(activity.excerpt),
-                    "expires_at": dynamo.epoch(activity.at + timedelta(days=7)),
-                }
-            }
-        },
-        {
-            "Update": {
-                "Key": {"id": dynamo.s(inbox_id(activity.recipient))},
-                "UpdateExpression": "ADD unseen :one",
-                "ExpressionAttributeValues": {":one": {"N": "1"}},
-            }
-        },
-    ]
+    return [{"Put": {"Item": _activity_item(activity)}}, _unseen_action(activity.recipient)]
+
+
+def record_many(activities: list[Activity]) -> None:
+    """Record each activity for the digest (BatchWriteItems) and raise each recipient's unseen
+    count (one UpdateItem each: counters cannot be batched)."""
+    dynamo.put_many([_activity_item(activity) for activity in activities])
+    for activity in activities:
+        dynamo.update_item(**_unseen_action(activity.recipient)["Update"])
 
 
 def activity_of_day(day: str) -> list[Activity]:

@@ -41,7 +41,10 @@ SUBJECTS = {
     "ready": "Your video “{title}” is ready",
     "failed": "Your video “{title}” could not be processed",
     "digest": "New likes and comments on your videos ({day})",
+    "following": "New videos from those you follow ({day})",
 }
+# Which digest an activity goes in: likes and comments on my videos, or new videos I follow.
+DIGEST_OF = {"like": "digest", "comment": "digest", "video": "following"}
 
 
 # --- activity and the unseen count ----------------------------------------------------------
@@ -57,6 +60,17 @@ def activity_actions(
         Activity(recipient=recipient, kind=kind, actor_name=actor_name, video_id=video_id,
                  video_title=video_title, excerpt=excerpt[:200], at=now)
     )
+
+
+def new_video(*, video, recipients: list[str], now: datetime | None = None) -> None:
+    """`video` is new for `recipients` (they follow its owner or its pets): it raises their unseen
+    counts and goes into their daily digest of new videos."""
+    now = now or dynamo.now()
+    repository.record_many([
+        Activity(recipient=recipient, kind="video", actor_name=video.owner_name, video_id=video.id,
+                 video_title=video.title, excerpt="", at=now)
+        for recipient in recipients
+    ])
 
 
 def unseen_count(*, user_id: str) -> int:
@@ -110,15 +124,15 @@ def _notify(mail: Mail) -> None:
 
 
 def send_digests(*, day: str) -> int:
-    """Queue and send one digest per person whose videos were liked or commented on `day`
-    (YYYY-MM-DD, UTC); a second run for the same day sends nothing again. Returns how many
-    digests were queued."""
-    by_recipient: dict[str, list[Activity]] = defaultdict(list)
+    """Queue and send the digests of `day` (YYYY-MM-DD, UTC): one per person whose videos were
+    liked or commented on, one per person who got new videos from those they follow; a second
+    run for the same day sends nothing again. Returns how many digests were queued."""
+    by_recipient: dict[tuple[str, str], list[Activity]] = defaultdict(list)
     for activity in repository.activity_of_day(day):
-        by_recipient[activity.recipient].append(activity)
+        by_recipient[(activity.recipient, DIGEST_OF[activity.kind])].append(activity)
     queued = 0
-    for recipient, activities in by_recipient.items():
-        mail = Mail(key=f"digest#{day}#{recipient}", kind="digest", user_id=recipient,
+    for (recipient, kind), activities in by_recipient.items():
+        mail = Mail(key=f"{kind}#{day}#{recipient}", kind=kind, user_id=recipient,
                     data={"day": day, "summary": _summary(activities)})
         if repository.enqueue(mail, now=dynamo.now()):
             queued += 1
@@ -131,6 +145,8 @@ def _summary(activities: list[Activity]) -> str:
     for activity in activities:
         if activity.kind == "like":
             lines.append(f"{activity.actor_name} liked “{activity.video_title}”")
+        elif activity.kind == "video":
+            lines.append(f"{activity.actor_name} posted “{activity.video_title}”")
         else:
             lines.append(f"{activity.actor_name} commented on “{activity.video_title}”: {activity.excerpt}")
     return "\n".join(lines)
