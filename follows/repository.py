@@ -142,6 +142,19 @@ def followers_of(target: str) -> list[str]:
     return [item["follows_from"]["S"] for item in items]
 
 
+def forget(user_id: str) -> None:
+    """What is left of a deleted person's following: their `following#` set, inbox and counter
+    (their follows and followers go one by one first, to keep the counts exact)."""
+    entries = dynamo.query_all("following-feed", "feed_of = :f", {":f": dynamo.s(user_id)}, projection="id")
+    dynamo.delete_many([_following_id(user_id), _counter_id(f"user:{user_id}"), *(item["id"]["S"] for item in entries)])
+
+
+def all_following_of(follower: str) -> list[str]:
+    """Every account `follower` follows (GSI `following`, page after page)."""
+    items = dynamo.query_all("following", "follows_from = :f", {":f": dynamo.s(follower)}, projection="target")
+    return [item["target"]["S"] for item in items]
+
+
 # --- famous accounts ------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """What following plugs into videos' seams (`register`, from follows/apps.py): its `Listing` (a
 video that becomes listed gets its fan-out to do in the same transaction, one that stops being
 listed has it cancelled there; the read-time check does the rest), the worker's fan-out as soon
-as a video is published (videos/signals.py), and the `?feed=following` list."""
+as a video is published and forgetting a deleted account's follows (videos/signals.py), and the
+`?feed=following` list."""
 
 import logging
 
@@ -22,5 +23,6 @@ def _published(video, **_) -> None:
 def register() -> None:
     listings.register(listings.Listing(name="follows", actions=services.fan_out_actions))
     signals.video_ready.connect(_published, dispatch_uid="follows.fan_out")
+    signals.account_deleted.connect(services.forget_person, dispatch_uid="follows.forget_person")
     feeds.register(feeds.Feed(parameter="feed", value="following", on_feed_page=False, personal=True,
                               read=lambda value, **page: services.feed_page(**page)))

@@ -134,6 +134,17 @@ def _names(targets: list[str]) -> dict[str, str]:
     return names
 
 
+def forget_person(*, user_id: str, **_) -> None:
+    """A deleted account follows nothing and nobody follows it any more (the followers of a famous
+    account are not indexed: their follows of it are left, and show nothing), and its inbox goes.
+    Idempotent: a deletion run again finds less to do."""
+    for followed in repository.all_following_of(user_id):
+        repository.remove(user_id, followed)
+    for follower in repository.followers_of(target(USER, user_id)):
+        repository.remove(follower, target(USER, user_id))
+    repository.forget(user_id)
+
+
 # --- the Following feed ---------------------------------------------------------------------
 
 

@@ -45,7 +45,7 @@ def _strings(attribute: dict) -> list[str]:
 
 def _parts(text: str) -> set[str]:
     parts = set(text.split("#"))
-    return parts | {part.split(":", 1)[1] for part in parts if part.startswith(("video:", "comment:"))}
+    return parts | {part.split(":", 1)[1] for part in parts if part.startswith(("video:", "comment:", "user:", "pet:"))}
 
 
 def items_mentioning(word: str, *, lasting_only: bool = False) -> list[str]:
