@@ -11,6 +11,7 @@ from community.repositories import comments
 from community.repositories.comments import Comment, CommentPage
 from notifications import services as notifications
 from pettube import dynamo, exceptions
+from pettube.text import has_control_characters, visible
 from videos import services as videos
 
 MAX_LENGTH = 2000
@@ -31,8 +32,10 @@ def post_comment(*, video_id: str, author_id: str, author_name: str, text: str) 
     """Add a comment to a ready video the author can watch. Raises InvalidComment,
     RateLimited, videos.services.NotFound."""
     text = text.strip()
-    if not text:
+    if not visible(text):
         raise InvalidComment("Write something first.")
+    if has_control_characters(text):
+        raise InvalidComment("A comment cannot hold control characters (such as NUL).")
     if len(text) > MAX_LENGTH:
         raise InvalidComment(f"A comment has at most {MAX_LENGTH} characters.")
     video = videos.ready_video(video_id=video_id, user_id=author_id)

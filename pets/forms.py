@@ -2,7 +2,17 @@ from datetime import date
 
 from django import forms
 
+from pettube.text import visible
 from videos.domain import SPECIES
+
+
+class TextDateField(forms.DateField):
+    """A date sent as text, `YYYY-MM-DD`: a JSON number (20240101) is refused, not parsed."""
+
+    def to_python(self, value):
+        if value is not None and not isinstance(value, str):
+            raise forms.ValidationError("Send the date as text: YYYY-MM-DD.")
+        return super().to_python(value)
 
 
 class PetForm(forms.Form):
@@ -11,11 +21,11 @@ class PetForm(forms.Form):
     name = forms.CharField(max_length=50)
     species = forms.ChoiceField(choices=[(name, name.title()) for name in SPECIES])
     breed = forms.CharField(max_length=50, required=False)
-    born = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    born = TextDateField(required=False, input_formats=["%Y-%m-%d"])
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        if not name:
+        if not visible(name):
             raise forms.ValidationError("Give your pet a name.")
         return name
 

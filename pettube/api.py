@@ -6,6 +6,8 @@ signed-in person."""
 import functools
 import json
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.views.csrf import csrf_failure as django_csrf_failure
 
@@ -64,15 +66,24 @@ class UnsupportedBody(Invalid):
     status = 415
 
 
+class BodyTooLarge(Invalid):
+    status = 413
+
+
 def json_body(request) -> dict:
     """The body as a dict. Refuses (Invalid: 400, or 415 for another declared content type,
     since Django may have parsed a form body before a view could read it) malformed or too
-    deeply nested JSON, anything but an object, and lone surrogates (they are not text, and
-    DynamoDB refuses them)."""
+    deeply nested JSON, anything but an object, lone surrogates (they are not text, and
+    DynamoDB refuses them), and (413) a body over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django
+    would otherwise answer with its own 400 page, HTML with DEBUG on."""
     if request.content_type not in {"application/json", ""}:
         raise UnsupportedBody("The body must be JSON, sent as Content-Type: application/json.")
     try:
-        body = json.loads(request.body)
+        raw = request.body
+    except RequestDataTooBig:
+        raise BodyTooLarge(f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.") from None
+    try:
+        body = json.loads(raw)
         json.dumps(body, ensure_ascii=False).encode("utf-8")
     except UnicodeEncodeError:
         raise Invalid("The body must be valid Unicode text (it holds a lone surrogate).") from None

@@ -14,10 +14,19 @@ from videos.domain import Page, Video
 MAX_TERMS_PER_VIDEO = 32
 # A search of several words reads at most this many Query pages to fill one page of results.
 MAX_READS = 4
+# Words of one search: each is a `contains` in the Query's filter, and a DynamoDB expression
+# holds at most 4 KB.
+MAX_QUERY_WORDS = 10
 
 
 class EmptyQuery(exceptions.Invalid):
     def __init__(self, message: str = "Type a word to search for."):
+        super().__init__(message, {"q": [message]})
+
+
+class TooManyWords(exceptions.Invalid):
+    def __init__(self):
+        message = f"Search for at most {MAX_QUERY_WORDS} words."
         super().__init__(message, {"q": [message]})
 
 
@@ -32,10 +41,12 @@ def search(*, query: str, limit: int, cursor: str | None = None) -> Page:
     (case, accents and simple plurals aside), newest first. One word is one Query. More words
     query the longest one's entries (a long word is likely the rarest) and keep those holding
     the rest; to fill a page that takes up to MAX_READS Queries. Raises EmptyQuery when
-    `query` has no word."""
+    `query` has no word, TooManyWords past MAX_QUERY_WORDS."""
     words = terms(query)
     if not words:
         raise EmptyQuery()
+    if len(words) > MAX_QUERY_WORDS:
+        raise TooManyWords()
     first = max(words, key=len)
     also = [word for word in words if word != first]
     found = []

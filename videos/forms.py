@@ -5,10 +5,14 @@ import re
 from django import forms
 from django.conf import settings
 
+from pettube.text import visible
 from videos.domain import PUBLIC, SPECIES, VISIBILITIES
 
 MAX_PETS_PER_VIDEO = 5
 _PET_ID = re.compile(r"[A-Za-z0-9_-]{11}")
+# The characters of a MIME type's subtype (RFC 6838; no parameters): the type goes into S3's
+# Content-Type header, where a line break would be a second header.
+_VIDEO_TYPE = re.compile(r"video/[a-z0-9!#$&^_.+-]{0,94}")
 
 
 class PetIdsField(forms.Field):
@@ -39,6 +43,12 @@ class VideoFieldsForm(forms.Form):
     pets = PetIdsField(required=False)
     visibility = forms.ChoiceField(choices=[(name, name.title()) for name in VISIBILITIES], required=False)
 
+    def clean_title(self):
+        title = self.cleaned_data["title"]
+        if not visible(title):
+            raise forms.ValidationError("Give your video a title.")
+        return title
+
     def clean_visibility(self):
         return self.cleaned_data["visibility"] or PUBLIC
 
@@ -66,6 +76,8 @@ class UploadStartForm(VideoFieldsForm):
         content_type = self.cleaned_data["content_type"].strip().lower()
         if not content_type.startswith("video/"):
             raise forms.ValidationError("This is not a video file. Choose a video (MP4, MOV, WebM…).")
+        if not _VIDEO_TYPE.fullmatch(content_type):
+            raise forms.ValidationError("This file's type is not one a video has. Choose another file.")
         return content_type
 
     def clean_size(self):

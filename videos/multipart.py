@@ -61,7 +61,11 @@ def part_urls(*, video_id: str, user_id: str, numbers: list[int]) -> dict[int, s
     if outside := sorted({number for number in numbers if not 1 <= number <= count}):
         raise BadParts(f"This upload has parts 1 to {count}; there is no part {outside[0]}.", field="numbers")
     key = storage.upload_key(video.owner_id, video.id)
-    return {number: storage.presigned_part(key=key, upload_id=video.upload_id, number=number) for number in numbers}
+    return {
+        number: storage.presigned_part(key=key, upload_id=video.upload_id, number=number,
+                                       size=_expected_size(video, number, count))
+        for number in numbers
+    }
 
 
 def complete_upload(*, video_id: str, user_id: str) -> Video:
@@ -82,7 +86,12 @@ def complete_upload(*, video_id: str, user_id: str) -> Video:
             raise BadParts(f"Part {number} has {by_number[number].size} bytes; it should have {expected}.")
     key = storage.upload_key(video.owner_id, video.id)
     in_order = [by_number[number] for number in range(1, count + 1)]
-    if not storage.complete_multipart(key=key, upload_id=video.upload_id, parts=in_order):
+    try:
+        completed = storage.complete_multipart(key=key, upload_id=video.upload_id, parts=in_order)
+    except storage.PartsChanged:
+        raise exceptions.Conflict("A part was sent again while completing; complete again once it is stored.",
+                                  {"parts": ["A part changed while completing."]}) from None
+    if not completed:
         raise NotOpen()  # cancelled meanwhile
     log.info("multipart upload completed", extra={"video_id": video.id, "parts": count})
     return repository.upload_completed(video.id, upload_id=video.upload_id) or repository.get(video.id) or video

@@ -1,11 +1,9 @@
 """The JSON API of multipart uploads (videos/multipart.py): `GET`/`POST /api/videos/<id>/parts/`
 and `POST /api/videos/<id>/complete/`. Cancelling is `DELETE /api/videos/<id>/`."""
 
-import json
-
 from django.http import JsonResponse
 
-from pettube.api import endpoint, signed_in
+from pettube.api import UnsupportedBody, endpoint, json_body, signed_in
 from pettube.exceptions import Invalid
 from videos import multipart
 from videos.presenters import video_json
@@ -39,9 +37,11 @@ def complete(request, video_id: str):
 
 
 def _numbers(request) -> list[int]:
-    try:  # whatever Content-Type the browser declared, as this endpoint always accepted
-        data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError, RecursionError):
+    try:
+        data = json_body(request)  # another declared Content-Type is a 415, as everywhere in the API
+    except UnsupportedBody:
+        raise
+    except Invalid:
         data = None
     numbers = data.get("numbers") if isinstance(data, dict) else None
     if not isinstance(numbers, list) or not all(type(number) is int for number in numbers):

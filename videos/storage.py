@@ -184,11 +184,14 @@ def begin_multipart(*, key: str, content_type: str, size: int) -> MultipartUploa
     return MultipartUpload(upload_id=upload_id, part_size=PART_SIZE, part_count=part_count(size, PART_SIZE))
 
 
-def presigned_part(*, key: str, upload_id: str, number: int) -> str:
-    """A URL the browser PUTs part `number` of the upload to, within PART_URL_EXPIRY_SECONDS."""
+def presigned_part(*, key: str, upload_id: str, number: int, size: int) -> str:
+    """A URL the browser PUTs part `number` of the upload to, within PART_URL_EXPIRY_SECONDS.
+    Its signature covers the `Content-Length` header, `size`: S3 refuses a part of any other
+    size (SignatureDoesNotMatch) instead of storing it until the upload is completed or aborted."""
     return _s3().generate_presigned_url(
         "upload_part",
-        Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key, "UploadId": upload_id, "PartNumber": number},
+        Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key, "UploadId": upload_id, "PartNumber": number,
+                "ContentLength": size},
         ExpiresIn=PART_URL_EXPIRY_SECONDS,
     )
 
@@ -212,8 +215,14 @@ def stored_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
         marker = page["NextPartNumberMarker"]
 
 
+class PartsChanged(Exception):
+    """A part was sent again between listing the parts and completing (its ETag changed): S3
+    refused to assemble them; listing again gives the parts as they are now."""
+
+
 def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> bool:
-    """Have S3 assemble `parts` into `key`; False when the upload was aborted meanwhile."""
+    """Have S3 assemble `parts` into `key`; False when the upload was aborted meanwhile.
+    Raises PartsChanged."""
     try:
         _s3().complete_multipart_upload(
             Bucket=settings.PETTUBE_BUCKET,
@@ -224,6 +233,8 @@ def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> 
     except _s3().exceptions.ClientError as error:
         if _code(error) == "NoSuchUpload":
             return False
+        if _code(error) in {"InvalidPart", "InvalidPartOrder"}:
+            raise PartsChanged() from error
         raise
     return True
 

@@ -118,3 +118,18 @@ def test_no_comments_on_a_video_that_is_not_ready(aws, client, owner):
 
     assert post(client, video.id, "first!").status_code == 404
     assert json.loads(client.get(f"/api/videos/{video.id}/comments/").content)["items"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("\u200b\u200b", "Write something first."), ("\u2060\ufeff\u200e", "Write something first."),
+     ("\u3164", "Write something first."), ("nice\x00dog", "A comment cannot hold control characters (such as NUL)."),
+     ("\x00", "Write something first."), ("bell\x07", "A comment cannot hold control characters (such as NUL).")],
+)
+def test_invisible_only_comments_and_nul_characters_are_refused(as_viewer, video, text, message):
+    """Outside finding 6.10."""
+    answer = post(as_viewer, video.id, text)
+
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == {"text": [message]}
+    assert post(as_viewer, video.id, "two\nlines\tand a tab").status_code == 201

@@ -188,3 +188,25 @@ def test_my_pets_page_adds_and_lists_pets(aws, signed_in):
 )
 def test_age_reads_as_people_say_it(born, today, age):
     assert pets.age(born, today=today) == age
+
+
+@pytest.mark.parametrize("born", [0, -1, 1.5, 20240101])
+def test_a_birth_date_that_is_not_text_is_400_json_on_add_and_on_change(aws, signed_in, born):
+    """Outside finding 6.5a: a number for `born` was a 500."""
+    added = post_json(signed_in, "/api/pets/", {"name": "Rex", "species": "dog", "born": born})
+    pet = post_json(signed_in, "/api/pets/", {"name": "Rex", "species": "dog"}).json()
+    changed = post_json(signed_in, f"/api/pets/{pet['id']}/", {"born": born}, method="patch")
+
+    for answer in (added, changed):
+        assert answer.status_code == 400
+        assert list(answer.json()["errors"]) == ["born"]
+
+
+@pytest.mark.parametrize("name", ["\u200b\u200b", "\u200d\ufeff\u2060", "\u3164", "\u202e\u202c", " \u200b "])
+def test_a_name_of_invisible_characters_only_is_refused(aws, signed_in, name):
+    """Outside finding 6.10: a pet named with zero-width characters showed as nothing."""
+    answer = post_json(signed_in, "/api/pets/", {"name": name, "species": "dog"})
+
+    assert answer.status_code == 400
+    assert answer.json()["errors"] == {"name": ["Give your pet a name."]}
+    assert post_json(signed_in, "/api/pets/", {"name": "Re\u200bx", "species": "dog"}).status_code == 201

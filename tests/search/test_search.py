@@ -92,3 +92,17 @@ def test_a_search_without_words_is_400_json(aws, client, query):
 def test_a_forged_search_cursor_is_400(aws, client):
     assert client.get("/api/videos/", {"q": "snow", "cursor": "forged"}).status_code == 400
     assert client.get("/search/", {"q": "snow", "cursor": "forged"}).status_code == 400
+
+
+def test_a_search_of_too_many_words_is_400_not_an_expression_dynamodb_refuses(aws, client):
+    """Outside finding 6.5d: 1,500 distinct words made a filter over DynamoDB's 4 KB and a 500."""
+    words = " ".join(f"word{number}" for number in range(1500))
+
+    response = client.get("/api/videos/", {"q": words})
+    page = client.get("/search/", {"q": words})
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"q": [f"Search for at most {search.MAX_QUERY_WORDS} words."]}
+    assert page.status_code == 400 and "Search for at most" in page.content.decode()
+    at_most = " ".join(f"word{number}" for number in range(search.MAX_QUERY_WORDS))
+    assert client.get("/api/videos/", {"q": at_most}).json()["items"] == []

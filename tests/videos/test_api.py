@@ -260,3 +260,26 @@ def test_every_list_says_who_owns_each_video_and_when_it_was_published(aws, clie
     if not query:  # the feed's order is the order of `published_at`
         assert [item["published_at"] for item in items] == sorted((item["published_at"] for item in items),
                                                                   reverse=True)
+
+
+@pytest.mark.parametrize("content_type", ["video/mp4\r\nX-Injected: 1", "video/mp4\nx", "video/mp4\rx", "video/mp4 x"])
+@pytest.mark.parametrize("size", [5_000_000, 20 * 1024**2])  # a presigned POST, and a multipart upload
+def test_a_content_type_that_is_not_one_header_value_is_400(aws, signed_in, content_type, size):
+    """Outside finding 6.5c: CR/LF in `content_type` reached S3's header for a multipart upload: a 500."""
+    response = post_json(signed_in, VALID | {"content_type": content_type, "size": size})
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["content_type"]
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_body_over_djangos_size_limit_is_json_too(aws, signed_in, settings, debug):
+    """Outside finding 6.10: Django's own 400 page (HTML with DEBUG on) answered a body too large."""
+    settings.DEBUG = debug
+    body = json.dumps(VALID | {"description": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)})
+
+    response = signed_in.post("/api/videos/", data=body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json() == {"error": f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes.",
+                               "errors": {}}

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from pets import services as pets
 from search import services as search
 from tests import factories
-from videos import domain, services
+from videos import domain, services, storage
 from videos.domain import PRIVATE, PUBLIC, UNLISTED
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +139,29 @@ def test_relist_videos_gives_videos_published_before_listings_existed_their_entr
 
     assert [video.id for video in search.search(query="snowy", limit=5).items] == [old.id]
     assert [video.id for video in pets.species_page(species="cat", limit=5).items] == [old.id]
+
+
+@pytest.mark.parametrize("title", ["\u200b\u200b", "\u200d\u2060\ufeff", "\u3164\u3164", "\u202e"])
+def test_a_title_of_invisible_characters_only_is_refused_at_upload_and_edit(aws, signed_in, user, title):
+    """Outside finding 6.10: a title that shows as nothing."""
+    video = factories.published(str(user.pk))
+    start = {"title": title, "description": "", "pet": "dog", "filename": "a.mp4", "content_type": "video/mp4",
+             "size": 1000}
+
+    started = signed_in.post("/api/videos/", data=start, content_type="application/json")
+    edited = patch(signed_in, video.id, {"title": title})
+
+    for answer in (started, edited):
+        assert answer.status_code == 400
+        assert answer.json()["errors"] == {"title": ["Give your video a title."]}
+
+
+def test_the_edit_form_says_shared_links_work_an_hour_after_going_private(aws, signed_in, user):
+    """Outside finding 6.10: presigned file URLs already handed out live PLAYBACK_EXPIRY_SECONDS."""
+    video = factories.published(str(user.pk))
+
+    page = signed_in.get(f"/v/{video.id}/").content.decode()
+
+    assert storage.PLAYBACK_EXPIRY_SECONDS == 60 * 60
+    assert "links to its files already shared keep working for up to an hour" in page
+    assert 'aria-describedby="visibility-hint"' in page

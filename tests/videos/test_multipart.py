@@ -230,3 +230,80 @@ def test_the_sweep_aborts_abandoned_multipart_uploads_without_a_head_object(aws,
     assert open_uploads() == []
     assert repository.get(started["id"]) is None
 
+
+
+def test_parts_are_asked_for_as_json_like_every_other_endpoint(aws, signed_in):
+    """Outside finding 6.10: a text/plain body was accepted here, a 415 everywhere else."""
+    started = start(signed_in, 2 * PART + 10)
+    path = f"/api/videos/{started['id']}/parts/"
+
+    response = signed_in.post(path, data=json.dumps({"numbers": [1]}), content_type="text/plain")
+
+    assert response.status_code == 415
+    assert post(signed_in, path, {"numbers": [1]}).status_code == 200
+
+
+def test_completing_while_a_part_is_sent_again_is_409_then_completes(aws, signed_in, monkeypatch):
+    """Outside finding 6.5e: part 1 re-sent between listing the parts and completing (S3's
+    InvalidPart) was a 500 on the first try."""
+    data = b"x" * (2 * PART + 10)
+    started = start(signed_in, len(data))
+    send_parts(signed_in, started["id"], data, [1, 2, 3])
+    real_stored_parts = storage.stored_parts
+
+    def listed_then_part_one_again(**kwargs):
+        listed = real_stored_parts(**kwargs)
+        monkeypatch.setattr(storage, "stored_parts", real_stored_parts)
+        send_parts(signed_in, started["id"], b"y" * PART, [1])  # same size, another ETag
+        return listed
+
+    monkeypatch.setattr(storage, "stored_parts", listed_then_part_one_again)
+
+    raced = post(signed_in, f"/api/videos/{started['id']}/complete/")
+
+    assert raced.status_code == 409
+    assert raced.json()["error"] == "A part was sent again while completing; complete again once it is stored."
+    assert post(signed_in, f"/api/videos/{started['id']}/complete/").status_code == 200
+
+
+def _signature(secret: str, date: str, scope: str, canonical_request: str) -> str:
+    """AWS Signature Version 4 of a canonical request (the algorithm S3 checks a presigned URL with)."""
+    import hashlib
+    import hmac
+
+    def sign(key: bytes, message: str) -> bytes:
+        return hmac.new(key, message.encode(), hashlib.sha256).digest()
+
+    region, service = scope.split("/")[1:3]
+    key = sign(sign(sign(sign(f"AWS4{secret}".encode(), scope.split("/")[0]), region), service), "aws4_request")
+    string_to_sign = "\n".join(["AWS4-HMAC-SHA256", date, scope, hashlib.sha256(canonical_request.encode()).hexdigest()])
+    return hmac.new(key, string_to_sign.encode(), hashlib.sha256).hexdigest()
+
+
+def test_each_part_url_is_signed_for_the_exact_size_of_its_part(aws, signed_in):
+    """Outside finding 6.8: a part URL took 9 MiB for an 8 MiB part. moto does not check a
+    presigned URL's signature, so this test checks what is signed: the URL's SignedHeaders hold
+    `content-length`, and its signature is the one SigV4 gives for the part's exact size (S3
+    answers SignatureDoesNotMatch to any other Content-Length), not for 9 MiB."""
+    import os
+    from urllib.parse import parse_qsl, quote, urlsplit
+
+    size = 2 * PART + 10
+    started = start(signed_in, size)
+    urls = part_urls(signed_in, started["id"], [1, 3])
+
+    for number, expected in (("1", PART), ("3", 10)):
+        url = urlsplit(urls[number])
+        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        assert query["X-Amz-SignedHeaders"] == "content-length;host"
+        credential = query["X-Amz-Credential"].split("/", 1)[1]
+        unsigned = "&".join(f"{quote(name, safe='-_.~')}={quote(value, safe='-_.~')}"
+                            for name, value in sorted(query.items()) if name != "X-Amz-Signature")
+
+        def signature_for(length: int) -> str:
+            canonical = "\n".join(["PUT", url.path, unsigned, f"content-length:{length}", f"host:{url.netloc}", "",
+                                   "content-length;host", "UNSIGNED-PAYLOAD"])
+            return _signature(os.environ["AWS_SECRET_ACCESS_KEY"], query["X-Amz-Date"], credential, canonical)
+
+        assert query["X-Amz-Signature"] == signature_for(expected)
+        assert query["X-Amz-Signature"] != signature_for(9 * 1024**2)
