@@ -34,10 +34,11 @@ REQUIREMENTS = Path("requirements/base.txt")
 HANDLER_DISTRIBUTIONS = {"zappa": False, "werkzeug": True, "durationpy": True}  # name: follow its requirements
 # The AWS services the functions call: DynamoDB (pettube/dynamo.py), S3 (videos/storage.py;
 # also Zappa's handler, with `remote_env` only), Lambda (videos/workers.py: the worker starts the
-# chunks of a long video as invocations of itself) and SES v2 (notifications/mailer.py). A client
+# chunks of a long video as invocations of itself), SES v2 (notifications/mailer.py) and CloudFront
+# (videos/cdn.py: invalidations when a video stops being public). A client
 # for any other service fails on Lambda with UnknownServiceError until it is added here: sts, for
 # example, for an assume-role setup.
-AWS_SERVICES = {"dynamodb", "lambda", "s3", "sesv2"}
+AWS_SERVICES = {"cloudfront", "dynamodb", "lambda", "s3", "sesv2"}
 # Required, but only for what PetTube does not do: PyJWT and social-core need cryptography for
 # RSA/EC-signed tokens (OpenID Connect, Apple); Google OAuth2 verifies none, and PyJWT without it
 # keeps its HMAC algorithms. Importing it costs ~20 ms of every cold start; it is 17 MB unzipped.

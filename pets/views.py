@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from pets import services
 from pets.forms import PetForm
 from pettube.dynamo import InvalidCursor
-from videos.presenters import signed_url, video_cards
+from videos.presenters import media_url, video_cards
 from videos.services import PAGE_SIZE
 
 
@@ -28,7 +28,7 @@ def pet_page(request, pet_id: str):
         {
             "pet": pet,
             "age": services.age(pet.born),
-            "picture_url": signed_url(page.items[0].poster_key) if page.items and not request.GET.get("cursor") else None,
+            "picture_url": media_url(page.items[0], page.items[0].poster_key) if page.items and not request.GET.get("cursor") else None,
             "videos": cards,
             "next_cursor": page.next_cursor,
             "is_owner": request.user.is_authenticated and str(request.user.pk) == pet.owner_id,

@@ -1,5 +1,6 @@
 """Content Security Policy with the media bucket's origin, which is only known at run time
-(locally it carries the embedded AWS's port), and the one kind of page other sites may frame."""
+(locally it carries the embedded AWS's port), the media domain (CloudFront) when there is one, and
+the one kind of page other sites may frame."""
 
 import functools
 import os
@@ -12,17 +13,16 @@ MEDIA_ORIGIN = "<pettube-media-origin>"
 
 
 class ContentSecurityPolicyMiddleware(csp.ContentSecurityPolicyMiddleware):
-    """Django's CSP middleware, with MEDIA_ORIGIN in SECURE_CSP replaced by the bucket's origin."""
+    """Django's CSP middleware, with MEDIA_ORIGIN in SECURE_CSP replaced by the bucket's origin
+    and PETTUBE_MEDIA_DOMAIN's."""
 
     def process_response(self, request, response):
         if not hasattr(response, "_csp_config"):
-            response._csp_config = _policy(
-                media_origin(
-                    bucket=settings.PETTUBE_BUCKET, region=settings.AWS_REGION,
-                    endpoint=os.environ.get("AWS_ENDPOINT_URL"),
-                ),
-                framable=getattr(response, "framable_anywhere", False),
+            bucket = media_origin(
+                bucket=settings.PETTUBE_BUCKET, region=settings.AWS_REGION, endpoint=os.environ.get("AWS_ENDPOINT_URL")
             )
+            cdn = (f"https://{settings.PETTUBE_MEDIA_DOMAIN}",) if settings.PETTUBE_MEDIA_DOMAIN else ()
+            response._csp_config = _policy((bucket, *cdn), framable=getattr(response, "framable_anywhere", False))
         return super().process_response(request, response)
 
 
@@ -54,9 +54,9 @@ def framable_anywhere(view):
 
 
 @functools.lru_cache(maxsize=8)
-def _policy(origin: str, *, framable: bool = False) -> dict:
+def _policy(origins: tuple[str, ...], *, framable: bool = False) -> dict:
     policy = {
-        directive: [origin if value == MEDIA_ORIGIN else value for value in values]
+        directive: [origin for value in values for origin in (origins if value == MEDIA_ORIGIN else (value,))]
         for directive, values in settings.SECURE_CSP.items()
     }
     if framable:

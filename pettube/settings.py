@@ -125,6 +125,19 @@ PETTUBE_TABLE = env("PETTUBE_TABLE") or "pettube-videos"
 # The site's own origin, allowed by the bucket's CORS rule for browser uploads.
 PETTUBE_SITE_ORIGINS = (env("PETTUBE_SITE_ORIGINS") or "http://127.0.0.1:8000,http://localhost:8000").split(",")
 
+# --- Delivery through CloudFront (docs/DEPLOY.md, "Media through CloudFront") ---------------
+# Empty (locally, and until `bootstrap_aws` made the distribution): viewers get presigned S3 URLs.
+PETTUBE_MEDIA_DOMAIN = (env("PETTUBE_MEDIA_DOMAIN") or "").strip().lower().removeprefix("https://").rstrip("/")
+if PETTUBE_MEDIA_DOMAIN and PRODUCTION:
+    # A private video's owner plays it through signed cookies: the key pair is needed from the start.
+    PETTUBE_CLOUDFRONT_KEY_ID = _required("PETTUBE_CLOUDFRONT_KEY_ID")
+    PETTUBE_CLOUDFRONT_PRIVATE_KEY = _required("PETTUBE_CLOUDFRONT_PRIVATE_KEY")
+else:
+    PETTUBE_CLOUDFRONT_KEY_ID = env("PETTUBE_CLOUDFRONT_KEY_ID") or ""
+    PETTUBE_CLOUDFRONT_PRIVATE_KEY = env("PETTUBE_CLOUDFRONT_PRIVATE_KEY") or ""
+# For `bootstrap_aws` only: an ACM certificate (us-east-1) for PETTUBE_MEDIA_DOMAIN as the distribution's alias.
+PETTUBE_MEDIA_CERTIFICATE_ARN = env("PETTUBE_MEDIA_CERTIFICATE_ARN") or ""
+
 # --- Video limits --------------------------------------------------------------------------
 PETTUBE_MAX_UPLOAD_BYTES = int(env("PETTUBE_MAX_UPLOAD_BYTES") or 2 * 1024**3)
 PETTUBE_MAX_DURATION_SECONDS = int(env("PETTUBE_MAX_DURATION_SECONDS") or 15 * 60)

@@ -10,7 +10,7 @@ from django.views.decorators.cache import cache_control
 from pettube.csp import framable_anywhere
 from sharing import links
 from videos import services as videos
-from videos.presenters import player, signed_url
+from videos.presenters import media_url, player
 from videos.domain import Video
 
 # A redirect to a presigned URL may be kept far less long than the URL lives.
@@ -37,12 +37,13 @@ def embed(request, video_id: str):
 @cache_control(public=True, max_age=MEDIA_REDIRECT_MAX_AGE)
 def media(request, video_id: str, kind: str):
     """`/v/<id>/poster.jpg`, `card.jpg`, `video.mp4`: a redirect to a fresh presigned URL of the
-    object, so that a link kept for days still works; 404 for a private video."""
+    object (or its public copy's on the media domain), so that a link kept for days still works;
+    404 for a private video."""
     video = _shared_video(video_id)
     key = {"poster": video.poster_key, "card": video.card_key, "video": video.video_key}[kind]
     if key is None:
         raise Http404("This video has no such file.")
-    return redirect(signed_url(key))
+    return redirect(media_url(video, key))
 
 
 @cache_control(public=True, max_age=24 * 60 * 60)

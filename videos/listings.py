@@ -18,7 +18,7 @@ from datetime import datetime
 
 from pettube import dynamo, exceptions
 from pettube.dynamo import Action, Entry
-from videos import items, repository
+from videos import delivery, items, repository
 from videos.domain import PROCESSING, Rendition, Video
 
 ATTEMPTS = 5
@@ -69,8 +69,10 @@ def save(old: Video | None, new: Video | None, *, first: Action | None = None) -
     """Move a video from `old` (None: a new video) to `new` (None: delete it) in one
     transaction, with `first` first when given (an upload start's counter). Raises
     repository.FirstRefused when `first` refuses, dynamo.ConditionFailed when the video is no
-    longer `old` or another app's action refuses (a pet it is newly tagged with is not its owner's)."""
+    longer `old` or another app's action refuses (a pet it is newly tagged with is not its owner's).
+    Behind CloudFront the video's public copy follows (videos/delivery.py)."""
     before, after = entries(old), entries(new)
+    delivery.before_save(old, new)
     repository.save(
         old,
         new,
@@ -79,6 +81,7 @@ def save(old: Video | None, new: Video | None, *, first: Action | None = None) -
         also=[action for listing in _listings.values() for action in listing.actions(old, new)],
         first=first,
     )
+    delivery.after_save(old, new)
 
 
 def change(video_id: str, edit: Callable[[Video], Video | None], *, read: Video | None = None) -> Video | None:

@@ -5,13 +5,23 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from pettube.dynamo import InvalidCursor
-from videos import storage
+from videos import delivery, storage
 from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Video
 
 
-def signed_url(key: str | None) -> str | None:
-    """A short-lived URL for one of a video's objects, or None when the video has no such object yet."""
-    return storage.presigned_get(key) if key else None
+def media_url(video: Video, key: str | None) -> str | None:
+    """The URL of one of a video's objects for whoever asks (videos/delivery.py: presigned, or
+    the same for everyone on the media domain), or None when the video has no such object yet."""
+    return delivery.url(video, key)
+
+
+def with_media_cookies(response, video: Video, user_id: str | None):
+    """`response`, setting the signed cookies its owner needs to play a video nobody else may
+    watch through the media domain (none for anybody else, and none without CloudFront)."""
+    for cookie in delivery.cookies(video, user_id):
+        response.set_cookie(cookie.name, cookie.value, max_age=cookie.max_age, domain=cookie.domain,
+                            path=cookie.path, secure=True, httponly=True, samesite="Lax")
+    return response
 
 
 def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = False) -> dict:
@@ -34,11 +44,11 @@ def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = Fal
         "height": video.height,
         "created_at": video.created_at.isoformat(),
         "published_at": video.published_at.isoformat() if video.published_at else None,
-        "thumbnail_url": signed_url(video.poster_key),
+        "thumbnail_url": media_url(video, video.poster_key),
         "progress": progress(video),
         "playable": video.playable,
         "playback": {
-            "mp4": signed_url(video.video_key),
+            "mp4": media_url(video, video.video_key),
             "hls": master_playlist_url(video),
         },
         "likes": video.likes,
@@ -46,17 +56,20 @@ def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = Fal
         "liked": liked,
     }
     if for_owner:
-        answer["thumbnails"] = [signed_url(key) for key in thumbnail_keys(video)]
+        answer["thumbnails"] = [media_url(video, key) for key in thumbnail_keys(video)]
     return answer
 
 
-def player(video: Video) -> dict:
+def player(video: Video, user_id: str | None = None) -> dict:
     """What the player partial (templates/videos/_player.html) needs, on the watch page and the
-    embed page: the master playlist, the MP4 and the poster (presigned: no AWS call)."""
+    embed page: the master playlist, the MP4 and the poster (presigned, or on the media domain:
+    no AWS call), and whether the player fetches media with the cookies `with_media_cookies` sets
+    for `user_id`."""
     return {
-        "video_url": signed_url(video.video_key),
-        "poster_url": signed_url(video.poster_key),
+        "video_url": media_url(video, video.video_key),
+        "poster_url": media_url(video, video.poster_key),
         "hls_url": master_playlist_url(video),
+        "media_cookies": delivery.needs_cookies(video, user_id),
     }
 
 
@@ -70,14 +83,17 @@ def progress(video: Video) -> int | None:
 
 
 def master_playlist_url(video: Video) -> str | None:
-    return reverse("hls-master", args=[video.id]) if video.playable else None
+    """Where a player starts: the master playlist of the video's public copy on the media domain,
+    or the web function's."""
+    if not video.playable:
+        return None
+    return delivery.public_master_url(video) or reverse("hls-master", args=[video.id])
 
 
 def video_cards(videos: list[Video]) -> list[dict]:
-    """Videos with their presigned poster URLs (the card-sized one too), for the grids of the
-    HTML pages."""
+    """Videos with their poster URLs (the card-sized one too), for the grids of the HTML pages."""
     return [
-        {"video": video, "poster_url": signed_url(video.poster_key), "card_url": signed_url(video.card_key)}
+        {"video": video, "poster_url": media_url(video, video.poster_key), "card_url": media_url(video, video.card_key)}
         for video in videos
     ]
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 
 from pettube import dynamo, exceptions
-from videos import along, hls, ladder, listings, repository, signals, storage, tagging, upload_starts
+from videos import along, delivery, hls, ladder, listings, repository, signals, storage, tagging, upload_starts
 from videos.domain import PRIVATE, PUBLIC, READY, UPLOADING, Page, PetTag, Video
 from videos.listings import Conflict
 from videos.tagging import NotYourPet
@@ -21,7 +21,7 @@ from videos.upload_starts import StartWindow
 log = logging.getLogger("pettube.videos")
 
 PAGE_SIZE = 24
-MASTER_PLAYLIST = "master"
+MASTER_PLAYLIST = delivery.MASTER
 
 
 class NotFound(exceptions.NotFound):
@@ -306,14 +306,15 @@ def _visible(video: Video | None, *, user_id: str | None) -> Video:
 
 def playlist(video: Video, name: str) -> str | None:
     """A playable video's HLS playlist `name` as a browser gets it: the master playlist, made
-    from the video's ladder, or a rung's (or the audio's) with every segment URI presigned for
-    SEGMENT_EXPIRY_SECONDS: while it is processing, an EVENT playlist of its live segments (from
-    its item); once ready, the stored VOD playlist. None when it has no such playlist (yet)."""
+    from the video's ladder, or a rung's (or the audio's) with every segment URI as
+    videos/delivery.py says (presigned for SEGMENT_EXPIRY_SECONDS; behind CloudFront, plain URLs):
+    while it is processing, an EVENT playlist of its live segments (from its item); once ready,
+    the stored VOD playlist. None when it has no such playlist (yet)."""
     if not video.playable:
         return None
     rungs = ladder.rungs_from_json(video.rungs)
     if name == MASTER_PLAYLIST:
-        return hls.master_playlist(rungs, has_audio=bool(video.has_audio))
+        return delivery.master_playlist(video)
     if name not in {rung.name for rung in rungs} | ({hls.AUDIO} if video.has_audio else set()):
         return None
     if video.status == READY:
@@ -324,10 +325,7 @@ def playlist(video: Video, name: str) -> str | None:
         text = hls.media_playlist(name, segments, complete=False) if segments else None
     if text is None:
         return None
-    return hls.signed(
-        text,
-        lambda uri: storage.presigned_get(storage.hls_key(video.id, uri), expires_in=storage.SEGMENT_EXPIRY_SECONDS),
-    )
+    return hls.signed(text, delivery.segment_urls(video))
 
 
 # --- for the other apps (community: likes, views, the ranking, reports) ---------------------

@@ -4,11 +4,14 @@
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
 deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, the candidate
 posters `poster-<n>.jpg` with their card-sized copies `card-<n>.jpg` (videos/thumbnails.py), and
-the HLS ladder under `hls/` (videos/hls.py).
+the HLS ladder under `hls/` (videos/hls.py). Behind CloudFront (videos/delivery.py), a video that
+everyone may watch also has a public copy of all of it under `public/<video_id>/…`, the only prefix
+the distribution serves without a signature.
 """
 
 import json
 import re
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,15 @@ from pettube import aws
 
 UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
+PUBLIC_PREFIX = "public/"
+# Objects that never change once written (segments, init files, posters, sprites, the MP4): any
+# cache, the CDN's edges included, may keep them a year without asking again.
+IMMUTABLE = "public, max-age=31536000, immutable"
+# The playlists of a public copy: a finished video's never change, but they are not content-
+# addressed, so a day (withdrawing the copy invalidates them at the edge).
+PUBLIC_PLAYLIST = "public, max-age=86400"
+# Server-side copies in flight at once when a public copy is made.
+COPIES_AT_ONCE = 16
 UPLOAD_EXPIRY_SECONDS = 10 * 60
 PLAYBACK_EXPIRY_SECONDS = 60 * 60
 PART_URL_EXPIRY_SECONDS = 15 * 60
@@ -93,6 +105,44 @@ def presigned_source(key: str) -> str:
     return presigned_get(key, expires_in=settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS + 60)
 
 
+def public_key(key: str) -> str:
+    """Where the public copy of the media object `key` (`media/<id>/…`) is: `public/<id>/…`."""
+    return PUBLIC_PREFIX + key.removeprefix(MEDIA_PREFIX)
+
+
+def copy_to_public(video_id: str, *, texts: dict[str, str]) -> int:
+    """Make the public copy of a video: every object under `media/<id>/` copied (in S3, no byte
+    through here) to `public/<id>/`, playlists with PUBLIC_PLAYLIST, the rest keeping their
+    headers; then `texts` (name under the video's folder: playlist text) written beside them,
+    last, so a player that finds them finds everything they list. Returns how many objects."""
+    keys = keys_under(media_key(video_id, ""))
+    with ThreadPoolExecutor(COPIES_AT_ONCE, thread_name_prefix=f"copy-{video_id}") as copies:
+        for copied in [copies.submit(_copy_public, key) for key in keys]:
+            copied.result()
+    for name, text in texts.items():
+        _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=public_key(media_key(video_id, name)), Body=text.encode(),
+                         ContentType=_PLAYLIST_TYPE, CacheControl=PUBLIC_PLAYLIST)
+    return len(keys) + len(texts)
+
+
+_PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
+
+
+def _copy_public(key: str) -> None:
+    bucket = settings.PETTUBE_BUCKET
+    headers = {"MetadataDirective": "COPY"}
+    if key.endswith(".m3u8"):
+        headers = {"MetadataDirective": "REPLACE", "ContentType": _PLAYLIST_TYPE, "CacheControl": PUBLIC_PLAYLIST}
+    _s3().copy_object(Bucket=bucket, Key=public_key(key), CopySource={"Bucket": bucket, "Key": key}, **headers)
+
+
+def delete_public_copy(video_id: str) -> int:
+    """Remove a video's public copy; returns how many objects it had (0: it had none)."""
+    keys = keys_under(public_key(media_key(video_id, "")))
+    delete(*keys)
+    return len(keys)
+
+
 def hls_key(video_id: str, name: str) -> str:
     """Where a video's HLS playlists and segments live: `media/<id>/hls/<name>`."""
     return media_key(video_id, f"{HLS_FOLDER}/{name}")
@@ -126,7 +176,7 @@ def size_of(key: str) -> int | None:
 def upload(path: Path, key: str, *, content_type: str) -> None:
     """Store a file that never changes (a segment, the MP4, a poster): one PutObject up to
     SINGLE_PUT_LIMIT (what every segment is), boto3's managed transfer in parts above it."""
-    extra = {"ContentType": content_type, "CacheControl": "private, max-age=31536000, immutable"}
+    extra = {"ContentType": content_type, "CacheControl": IMMUTABLE}
     if path.stat().st_size <= SINGLE_PUT_LIMIT:
         with path.open("rb") as body:
             _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=key, Body=body, **extra)
@@ -254,7 +304,7 @@ def _code(error) -> str:
 
 def delete_video_objects(*, owner_id: str, video_id: str, upload_id: str | None = None) -> None:
     """Remove the upload (aborting its multipart upload `upload_id`, if any) and every rendition
-    of one video."""
+    of one video (its public copy goes when it stops being public: videos/delivery.py)."""
     upload = upload_key(owner_id, video_id)
     if upload_id:
         abort_multipart(key=upload, upload_id=upload_id)
@@ -275,15 +325,20 @@ def delete_uploads_of(owner_id: str) -> None:
 # --- provisioning ---------------------------------------------------------------------------
 
 
-def ensure_bucket(*, site_origins: list[str], abandoned_upload_days: int = 2) -> None:
+def ensure_bucket(*, site_origins: list[str], distribution_arn: str | None = None, abandoned_upload_days: int = 2) -> None:
     """Create the media bucket if missing and (re)apply its settings: private, TLS only, CORS
-    for browser uploads and playback from the site, uploads that never got processed expire."""
+    for browser uploads and playback from the site, uploads that never got processed expire;
+    the CloudFront distribution `distribution_arn` (Origin Access Control) may read what viewers
+    get, `media/` and `public/`, and no other distribution or anonymous reader may."""
     s3 = _s3()
     bucket = settings.PETTUBE_BUCKET
     _create_bucket(bucket)
     _block_public_access(bucket, allow_public_read_policy=False)
+    statements = [_distribution_reads(bucket, distribution_arn)] if distribution_arn else []
     if _speaks_tls():
-        s3.put_bucket_policy(Bucket=bucket, Policy=_policy([_deny_insecure_transport(bucket)]))
+        statements.append(_deny_insecure_transport(bucket))
+    if statements:
+        s3.put_bucket_policy(Bucket=bucket, Policy=_policy(statements))
     s3.put_bucket_cors(
         Bucket=bucket,
         CORSConfiguration={
@@ -388,6 +443,17 @@ def _deny_insecure_transport(bucket: str) -> dict:
         "Action": "s3:*",
         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
         "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+    }
+
+
+def _distribution_reads(bucket: str, distribution_arn: str) -> dict:
+    return {
+        "Sid": "CloudFrontReadsMedia",
+        "Effect": "Allow",
+        "Principal": {"Service": "cloudfront.amazonaws.com"},
+        "Action": "s3:GetObject",
+        "Resource": [f"arn:aws:s3:::{bucket}/{MEDIA_PREFIX}*", f"arn:aws:s3:::{bucket}/{PUBLIC_PREFIX}*"],
+        "Condition": {"StringEquals": {"AWS:SourceArn": distribution_arn}},
     }
 
 

@@ -9,10 +9,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pettube.api import user_id as _user_id
-from videos import feeds, hls, services, signals, tagging
+from videos import delivery, feeds, hls, services, signals, tagging
 from videos.domain import READY, SPECIES, VISIBILITIES
 from videos.forms import UploadStartForm
-from videos.presenters import player, progress, render_cards, signed_url, thumbnail_keys
+from videos.presenters import media_url, player, progress, render_cards, thumbnail_keys, with_media_cookies
+
+# How long any cache may keep a finished playlist that is the same for everyone.
+PUBLIC_PLAYLIST_SECONDS = 3600
 
 
 def feed(request):
@@ -43,12 +46,12 @@ def watch(request, video_id: str):
         **viewing.along,
         "video": video,
         "is_owner": is_owner,
-        **player(video),
+        **player(video, user_id),
         "progress": progress(video),
     }
     if is_owner:
         context["editor"] = _editor(video, user_id)
-    return render(request, "videos/watch.html", context)
+    return with_media_cookies(render(request, "videos/watch.html", context), video, user_id)
 
 
 def _editor(video, owner_id: str) -> dict:
@@ -58,26 +61,38 @@ def _editor(video, owner_id: str) -> dict:
         "pets": [{"pet": pet, "tagged": pet.id in tagged} for pet in tagging.pets_of(owner_id)],
         "visibilities": VISIBILITIES,
         "thumbnails": [
-            {"number": number, "url": signed_url(key), "chosen": key == video.poster_key}
+            {"number": number, "url": media_url(video, key), "chosen": key == video.poster_key}
             for number, key in enumerate(thumbnail_keys(video))
         ],
     }
 
 
 def playlist(request, video_id: str, name: str):
-    """An HLS playlist of a video the viewer may see (`master`, a rung or `audio`), with its
-    segment URLs presigned. Players reload it while the video is still encoding."""
+    """An HLS playlist of a video the viewer may see (`master`, a rung or `audio`), its segment
+    URLs as videos/delivery.py says. Players reload it while the video is still encoding, which
+    also renews the owner's signed cookies."""
+    user_id = _user_id(request)
     try:
-        video = services.visible_video(video_id=video_id, user_id=_user_id(request))
+        video = services.visible_video(video_id=video_id, user_id=user_id)
     except services.NotFound:
         raise Http404("No such video.") from None
     text = services.playlist(video, name)
     if text is None:
         raise Http404("No such playlist.")
     response = HttpResponse(text, content_type=hls.MIME_TYPE)
-    # A finished playlist may be kept a minute (its segment URLs expire); a growing one never.
-    response["Cache-Control"] = "private, max-age=60" if video.status == READY else "no-store"
-    return response
+    response["Cache-Control"] = _playlist_lifetime(video)
+    return with_media_cookies(response, video, user_id)
+
+
+def _playlist_lifetime(video) -> str:
+    """A growing playlist is never kept; a finished one that is the same for everyone (plain URLs
+    on the media domain) may be kept by any cache for an hour; one with presigned or owner-only
+    URLs a minute, by the browser only (its segment URLs expire)."""
+    if video.status != READY:
+        return "no-store"
+    if delivery.through_cdn() and delivery.shared(video):
+        return f"public, max-age={PUBLIC_PLAYLIST_SECONDS}"
+    return "private, max-age=60"
 
 
 @login_required

@@ -1,7 +1,8 @@
 // Watch page: adaptive HLS. Safari and iOS play HLS themselves; elsewhere hls.js (vendored,
 // loaded only on this page) feeds the player through Media Source Extensions; a browser with
 // neither gets the MP4. While the video is still encoding its playlists are EVENT playlists,
-// which both reload until the end is published.
+// which both reload until the end is published. With data-media-credentials (the owner of a
+// private video behind CloudFront) segments are fetched with the signed cookies the page set.
 const video = document.getElementById("player");
 
 function playsHlsItself() {
@@ -14,7 +15,12 @@ if (video?.dataset.hls) {
   if (playsHlsItself()) {
     video.src = video.dataset.hls;
   } else if (window.Hls?.isSupported()) {
-    const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true });
+    const withCookies = "mediaCredentials" in video.dataset;
+    const hls = new window.Hls({
+      enableWorker: false,
+      capLevelToPlayerSize: true,
+      xhrSetup: (xhr) => { xhr.withCredentials = withCookies; },
+    });
     hls.loadSource(video.dataset.hls);
     hls.attachMedia(video);
     hls.on(window.Hls.Events.LEVEL_SWITCHED, (_, { level }) => {
