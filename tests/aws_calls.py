@@ -14,7 +14,7 @@ def counted():
     def record(model, **kwargs):
         calls.append(f"{model.service_model.service_name}.{model.name}")
 
-    clients = [aws.client("dynamodb"), aws.client("s3")]
+    clients = [aws.client("dynamodb"), aws.client("s3"), aws.client("cloudfront")]
     for client in clients:
         client.meta.events.register("before-call", record)
     try:

@@ -73,7 +73,7 @@ def distribution_id() -> str:
 def signed_cookies(resource: str, *, expires: datetime.datetime) -> dict[str, str]:
     """CloudFront's three signed cookies for a custom policy: GET `resource` (a URL, which may
     end in `*`) until `expires`, with the key pair of PETTUBE_CLOUDFRONT_KEY_ID."""
-    signer = CloudFrontSigner(settings.PETTUBE_CLOUDFRONT_KEY_ID, _private_key().sign_sha1)
+    signer = CloudFrontSigner(settings.PETTUBE_CLOUDFRONT_KEY_ID, _private_key(settings.PETTUBE_CLOUDFRONT_PRIVATE_KEY).sign_sha1)
     policy = signer.build_policy(resource, expires).encode()
     return {
         "CloudFront-Policy": _cookie_base64(policy),
@@ -82,9 +82,9 @@ def signed_cookies(resource: str, *, expires: datetime.datetime) -> dict[str, st
     }
 
 
-@functools.cache
-def _private_key() -> signing.PrivateKey:
-    return signing.private_key(settings.PETTUBE_CLOUDFRONT_PRIVATE_KEY)
+@functools.lru_cache(maxsize=2)
+def _private_key(pem: str) -> signing.PrivateKey:
+    return signing.private_key(pem)
 
 
 def _cookie_base64(data: bytes) -> str:
