@@ -107,3 +107,14 @@ def test_local_mode_is_asked_for_by_runserver_not_by_other_commands():
     assert check.returncode != 0 and "DJANGO_SECRET_KEY must be set" in check.stderr
     assert runserver.returncode == 0, runserver.stderr  # settings loaded: local, no secret needed
     assert "Starts the development server" in runserver.stdout
+
+
+@pytest.mark.parametrize("missing", ["PETTUBE_CLOUDFRONT_KEY_ID", "PETTUBE_CLOUDFRONT_PRIVATE_KEY"])
+def test_a_media_domain_in_production_needs_the_cloudfront_key_pair(missing):
+    key_pair = {"PETTUBE_CLOUDFRONT_KEY_ID": "K2JCJMDEHXQW5F", "PETTUBE_CLOUDFRONT_PRIVATE_KEY": "a PEM"}
+    result = run_django("", PETTUBE_MEDIA_DOMAIN="media.pettube.example.com", **key_pair | {missing: None})
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr and missing in result.stderr
+    assert run_django("", PETTUBE_MEDIA_DOMAIN="media.pettube.example.com", **key_pair).returncode == 0
+    assert run_django("").returncode == 0  # no media domain: no key needed

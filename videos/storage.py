@@ -19,6 +19,7 @@ from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3Uplo
 from django.conf import settings
 
 from pettube import aws
+from videos import hls
 
 UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
@@ -121,18 +122,15 @@ def copy_to_public(video_id: str, *, texts: dict[str, str]) -> int:
             copied.result()
     for name, text in texts.items():
         _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=public_key(media_key(video_id, name)), Body=text.encode(),
-                         ContentType=_PLAYLIST_TYPE, CacheControl=PUBLIC_PLAYLIST)
+                         ContentType=hls.MIME_TYPE, CacheControl=PUBLIC_PLAYLIST)
     return len(keys) + len(texts)
-
-
-_PLAYLIST_TYPE = "application/vnd.apple.mpegurl"
 
 
 def _copy_public(key: str) -> None:
     bucket = settings.PETTUBE_BUCKET
     headers = {"MetadataDirective": "COPY"}
     if key.endswith(".m3u8"):
-        headers = {"MetadataDirective": "REPLACE", "ContentType": _PLAYLIST_TYPE, "CacheControl": PUBLIC_PLAYLIST}
+        headers = {"MetadataDirective": "REPLACE", "ContentType": hls.MIME_TYPE, "CacheControl": PUBLIC_PLAYLIST}
     _s3().copy_object(Bucket=bucket, Key=public_key(key), CopySource={"Bucket": bucket, "Key": key}, **headers)
 
 
