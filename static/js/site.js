@@ -57,3 +57,40 @@ for (const form of document.querySelectorAll("form[data-flash]")) {
 }
 showFlash();
 localTimes();
+
+// The phone header: the search field and the account links open from their buttons (shown by
+// the stylesheet on narrow screens only); one at a time, closed by Escape (back to its button)
+// or by a click elsewhere.
+function headerDisclosures() {
+  const header = document.querySelector("header.top");
+  const toggles = [...(header?.querySelectorAll("[data-opens]") ?? [])];
+  if (!toggles.length) return;
+  const close = (toggle) => {
+    header.classList.remove(toggle.dataset.opens);
+    toggle.setAttribute("aria-expanded", "false");
+  };
+  const open = (toggle) => {
+    toggles.forEach(close);
+    header.classList.add(toggle.dataset.opens);
+    toggle.setAttribute("aria-expanded", "true");
+    document.getElementById(toggle.getAttribute("aria-controls"))?.querySelector("input, a, button")?.focus();
+  };
+  for (const toggle of toggles) {
+    toggle.hidden = false;
+    toggle.addEventListener("click", () =>
+      toggle.getAttribute("aria-expanded") === "true" ? close(toggle) : open(toggle),
+    );
+  }
+  header.classList.add("enhanced");
+  document.addEventListener("keydown", (event) => {
+    const expanded = toggles.find((toggle) => toggle.getAttribute("aria-expanded") === "true");
+    if (event.key !== "Escape" || !expanded) return;
+    close(expanded);
+    expanded.focus();
+  });
+  document.addEventListener("click", (event) => {
+    if (!header.contains(event.target)) toggles.forEach(close);
+  });
+}
+
+headerDisclosures();
