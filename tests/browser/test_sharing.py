@@ -208,9 +208,9 @@ def test_the_phone_header_opens_search_and_the_account_menu(nina, site_without_w
     expect(menu_button).to_be_focused()
     page.keyboard.press("Enter")
     expect(menu_button).to_have_attribute("aria-expanded", "true")
+    expect(header.get_by_role("link", name="Following")).to_be_focused()  # the menu's first link
     my_videos = header.get_by_role("link", name="My videos")
-    expect(my_videos).to_be_focused()
-    for name, role in (("My videos", "link"), ("My pets", "link"), ("Sign out", "button")):
+    for name, role in (("Following", "link"), ("My videos", "link"), ("My pets", "link"), ("Sign out", "button")):
         box = header.get_by_role(role, name=name, exact=True).bounding_box()
         assert box["height"] >= 44 and box["width"] >= 150, (name, box)
     expect(header.get_by_test_id("signed-in-as")).to_be_visible()
