@@ -47,6 +47,7 @@ INDEXES = {
     "following": ("follows_from", "followed_at"),
     "followers": ("follows_to", "followed_at"),
     "following-feed": ("feed_of", "published_at"),
+    "shorts": ("shorts_feed", "published_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
 TRANSACTION_ATTEMPTS = 6

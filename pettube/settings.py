@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "search",
     "sharing",
     "follows",
+    "shorts",
 ]
 
 MIDDLEWARE = [

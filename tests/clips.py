@@ -34,6 +34,10 @@ _RECIPES = {
                                     "-t", "6", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
     "short": ("short.mp4", [*_LAVFI, "testsrc2=size=640x360:rate=25", *_LAVFI, "sine=frequency=330",
                             "-t", "2", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
+    # A phone's clip: portrait pixels, with sound.
+    "short_portrait": ("short_portrait.mp4", [*_LAVFI, "testsrc2=size=360x640:rate=25", *_LAVFI,
+                                              "sine=frequency=520", "-t", "3", "-c:v", "libx264", "-preset",
+                                              "ultrafast", "-c:a", "aac", "-shortest"]),
     "small": ("small.mp4", [*_LAVFI, "testsrc2=size=320x240:rate=25", "-t", "3", "-c:v", "libx264",
                             "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
     "no_audio": ("no_audio.mp4", [*_LAVFI, "testsrc2=size=1280x720:rate=25", "-t", "2", "-c:v", "libx264",

@@ -11,7 +11,7 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ["accounts", "videos", "pets", "search", "community", "notifications"]
+APPS = ["accounts", "videos", "pets", "search", "community", "notifications", "shorts"]
 # The project package is two things: the base every app builds on, and the root that wires the
 # apps together (URLs, the embedded AWS, provisioning, commands). Each is its own node below.
 PROJECT_ROOT_MODULES = ("pettube.urls", "pettube.local_aws", "pettube.bootstrap", "pettube.health",
@@ -20,7 +20,7 @@ PROJECT_ROOT_MODULES = ("pettube.urls", "pettube.local_aws", "pettube.bootstrap"
 # repositories and videos' item format.
 REPOSITORIES = {"pettube/dynamo.py", "videos/items.py", "videos/repository.py", "videos/upload_starts.py",
                 "videos/encoding_jobs.py", "pets/repository.py", "search/repository.py",
-                "notifications/repository.py", *(f"community/repositories/{path.name}"
+                "notifications/repository.py", "shorts/repository.py", *(f"community/repositories/{path.name}"
                                                   for path in (ROOT / "community/repositories").glob("*.py"))}
 TABLE_WORK = {"transact", "client", "get", "get_many", "query_page", "query_all", "put_item", "update_item",
               "delete_item", "put_action", "delete_action", "key", "s", "n", "epoch"}

@@ -203,6 +203,7 @@ def test_the_phone_header_opens_search_and_the_account_menu(nina, site_without_w
     expect(field).to_be_hidden()
     expect(search_button).to_be_focused()
 
+    page.keyboard.press("Tab")  # Shorts
     page.keyboard.press("Tab")  # Upload
     page.keyboard.press("Tab")
     expect(menu_button).to_be_focused()

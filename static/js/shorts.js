@@ -1,0 +1,468 @@
+// The shorts page: one clip per screen in a vertical scroll-snap feed. A small fixed pool of
+// <video> elements (at most PLAYERS decoders alive) moves from clip to clip: the previous clip,
+// the visible one and the next keep a player (the next one loaded to its first segment, its first
+// frame decoded), and the clip after it is preloaded into memory (shorts-preload.js). A clip
+// starts playing as soon as it starts coming onto the screen, and pauses once it has left.
+import { api, backoffMs, explain, sleep, unavailable } from "./api.js";
+import { sendFrom } from "./forms.js";
+import { notify } from "./site.js";
+import { forgetAllBut, preload, preloadingLoader } from "./shorts-preload.js";
+
+const PLAYERS = 3;
+const PAGE_AHEAD = 3; // the next page is asked for when the viewer is this many clips from the end
+const PLAYING_BUFFER_SECONDS = 30;
+const WAITING_BUFFER_SECONDS = 1; // a player of a clip not on screen stops after its lead segment
+const SOUND = "pettube:shorts-sound";
+
+const feed = document.querySelector("[data-testid=shorts]");
+const template = document.getElementById("short-template");
+const soundButton = document.querySelector("[data-sound]");
+const sheet = document.getElementById("comments-sheet");
+const still = window.matchMedia("(prefers-reduced-motion: reduce)");
+const signedIn = feed.dataset.signedIn === "true";
+const viewSeconds = Number(feed.dataset.viewSeconds || 5);
+const Hls = window.Hls?.isSupported() ? window.Hls : null;
+const hlsConfig = Hls && {
+  enableWorker: false,
+  autoStartLoad: false,
+  capLevelToPlayerSize: true,
+  maxBufferLength: WAITING_BUFFER_SECONDS,
+  loader: preloadingLoader(Hls),
+};
+
+const clips = []; // {data, article, video: player or null, played, viewSent, fresh, paused by the viewer}
+const players = [];
+let current = -1;
+let nextCursor = null;
+let fetching = null;
+let soundOn = sessionStorage.getItem(SOUND) === "on";
+const preloading = new AbortController();
+
+// --- clips on the page ----------------------------------------------------------------------
+
+function plural(count, word) {
+  return `${count} ${word}${count === 1 ? "" : "s"}`;
+}
+
+function link(text, href) {
+  const anchor = document.createElement("a");
+  anchor.textContent = text;
+  anchor.href = href;
+  return anchor;
+}
+
+function showLikes(clip) {
+  const button = clip.article.querySelector("[data-like]");
+  button.querySelector("[data-likes]").textContent = String(clip.data.likes);
+  button.setAttribute("aria-pressed", String(Boolean(clip.data.liked)));
+  button.setAttribute("aria-label", `${clip.data.liked ? "Liked" : "Like"}: ${plural(clip.data.likes, "like")}`);
+}
+
+function addClip(data) {
+  const article = template.content.firstElementChild.cloneNode(true);
+  const clip = { data, article, player: null, played: 0, viewSent: false, fresh: false, held: false };
+  const number = clips.length;
+  article.dataset.videoId = data.id;
+  article.dataset.testid = "short";
+  article.setAttribute("aria-label", data.title);
+  article.inert = true;
+  const poster = article.querySelector(".poster");
+  if (data.thumbnail_url) poster.src = data.thumbnail_url;
+  poster.loading = number < 2 ? "eager" : "lazy";
+  const title = article.querySelector("[data-title]");
+  title.textContent = data.title;
+  title.href = data.watch_url;
+  const pets = data.pets.length
+    ? data.pets.flatMap((pet, at) => [...(at ? [", "] : []), link(pet.name, `/p/${pet.id}/`)])
+    : [link(data.pet, `/?species=${encodeURIComponent(data.pet)}`)];
+  article.querySelector("[data-pets]").append(...pets);
+  const owner = article.querySelector("[data-owner]");
+  owner.textContent = data.owner;
+  owner.href = data.owner_url;
+  showLikes(clip);
+  article.querySelector("[data-tap]").addEventListener("click", () => toggle(clip));
+  article.querySelector("[data-like]").addEventListener("click", (event) => like(clip, event.currentTarget));
+  article.querySelector("[data-comments]").addEventListener("click", () => openComments(clip));
+  article.querySelector("[data-share]").addEventListener("click", () => share(clip));
+  clips.push(clip);
+  return article;
+}
+
+function addPage(page) {
+  nextCursor = page.next_cursor;
+  const articles = page.items.map(addClip);
+  const end = feed.querySelector(".short-end");
+  if (end) end.before(...articles);
+  else feed.append(...articles);
+  if (!nextCursor && clips.length && !end) {
+    const last = document.createElement("p");
+    last.className = "short-end";
+    last.inert = true;
+    last.append("That is every short for now. ", link("Back to the videos", "/"));
+    feed.append(last);
+  }
+}
+
+async function fetchMore() {
+  if (fetching || !nextCursor) return;
+  const query = new URLSearchParams({ cursor: nextCursor });
+  if (feed.dataset.species) query.set("species", feed.dataset.species);
+  fetching = (async () => {
+    for (let attempt = 1; ; attempt += 1) {
+      const answer = await api("GET", `${feed.dataset.api}?${query}`);
+      if (answer.ok) return addPage(answer.data);
+      if (!unavailable(answer)) return notify(explain(answer, "More shorts could not be loaded."));
+      await sleep(backoffMs(attempt, answer));
+    }
+  })();
+  await fetching;
+  fetching = null;
+  place();
+}
+
+// --- players --------------------------------------------------------------------------------
+
+function newPlayer() {
+  const video = document.createElement("video");
+  video.playsInline = true;
+  video.loop = true;
+  video.preload = "auto";
+  video.muted = true;
+  video.disablePictureInPicture = true;
+  video.setAttribute("aria-hidden", "true"); // the clip's button and title say what it is
+  video.addEventListener("timeupdate", () => countPlayback(video));
+  return { video, hls: null, clip: null, last: null };
+}
+
+function detach(player) {
+  player.hls?.destroy();
+  player.hls = null;
+  if (player.clip) player.clip.player = null;
+  player.clip = null;
+  player.last = null;
+}
+
+function attach(player, clip) {
+  detach(player);
+  player.clip = clip;
+  clip.player = player;
+  const { video } = player;
+  video.muted = !soundOn;
+  clip.article.querySelector(".stage").prepend(video);
+  const source = clip.data.playback.hls;
+  if (!Hls) {
+    video.src = source;
+    return;
+  }
+  const hls = new Hls(hlsConfig);
+  player.hls = hls;
+  hls.on(Hls.Events.MANIFEST_PARSED, () => {
+    const wanted = fittingLevel(hls.levels);
+    hls.startLevel = wanted;
+    hls.startLoad(0);
+  });
+  hls.loadSource(source);
+  hls.attachMedia(video);
+}
+
+function fittingLevel(levels) {
+  const box = stageBox();
+  const ratio = Math.min(window.devicePixelRatio || 1, 2);
+  const order = levels.map((level, index) => ({ index, area: level.width * level.height, level }))
+    .sort((a, b) => a.area - b.area);
+  const covers = ({ level }) => Math.min((box.width * ratio) / level.width, (box.height * ratio) / level.height) <= 1;
+  return (order.find(covers) || order.at(-1)).index;
+}
+
+function stageBox() {
+  const stage = clips[Math.max(current, 0)]?.article.querySelector(".stage");
+  return stage ? { width: stage.clientWidth, height: stage.clientHeight } : { width: innerWidth, height: innerHeight };
+}
+
+// Gives the previous, the visible and the next clip a player (taking back the others'), and
+// preloads the clip after the next.
+function place() {
+  if (current < 0) return;
+  const wanted = [current, current + 1, current - 1].filter((number) => number >= 0 && number < clips.length);
+  const free = players.filter((player) => !player.clip || !wanted.includes(clips.indexOf(player.clip)));
+  for (const number of wanted) {
+    const clip = clips[number];
+    if (clip.player) continue;
+    let player = free.shift();
+    if (!player && players.length < PLAYERS) {
+      player = newPlayer();
+      players.push(player);
+    }
+    if (player) attach(player, clip);
+  }
+  const ahead = clips[current + 2];
+  const keep = new Set(clips.slice(Math.max(current - 1, 0), current + 3).map((clip) => clip.data.id));
+  forgetAllBut(keep);
+  if (ahead && !ahead.player) preload(ahead.data.id, ahead.data.playback.hls, stageBox(), preloading.signal);
+  play();
+  if (clips.length - current <= PAGE_AHEAD) fetchMore();
+}
+
+// --- what plays -----------------------------------------------------------------------------
+
+// The feed's position in clips (1.5: halfway between the second and the third).
+function position() {
+  return feed.clientHeight ? feed.scrollTop / feed.clientHeight : 0;
+}
+
+// Plays the clips on screen (unless the viewer paused them, or asked for no motion) and pauses
+// the others.
+function play() {
+  const at = position();
+  for (const player of players) {
+    const clip = player.clip;
+    if (!clip) continue;
+    const onScreen = Math.abs(clips.indexOf(clip) - at) < 0.995;
+    const wanted = onScreen && !clip.held && !(still.matches && !clip.started);
+    player.hls?.config && (player.hls.config.maxBufferLength = onScreen ? PLAYING_BUFFER_SECONDS : WAITING_BUFFER_SECONDS);
+    if (wanted && player.video.paused) start(player);
+    else if (!wanted && !player.video.paused) player.video.pause();
+    if (!onScreen) clip.started = false;
+    showPlaying(clip);
+  }
+}
+
+function start(player) {
+  const { video } = player;
+  video.muted = !soundOn;
+  video.play().catch((failure) => {
+    if (failure.name !== "NotAllowedError" || video.muted) return;
+    // The browser wants a tap on this page before sound: play silently until then (the session
+    // still asks for sound, on the next page too).
+    soundOn = false;
+    for (const player of players) player.video.muted = true;
+    showSound(false);
+    video.play().catch(() => {});
+  });
+}
+
+function showPlaying(clip) {
+  const paused = !clip.player || clip.player.video.paused;
+  const wanted = clip === clips[current] ? !(clip.held || (still.matches && !clip.started)) : false;
+  const button = clip.article.querySelector("[data-tap]");
+  button.setAttribute("aria-label", wanted && !paused ? `Pause ${clip.data.title}` : `Play ${clip.data.title}`);
+  button.classList.toggle("paused", !wanted);
+}
+
+function toggle(clip) {
+  const playing = clip.player && !clip.player.video.paused;
+  clip.held = playing;
+  clip.started = !playing;
+  play();
+  showPlaying(clip);
+}
+
+function onScroll() {
+  const nearest = Math.round(position());
+  const end = feed.querySelector(".short-end");
+  if (end) end.inert = nearest < clips.length;
+  if (nearest !== current && nearest < clips.length) become(nearest);
+  else play();
+}
+
+function become(number) {
+  const before = clips[current];
+  const focusWasIn = Boolean(before?.article.contains(document.activeElement));
+  if (before) {
+    before.article.inert = true;
+    before.held = false;
+  }
+  current = number;
+  const clip = clips[number];
+  clip.article.inert = false;
+  const species = feed.dataset.species ? `?species=${encodeURIComponent(feed.dataset.species)}` : "";
+  history.replaceState(history.state, "", `${clip.data.url}${species}`);
+  document.title = `${clip.data.title} · Shorts · PetTube`;
+  if (focusWasIn) clip.article.focus({ preventScroll: true });
+  place();
+  refresh(clip);
+}
+
+// The like count and whether the viewer likes it, as they are now (a clip's card may be older).
+async function refresh(clip) {
+  if (clip.fresh) return;
+  clip.fresh = true;
+  const { ok, data } = await api("GET", `/api/videos/${clip.data.id}/`);
+  if (!ok) return;
+  Object.assign(clip.data, { likes: data.likes, views: data.views, liked: data.liked });
+  showLikes(clip);
+}
+
+function move(step) {
+  const target = Math.max(0, Math.min(current + step, clips.length - 1));
+  feed.scrollTo({ top: target * feed.clientHeight, behavior: still.matches ? "instant" : "smooth" });
+}
+
+// --- sound ----------------------------------------------------------------------------------
+
+function showSound(on) {
+  soundButton.setAttribute("aria-pressed", String(on));
+  soundButton.textContent = on ? "Mute" : "Unmute";
+}
+
+soundButton.addEventListener("click", () => {
+  soundOn = !soundOn;
+  sessionStorage.setItem(SOUND, soundOn ? "on" : "off");
+  showSound(soundOn);
+  for (const player of players) player.video.muted = !soundOn;
+});
+
+// --- views: counted once a clip has really played PETTUBE_VIEW_SECONDS (as on the watch page) ---
+
+function countPlayback(video) {
+  const player = players.find((candidate) => candidate.video === video);
+  const clip = player?.clip;
+  if (!clip || clip.viewSent) return;
+  if (player.last !== null && !video.paused && !video.seeking) {
+    clip.played += Math.max(0, Math.min(1, video.currentTime - player.last));
+  }
+  player.last = video.currentTime;
+  if (clip.played < viewSeconds || !clip.data.view_ticket) return;
+  clip.viewSent = true;
+  api("POST", `/api/videos/${clip.data.id}/views/`, { ticket: clip.data.view_ticket });
+}
+
+// --- like, comments, share --------------------------------------------------------------------
+
+async function like(clip, button) {
+  if (!signedIn) {
+    location.assign(`${feed.dataset.login}?next=${encodeURIComponent(location.pathname + location.search)}`);
+    return;
+  }
+  const method = clip.data.liked ? "DELETE" : "POST";
+  const { ok, data } = await sendFrom(button, () => api(method, `/api/videos/${clip.data.id}/like/`));
+  if (!ok) return;
+  Object.assign(clip.data, { liked: data.liked, likes: data.likes });
+  showLikes(clip);
+}
+
+let sheetClip = null;
+let sheetCursor = null;
+const sheetList = sheet.querySelector("[data-testid=sheet-comments]");
+const sheetMore = sheet.querySelector("[data-more]");
+const sheetForm = sheet.querySelector("[data-comment-form]");
+
+function commentItem(comment) {
+  const item = document.createElement("li");
+  const head = document.createElement("p");
+  head.className = "comment-head";
+  const author = document.createElement("strong");
+  author.textContent = comment.author;
+  const time = document.createElement("time");
+  time.dateTime = comment.created_at;
+  time.textContent = new Date(comment.created_at).toLocaleString();
+  head.append(author, " · ", time);
+  const text = document.createElement("p");
+  text.className = "comment-text";
+  text.textContent = comment.text;
+  item.append(head, text);
+  return item;
+}
+
+async function loadComments() {
+  const clip = sheetClip;
+  const query = sheetCursor ? `?cursor=${encodeURIComponent(sheetCursor)}` : "";
+  const answer = await sendFrom(sheetMore, () => api("GET", `/api/videos/${clip.data.id}/comments/${query}`), {
+    failed: (failure) => explain(failure, "The comments could not be loaded."),
+  });
+  if (clip !== sheetClip) return;
+  if (answer.ok) {
+    sheetList.append(...answer.data.items.map(commentItem));
+    sheetCursor = answer.data.next_cursor;
+    if (!sheetList.children.length) sheetList.append(Object.assign(document.createElement("li"), { textContent: "No comments yet." }));
+  }
+  sheetMore.hidden = answer.ok && !sheetCursor;
+}
+
+function openComments(clip) {
+  sheetClip = clip;
+  sheetCursor = null;
+  sheetList.replaceChildren();
+  sheet.querySelector("#comments-sheet-title").textContent = `Comments on “${clip.data.title}”`;
+  const signIn = sheet.querySelector("[data-sign-in]");
+  if (signIn) signIn.href = `${feed.dataset.login}?next=${encodeURIComponent(location.pathname + location.search)}`;
+  sheet.showModal();
+  loadComments();
+}
+
+sheetMore.addEventListener("click", loadComments);
+sheet.querySelector("[data-close]").addEventListener("click", () => sheet.close());
+sheet.addEventListener("click", (event) => event.target === sheet && sheet.close()); // the backdrop
+sheet.addEventListener("close", () => sheetClip?.article.querySelector("[data-comments]").focus());
+sheetForm?.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const clip = sheetClip;
+  const post = () => api("POST", `/api/videos/${clip.data.id}/comments/`, { text: sheetForm.elements.text.value });
+  const { ok, data } = await sendFrom(sheetForm.querySelector("button"), post, {
+    box: sheetForm.querySelector("[data-testid=sheet-comment-error]"),
+    failed: (answer) => explain(answer, "The comment could not be posted."),
+  });
+  if (!ok || clip !== sheetClip) return;
+  sheetForm.reset();
+  if (sheetList.firstElementChild && !sheetList.firstElementChild.querySelector("p")) sheetList.replaceChildren();
+  sheetList.prepend(commentItem(data));
+});
+
+async function share(clip) {
+  const url = new URL(clip.data.url, location.href).href;
+  if (navigator.share) {
+    try {
+      await navigator.share({ title: clip.data.title, url });
+      return;
+    } catch (failure) {
+      if (failure.name === "AbortError") return;
+    }
+  }
+  try {
+    await navigator.clipboard.writeText(url);
+    notify(`Link copied: ${url}`);
+  } catch {
+    notify(`The link to this short: ${url}`);
+  }
+}
+
+// --- keyboard -------------------------------------------------------------------------------
+
+const KEYS = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
+
+document.addEventListener("keydown", (event) => {
+  if (sheet.open || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
+  const step = KEYS[event.key];
+  if (!step || current < 0) return;
+  event.preventDefault();
+  move(step);
+});
+
+// A mouse wheel's turn (or a trackpad's swipe, a stream of wheel events) moves one clip: the
+// next move waits until the stream has paused for WHEEL_PAUSE_MS.
+const WHEEL_PAUSE_MS = 250;
+let wheelQuietAt = 0;
+
+feed.addEventListener("wheel", (event) => {
+  if (event.ctrlKey || Math.abs(event.deltaY) <= Math.abs(event.deltaX)) return;
+  event.preventDefault();
+  const now = performance.now();
+  const quiet = now >= wheelQuietAt;
+  wheelQuietAt = now + WHEEL_PAUSE_MS;
+  if (quiet) move(Math.sign(event.deltaY));
+}, { passive: false });
+
+// --- start ----------------------------------------------------------------------------------
+
+showSound(soundOn);
+addPage(JSON.parse(document.getElementById("shorts-first-page").textContent));
+feed.addEventListener("scroll", onScroll, { passive: true });
+still.addEventListener("change", play);
+window.addEventListener("resize", () => feed.scrollTo({ top: current * feed.clientHeight, behavior: "instant" }));
+document.addEventListener("visibilitychange", () => {
+  if (document.hidden) for (const player of players) player.video.pause();
+  else play();
+});
+window.addEventListener("pagehide", () => preloading.abort());
+if (clips.length) become(0);

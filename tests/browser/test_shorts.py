@@ -1,0 +1,248 @@
+"""The shorts feed in Debian's Chromium, on a phone (390×844, touch) and a desktop (1280×800):
+one clip per swipe, the visible clip plays and no other, sound stays on once turned on, the
+address follows the clip, the next clip's lead segment is fetched before the swipe, at most three
+<video> elements, a private or deleted video leaves the feed, views counted once after the
+threshold, the keyboard alone, reduced motion, and axe-core. Clips are real: made with ffmpeg and
+processed by the worker, portrait and landscape."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from pettube import dynamo
+from tests import factories
+from tests.browser.helpers import DESKTOP, PHONE, axe_violations, sign_in
+from videos import processing, repository
+from videos import services as videos
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Where each <video> of the page is: the id of the clip it is in, whether it plays, muted.
+PLAYERS = """() => [...document.querySelectorAll('[data-testid=short]')].flatMap(article => {
+  const video = article.querySelector('video');
+  return video ? [{id: article.dataset.videoId, paused: video.paused, muted: video.muted,
+                   ready: video.readyState}] : [];
+})"""
+VIDEOS = "() => document.querySelectorAll('video').length"
+CURRENT = """() => { const feed = document.querySelector('[data-testid=shorts]');
+  return Math.round(feed.scrollTop / feed.clientHeight); }"""
+
+
+def make_shorts(make_clip, monkeypatch, count: int = 4) -> list[str]:
+    """`count` processed shorts, portrait and landscape in turn; their ids, newest first."""
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are the test's own.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    made = []
+    for number in range(count):
+        clip = make_clip("short_portrait" if number % 2 == 0 else "short")
+        video, key = factories.uploaded(clip, title=f"Clip {number}")
+        processing.ingest_upload(key=key)
+        assert repository.get(video.id).status == "ready"
+        made.append(video.id)
+    return made[::-1]
+
+
+def open_phone(browser, problems):
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda failure: problems.append(f"uncaught: {failure}"))
+    return page
+
+
+def swipe(page, distance: float = 0.5, moves: int = 10) -> None:
+    """A finger's swipe up by `distance` screen heights, in `moves` moves a frame apart (DevTools'
+    touch events: Chromium scrolls and flings as for a real finger)."""
+    devtools = page.context.new_cdp_session(page)
+    x, y = 195, 800
+    devtools.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for _ in range(moves):
+        y -= 844 * distance / moves
+        devtools.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
+        page.wait_for_timeout(16)
+    devtools.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    devtools.detach()
+
+
+def tab_to(page, name: str, *, clip: str) -> None:
+    """Presses Tab until the button named `name` of the clip titled `clip` has the focus."""
+    button = page.get_by_role("article", name=clip).get_by_role("button", name=name, exact=True)
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if button.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {name!r}")
+
+
+def playing(page, video_id: str):
+    """Waits until `video_id` plays and every other clip's player is paused."""
+    page.wait_for_function(
+        """id => { const players = (""" + PLAYERS + """)();
+                   return players.some(p => p.id === id && !p.paused) && players.every(p => p.id === id || p.paused); }""",
+        arg=video_id, timeout=15_000)
+
+
+def test_on_a_phone_one_swipe_one_clip_sound_address_preloading_and_the_feed_kept_right(
+        site_without_worker, browser, problems, make_clip, axe_source, settings, monkeypatch):
+    settings.PETTUBE_VIEW_SECONDS = 1
+    ids = make_shorts(make_clip, monkeypatch)
+    site = site_without_worker
+    page = open_phone(browser, problems)
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+
+    page.goto(f"{site}/shorts/")
+    playing(page, ids[0])
+    # The next clip's lead segment (and its playlists) came before any swipe.
+    expect(page.locator(f"[data-video-id='{ids[1]}'] video")).to_have_count(1)
+    page.wait_for_function(f"() => document.querySelector(\"[data-video-id='{ids[1]}'] video\").readyState >= 2")
+    assert any(f"/v/{ids[1]}/hls/master.m3u8" in url for url in requests)
+    assert any(f"/media/{ids[1]}/hls/" in url and url.split("?")[0].endswith("00000.ts") for url in requests)
+    assert page.evaluate(VIDEOS) <= 3
+    assert axe_violations(page, axe_source) == []
+    page.screenshot(path=SCREENSHOTS / "shorts-phone.png")
+
+    page.get_by_role("button", name="Unmute").tap()
+    expect(page.get_by_test_id("sound")).to_have_attribute("aria-pressed", "true")
+    swipe(page, distance=0.85, moves=3)  # a fast fling still moves exactly one clip
+    page.wait_for_function(f"() => ({CURRENT})() === 1")
+    playing(page, ids[1])
+    page.wait_for_timeout(600)
+    assert page.evaluate(CURRENT) == 1
+    assert page.url == f"{site}/shorts/{ids[1]}/"
+    assert [player["muted"] for player in page.evaluate(PLAYERS) if not player["paused"]] == [False]
+
+    for number in (2, 3):
+        swipe(page)
+        page.wait_for_function(f"() => ({CURRENT})() === {number}")
+        playing(page, ids[number])
+        assert page.evaluate(VIDEOS) <= 3
+    assert page.url == f"{site}/shorts/{ids[3]}/"
+
+    # A shared link starts at its clip. The session still asks for sound: the clip has it, or
+    # (the browser's autoplay rules wanting a tap on this page first) says it is muted.
+    page.goto(f"{site}/shorts/{ids[2]}/")
+    expect(page.get_by_test_id("short").first).to_have_attribute("data-video-id", ids[2])
+    playing(page, ids[2])
+    assert page.evaluate("sessionStorage.getItem('pettube:shorts-sound')") == "on"
+    [muted] = [player["muted"] for player in page.evaluate(PLAYERS) if not player["paused"]]
+    expect(page.get_by_test_id("sound")).to_have_attribute("aria-pressed", str(not muted).lower())
+    assert page.get_by_test_id("short").evaluate_all("all => all.map(a => a.dataset.videoId)") == ids[2:]
+
+    # Private, deleted: gone from the feed.
+    videos.edit_video(video_id=ids[0], user_id="7", visibility="private")
+    videos.delete_video(video_id=ids[3], user_id="7")
+    page.goto(f"{site}/shorts/")
+    assert page.get_by_test_id("short").evaluate_all("all => all.map(a => a.dataset.videoId)") == ids[1:3]
+    assert problems == []
+
+
+def test_a_view_is_counted_once_after_the_threshold(site_without_worker, monkeypatch, browser, problems, make_clip, settings):
+    settings.PETTUBE_VIEW_SECONDS = 2
+    [video_id] = make_shorts(make_clip, monkeypatch, count=1)
+    site = site_without_worker
+    page = open_phone(browser, problems)
+    views = []
+    page.on("request", lambda request: "/views/" in request.url and views.append(dynamo.now()))
+
+    page.goto(f"{site}/shorts/")
+    playing(page, video_id)
+    page.wait_for_timeout(1200)
+    assert views == [] and repository.get(video_id).views == 0
+    page.wait_for_timeout(4000)  # the 3 s clip loops: playback goes on, the view is sent once
+
+    assert len(views) == 1
+    assert repository.get(video_id).views == 1
+    assert problems == []
+
+
+def test_on_a_desktop_with_the_keyboard_alone(site_without_worker, monkeypatch, page, make_clip, axe_source, problems):
+    ids = make_shorts(make_clip, monkeypatch, count=3)
+    site = site_without_worker
+    sign_in(page, site, "vic")
+
+    page.goto(f"{site}/")
+    for _ in range(4):  # the header's Shorts link, by Tab
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Shorts":
+            break
+    expect(page.get_by_role("navigation", name="Site").get_by_role("link", name="Shorts")).to_be_focused()
+    page.keyboard.press("Enter")
+    playing(page, ids[0])
+    assert axe_violations(page, axe_source) == []
+
+    page.keyboard.press("ArrowDown")
+    playing(page, ids[1])
+    page.keyboard.press("j")
+    playing(page, ids[2])
+    page.keyboard.press("k")
+    playing(page, ids[1])
+    assert page.url.endswith(f"/shorts/{ids[1]}/")
+
+    # Tab reaches the visible clip's controls (never a clip off screen), each labelled.
+    labels = []
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        labels.append(page.evaluate("""() => { const e = document.activeElement;
+            return [e.closest('[data-testid=short]')?.dataset.videoId || null, e.getAttribute('aria-label') || e.textContent.trim()]; }"""))
+    in_clips = [video_id for video_id, _ in labels if video_id]
+    assert in_clips and set(in_clips) == {ids[1]}
+    assert all(label for _, label in labels)
+
+    tab_to(page, "Pause Clip 1", clip="Clip 1")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => (({PLAYERS})()).every(p => p.paused)")
+    expect(page.get_by_role("button", name="Play Clip 1", exact=True)).to_be_focused()
+    page.keyboard.press("Enter")
+    playing(page, ids[1])
+
+    tab_to(page, "Like: 0 likes", clip="Clip 1")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("article", name="Clip 1").get_by_role("button", name="Liked: 1 like")).to_have_attribute(
+        "aria-pressed", "true")
+
+    tab_to(page, "Comments", clip="Clip 1")
+    page.keyboard.press("Enter")
+    sheet = page.get_by_test_id("comments-sheet")
+    expect(sheet).to_be_visible()
+    page.keyboard.press("Tab")
+    page.keyboard.type("So quick!")
+    page.get_by_label("Add a comment").press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("sheet-comments").locator(".comment-text")).to_have_text(["So quick!"])
+    assert axe_violations(page, axe_source) == []
+    page.keyboard.press("Escape")
+    expect(sheet).to_be_hidden()
+    expect(page.get_by_role("article", name="Clip 1").get_by_role("button", name="Comments")).to_be_focused()
+
+    page.mouse.move(640, 400)
+    page.mouse.wheel(0, 300)
+    playing(page, ids[2])
+    assert problems == []
+
+
+def test_reduced_motion_plays_nothing_until_asked(site_without_worker, monkeypatch, browser, problems, make_clip, axe_source):
+    ids = make_shorts(make_clip, monkeypatch, count=2)
+    site = site_without_worker
+    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, reduced_motion="reduce")
+    page = context.new_page()
+    page.on("pageerror", lambda failure: problems.append(f"uncaught: {failure}"))
+
+    page.goto(f"{site}/shorts/")
+    page.wait_for_function(f"() => document.querySelector(\"[data-video-id='{ids[0]}'] video\").readyState >= 2")
+    page.wait_for_timeout(500)
+    assert all(player["paused"] for player in page.evaluate(PLAYERS))
+    assert page.evaluate("getComputedStyle(document.querySelector('[data-testid=shorts]')).scrollBehavior") == "auto"
+
+    page.get_by_role("button", name="Play Clip 1").tap()
+    playing(page, ids[0])
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"() => ({CURRENT})() === 1")
+    page.wait_for_timeout(300)
+    assert all(player["paused"] for player in page.evaluate(PLAYERS))
+    expect(page.get_by_role("button", name="Play Clip 0")).to_be_visible()
+    assert axe_violations(page, axe_source) == []
+    assert problems == []
