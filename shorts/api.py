@@ -11,4 +11,4 @@ from shorts.presenters import page_json
 @endpoint("GET")
 def shorts(request):
     page = services.shorts_page(species=request.GET.get("species"), cursor=request.GET.get("cursor") or None)
-    return JsonResponse(page_json(page))
+    return JsonResponse(page_json(request, page))

@@ -25,7 +25,7 @@ def shorts(request, video_id: str | None = None):
     except (services.InvalidSpecies, videos.NotFound):
         raise Http404("No such shorts.") from None
     return render(request, "shorts/shorts.html", {
-        "shorts": page_json(page),
+        "shorts": page_json(request, page),
         "species": species,
         "species_list": SPECIES,
         "view_seconds": f"{settings.PETTUBE_VIEW_SECONDS:g}",

@@ -408,30 +408,52 @@ sheetForm?.addEventListener("submit", async (event) => {
   sheetList.prepend(commentItem(data));
 });
 
+// Share: the browser's own share sheet where it has one (phones); otherwise the share dialog of
+// the watch page (sharing/), with this short's link and embed code.
+const shareDialog = document.getElementById("share-dialog");
+const shareStatus = shareDialog.querySelector("[data-testid=share-status]");
+
 async function share(clip) {
-  const url = new URL(clip.data.url, location.href).href;
   if (navigator.share) {
     try {
-      await navigator.share({ title: clip.data.title, url });
+      await navigator.share({ title: clip.data.title, url: clip.data.share_url });
       return;
     } catch (failure) {
-      if (failure.name === "AbortError") return;
+      if (failure.name === "AbortError") return; // the viewer closed the share sheet
     }
   }
-  try {
-    await navigator.clipboard.writeText(url);
-    notify(`Link copied: ${url}`);
-  } catch {
-    notify(`The link to this short: ${url}`);
-  }
+  shareDialog.querySelector("#share-dialog-title").textContent = `Share “${clip.data.title}”`;
+  shareDialog.querySelector("#share-link").value = clip.data.share_url;
+  shareDialog.querySelector("#share-embed").value = clip.data.embed_code;
+  shareStatus.textContent = "";
+  shareDialog.showModal();
 }
+
+async function copy(field) {
+  let copied = false;
+  try {
+    await navigator.clipboard.writeText(field.value);
+    copied = true;
+  } catch {
+    field.select();
+    copied = document.execCommand("copy");
+  }
+  shareStatus.textContent = copied
+    ? `${field.id === "share-link" ? "Link" : "Embed code"} copied.`
+    : "Copying is blocked here: select the text and copy it yourself.";
+}
+
+for (const copier of shareDialog.querySelectorAll("[data-copy]")) {
+  copier.addEventListener("click", () => copy(shareDialog.querySelector(`#${copier.dataset.copy}`)));
+}
+shareDialog.addEventListener("close", () => clips[current]?.article.querySelector("[data-share]").focus());
 
 // --- keyboard -------------------------------------------------------------------------------
 
 const KEYS = { ArrowDown: 1, j: 1, ArrowUp: -1, k: -1 };
 
 document.addEventListener("keydown", (event) => {
-  if (sheet.open || event.altKey || event.ctrlKey || event.metaKey) return;
+  if (sheet.open || shareDialog.open || event.altKey || event.ctrlKey || event.metaKey) return;
   if (event.target.closest?.("input, textarea, select, [contenteditable]")) return;
   const step = KEYS[event.key];
   if (!step || current < 0) return;

@@ -5,6 +5,7 @@ address follows the clip, the next clip's lead segment is fetched before the swi
 threshold, the keyboard alone, reduced motion, and axe-core. Clips are real: made with ffmpeg and
 processed by the worker, portrait and landscape."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -217,6 +218,16 @@ def test_on_a_desktop_with_the_keyboard_alone(site_without_worker, monkeypatch, 
     page.keyboard.press("Escape")
     expect(sheet).to_be_hidden()
     expect(page.get_by_role("article", name="Clip 1").get_by_role("button", name="Comments")).to_be_focused()
+
+    # Share: the watch page's share dialog (this browser has no share sheet), with the short's link.
+    assert page.evaluate("'share' in navigator") is False
+    tab_to(page, "Share", clip="Clip 1")
+    page.keyboard.press("Enter")
+    dialog = page.get_by_test_id("share-dialog")
+    expect(dialog.get_by_label("Link")).to_have_value(f"{site}/shorts/{ids[1]}/")
+    expect(dialog.get_by_label("Embed code")).to_have_value(re.compile(f"/embed/{ids[1]}/"))
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
 
     page.mouse.move(640, 400)
     page.mouse.wheel(0, 300)

@@ -50,8 +50,10 @@ def test_a_short_is_a_public_ready_video_of_at_most_60_seconds_newest_first(aws,
     item = answer.json()["items"][0]
     assert item["playback"]["hls"] == f"/v/{newest.id}/hls/master.m3u8"
     assert {"title", "pet", "pets", "owner", "owner_id", "duration", "width", "height", "thumbnail_url", "likes",
-            "views", "published_at", "url", "watch_url", "owner_url", "view_ticket"} <= set(item)
+            "views", "published_at", "url", "watch_url", "owner_url", "view_ticket", "share_url", "embed_code"} <= set(item)
     assert (item["url"], item["watch_url"]) == (f"/shorts/{newest.id}/", f"/v/{newest.id}/")
+    assert item["share_url"] == f"http://testserver/shorts/{newest.id}/"
+    assert f'src="http://testserver/embed/{newest.id}/"' in item["embed_code"]
     assert answer.json()["next_cursor"] is None
 
 
