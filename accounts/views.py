@@ -1,5 +1,3 @@
-import functools
-
 from django.conf import settings
 from django.contrib.auth import get_user_model, login
 from django.http import Http404
@@ -33,11 +31,19 @@ def dev_login(request):
 
 
 def profile(request, user_id: int):
+    """A person's public videos. Someone with none has no page but for themselves (404, staff
+    included): ids are sequential, and a page would show the name of everyone who ever signed in
+    (in production their Google full name) to anybody counting up."""
     person = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
-    return render_cards(
-        request, "accounts/profile.html", functools.partial(services.public_videos_of, owner_id=str(person.pk)),
-        person=person, is_self=request.user.pk == person.pk,
-    )
+    is_self = request.user.pk == person.pk
+
+    def public_page(*, cursor: str | None):
+        page = services.public_videos_of(owner_id=str(person.pk), cursor=cursor)
+        if not page.items and cursor is None and not is_self:
+            raise Http404("Nobody here has shared a video.")
+        return page
+
+    return render_cards(request, "accounts/profile.html", public_page, person=person, is_self=is_self)
 
 
 def _next_url(request) -> str:

@@ -36,8 +36,11 @@ def report_video(*, video_id: str, reporter_id: str, reason: str) -> bool:
 
 
 def report_comment(*, video_id: str, comment_id: str, reporter_id: str, reason: str) -> bool:
-    """Report a comment; returns whether it is now hidden. Raises InvalidReport, videos.services.NotFound."""
+    """Report a comment on a video the reporter can watch (a private, hidden or deleted video's
+    comments are not there to report, nor to learn the ids of); returns whether it is now
+    hidden. Raises InvalidReport, videos.services.NotFound."""
     reason = _reason(reason)
+    videos.visible_video(video_id=video_id, user_id=reporter_id)
     comment = comments.get(comment_id)
     if comment is None or comment.video_id != video_id:
         raise videos.NotFound()

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.test import Client
 
 from tests import factories
 from videos import services
@@ -52,3 +53,22 @@ def test_pages_are_full_and_cursors_name_only_public_videos(aws, client, person)
     assert key["id"]["S"] in {video.id for video in ready}
     assert "ready 0" in second and second.count('class="card"') == 1
     assert older_videos_cursor(second) is None
+
+
+def test_someone_with_no_public_video_has_no_profile_page_for_anybody(aws, client, person):
+    """Outside finding 6.7: /u/<id>/ (sequential ids) showed the display name of anyone who ever
+    signed in, with nothing public: a 404 now, for staff too, until they publish a video."""
+    private = factories.published(str(person.pk), title="just mine", visibility="private")
+    factories.start_upload(str(person.pk), title="uploading")
+    staff = get_user_model().objects.create_user(username="mod", is_staff=True)
+
+    assert client.get(f"/u/{person.pk}/").status_code == 404
+    client.force_login(staff)
+    answer = client.get(f"/u/{person.pk}/")
+    assert answer.status_code == 404 and "Ana" not in answer.content.decode()
+    assert private.title not in answer.content.decode()
+
+    client.force_login(person)
+    assert client.get(f"/u/{person.pk}/").status_code == 200  # their own
+    factories.published(str(person.pk), title="for everyone")
+    assert Client().get(f"/u/{person.pk}/").status_code == 200

@@ -124,3 +124,21 @@ def test_a_hidden_video_leaves_every_listing_and_comes_back_when_restored(aws, c
     staff.post(f"/staff/reports/video:{video.id}/", {"decision": "restore"})
     assert listed() == everywhere
     assert videos.get(video.id).hidden_at is None
+
+
+@pytest.mark.parametrize("gone", ["private", "deleted"])
+def test_a_comment_on_a_private_or_deleted_video_cannot_be_reported(aws, client, owner, as_viewer, reporters, video,
+                                                                   gone):
+    """Outside finding 6.9: such reports were accepted, and told that a comment id belonged to the video."""
+    comment = as_viewer.post(f"/api/videos/{video.id}/comments/", {"text": "hello"},
+                             content_type="application/json").json()["id"]
+    client.force_login(owner)
+    if gone == "private":
+        client.patch(f"/api/videos/{video.id}/", {"visibility": "private"}, content_type="application/json")
+    else:
+        client.delete(f"/api/videos/{video.id}/")
+
+    answer = report(reporters[0], f"/api/videos/{video.id}/comments/{comment}/report/")
+
+    assert answer.status_code == 404
+    assert answer.json()["error"] == "Nothing to report here."
