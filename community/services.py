@@ -37,16 +37,18 @@ class LikeState:
 
 
 def like(*, video_id: str, user_id: str, user_name: str) -> LikeState:
-    """`user_id` likes a ready video (again: no change). Raises videos.services.NotFound."""
+    """`user_id` likes a ready video (again: no change). Its owner is told once per person and
+    video, however often it is liked and unliked. Raises videos.services.NotFound."""
     video = videos.ready_video(video_id=video_id, user_id=user_id)
     now = dynamo.now()
-    also = [videos.counter_action(video_id=video_id, counter="likes", delta=1)]
+    notice = []
     if video.owner_id != user_id:
-        also += notifications.activity_actions(
+        notice = notifications.activity_actions(
             recipient=video.owner_id, kind="like", actor_name=user_name, video_id=video_id, video_title=video.title,
             now=now,
         )
-    likes.add_like(video_id, user_id, now=now, also=also)  # liked already, or the video went: the state tells
+    also = [videos.counter_action(video_id=video_id, counter="likes", delta=1)]
+    likes.add_like(video_id, user_id, now=now, also=also, notice=notice)  # liked already, or the video went
     return like_state(video_id=video_id, user_id=user_id)
 
 

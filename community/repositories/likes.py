@@ -2,6 +2,9 @@
 
 - `like#<video id>#<user id>`: one person's like of one video (`liked_at`). It is written and
   removed in one transaction with the video's `likes` counter, so the count equals the likes.
+- `like-noticed#<video id>#<user id>`: the owner was told of this person's like of this video
+  (the unseen count, the digest line), once: it stays when the like is taken back, so liking
+  and unliking again and again tells nobody anything more.
 - `view#<video id>#<viewer>#<day>`: a counted view (TTL `expires_at`): one per viewer, video and
   day, written in one transaction with the video's `views` counter.
 Both carry `of_video` (and a like, and a signed-in person's view, `of_user`): they go with the
@@ -23,15 +26,27 @@ def likes(found: dict[str, dict], video_id: str, user_id: str) -> bool:
     return like_id(video_id, user_id) in found
 
 
-def add_like(video_id: str, user_id: str, *, now: datetime, also: list[Action]) -> bool:
-    """Record the like with `also` (the video's counter, the owner's activity) in one
-    transaction; False when it is there already or an action of `also` refused."""
-    return dynamo.try_transact(
-        {"Put": {"Item": {**dynamo.key(like_id(video_id, user_id)), "liked_at": dynamo.s(dynamo.stamp(now)),
-                          "of_video": dynamo.s(video_id), "of_user": dynamo.s(user_id)},
-                 "ConditionExpression": "attribute_not_exists(id)"}},
-        *also,
-    )
+def add_like(video_id: str, user_id: str, *, now: datetime, also: list[Action], notice: list[Action]) -> bool:
+    """Record the like with `also` (the video's counter) in one transaction, and with `notice`
+    (the owner's activity) only the first time this person likes this video; False when it is
+    there already or an action of `also` refused. A first like is one transaction, a like
+    after an unlike two."""
+    like = {"Put": {"Item": {**dynamo.key(like_id(video_id, user_id)), "liked_at": dynamo.s(dynamo.stamp(now)),
+                             **_belongs(video_id, user_id)},
+                    "ConditionExpression": "attribute_not_exists(id)"}}
+    noticed = {"Put": {"Item": {**dynamo.key(f"like-noticed#{video_id}#{user_id}"), **_belongs(video_id, user_id)},
+                       "ConditionExpression": "attribute_not_exists(id)"}}
+    try:
+        dynamo.transact(like, *also, noticed, *notice)
+        return True
+    except dynamo.ConditionFailed as failed:
+        if failed.failed_actions != [1 + len(also)]:
+            return False  # liked already, or the video cannot be liked
+    return dynamo.try_transact(like, *also)  # liked before: the owner heard of it then
+
+
+def _belongs(video_id: str, user_id: str) -> dict:
+    return {"of_video": dynamo.s(video_id), "of_user": dynamo.s(user_id)}
 
 
 def remove_like(video_id: str, user_id: str, *, also: list[Action]) -> bool:

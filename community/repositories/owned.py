@@ -5,7 +5,7 @@ video or the account goes. Other apps' items in those indexes are theirs to dele
 
 from pettube import dynamo
 
-KINDS = ("like#", "view#", "comment#", "report#", "case#")
+KINDS = ("like#", "like-noticed#", "view#", "comment#", "report#", "case#")
 
 
 def of_video(video_id: str) -> list[str]:

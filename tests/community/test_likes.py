@@ -93,3 +93,20 @@ def test_likes_and_views_survive_an_edit_through_the_listings(aws, as_viewer, ow
 
     assert (videos.get(video.id).title, videos.get(video.id).likes) == ("Renamed", 1)
     assert as_viewer.get(f"/api/videos/{video.id}/").json()["likes"] == 1
+
+
+def test_liking_and_unliking_twenty_times_tells_the_owner_once(aws, owner, as_viewer, video):
+    """Outside finding 6.6: each like after an unlike raised the owner's unseen count and wrote
+    a digest line again: 20 of each for one person's one like."""
+    from notifications import repository as inbox
+
+    url = f"/api/videos/{video.id}/like/"
+    for _ in range(20):
+        assert as_viewer.post(url).json()["liked"] is True
+        assert as_viewer.delete(url).json()["liked"] is False
+    assert as_viewer.post(url).json() == {"liked": True, "likes": 1}
+
+    assert inbox.unseen(str(owner.pk)) == 1
+    lines = [line for line in inbox.activity_of_day(f"{dynamo.now():%Y-%m-%d}") if line.video_id == video.id]
+    assert [(line.kind, line.actor_name) for line in lines] == [("like", "Vic")]
+    assert videos.get(video.id).likes == 1 == like_ids_present(video.id, [as_viewer.session["_auth_user_id"]])
