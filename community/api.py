@@ -75,20 +75,19 @@ def video_comment(request, video_id: str, comment_id: str):
 
 @endpoint("POST", messages={NotFound: "Nothing to report here."})
 def report_video(request, video_id: str):
-    reporter, reason = _report(request)
-    return _reported(reports.report_video(video_id=video_id, reporter_id=reporter, reason=reason))
+    return _reported(reports.report_video(video_id=video_id, **_report(request)))
 
 
 @endpoint("POST", messages={NotFound: "Nothing to report here."})
 def report_comment(request, video_id: str, comment_id: str):
-    reporter, reason = _report(request)
-    return _reported(
-        reports.report_comment(video_id=video_id, comment_id=comment_id, reporter_id=reporter, reason=reason)
-    )
+    return _reported(reports.report_comment(video_id=video_id, comment_id=comment_id, **_report(request)))
 
 
-def _report(request) -> tuple[str, str]:
-    return signed_in(request, "Sign in to report."), text_field(json_body(request), "reason")
+def _report(request) -> dict:
+    reporter = signed_in(request, "Sign in to report.")
+    verified = request.user.social_auth.exists()  # a Google sign-in: Google verified the address
+    return {"reporter_id": reporter, "reason": text_field(json_body(request), "reason"),
+            "weight": reports.weight(joined=request.user.date_joined, verified_email=verified)}
 
 
 def _reported(hidden: bool) -> JsonResponse:
