@@ -116,6 +116,9 @@ def test_the_embed_page_plays_in_another_sites_frame_and_the_watch_page_is_refus
     refused = page.locator("#watch").element_handle().content_frame()
     assert refused.url == "chrome-error://chromewebdata/"  # Chromium showed its error page instead
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    box = embedded.locator("video#player").bounding_box()
+    assert (box["width"], box["height"]) == (640, 360)  # the player fills the frame
+    embedded.locator("video#player").evaluate("video => { video.pause(); video.currentTime = 1; }")
     page.locator("#embed").screenshot(path=SCREENSHOTS / "embed-desktop.png")
 
     refusals = [text for text in problems if "frame-ancestors 'none'" in text]
