@@ -5,13 +5,10 @@ import secrets
 
 from django.http import HttpResponse, JsonResponse
 
-from community import comments, reports, services
+from community import comments, reports, services, viewers
 from community.repositories.comments import Comment
 from pettube.api import endpoint, json_body, signed_in, text_field, user_id
 from pettube.exceptions import Invalid, NotFound
-
-VIEWER_COOKIE = "pettube_viewer"
-VIEWER_COOKIE_AGE = 400 * 24 * 60 * 60  # the longest browsers keep a cookie
 
 
 def comment_json(comment: Comment) -> dict:
@@ -39,17 +36,16 @@ def view(request, video_id: str):
     ticket = text_field(json_body(request), "ticket")
     if not ticket:
         raise Invalid("Send the page's view ticket.", {"ticket": ["This field is required."]})
-    viewer_cookie = request.get_signed_cookie(VIEWER_COOKIE, default=None)
-    browser = viewer_cookie or secrets.token_urlsafe(12)
-    viewer_id = user_id(request)
-    counted = services.count_view(
-        video_id=video_id, viewer=f"u{viewer_id}" if viewer_id else f"b{browser}", user_id=viewer_id, ticket=ticket
-    )
+    viewer = viewers.viewer(request)
+    counted = services.count_view(video_id=video_id, viewer=viewer, user_id=user_id(request),
+                                  address=viewers.address(request), ticket=ticket)
     response = JsonResponse({"counted": counted})
-    if viewer_cookie is None and viewer_id is None:
-        response.set_signed_cookie(
-            VIEWER_COOKIE, browser, max_age=VIEWER_COOKIE_AGE, httponly=True, samesite="Lax", secure=request.is_secure()
-        )
+    if counted and viewers.by_address(viewer):
+        # Only a counted view earns a cookie: one per address, video and day, so a client that
+        # drops its cookies cannot collect fresh viewers faster than the address's hourly limit.
+        response.set_signed_cookie(viewers.VIEWER_COOKIE, secrets.token_urlsafe(12),
+                                   max_age=viewers.VIEWER_COOKIE_AGE, httponly=True, samesite="Lax",
+                                   secure=request.is_secure())
     return response
 
 

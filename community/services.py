@@ -3,12 +3,14 @@
 A like and the video's `likes` counter change in one conditional transaction, so however often
 a like is repeated or raced, the count equals the likes. A view counts once per viewer, video
 and day, only when the player reports enough playback (with a ticket the page handed out at
-least PETTUBE_VIEW_SECONDS earlier), and never the owner's own.
+least PETTUBE_VIEW_SECONDS earlier, to that viewer only: community/viewers.py), never the
+owner's own, never once the video is private or hidden, and at most PETTUBE_VIEWS_PER_HOUR
+counted views an hour come from one network address.
 """
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -67,16 +69,25 @@ def like_state(*, video_id: str, user_id: str) -> LikeState:
 # --- views ----------------------------------------------------------------------------------
 
 
-def view_ticket(*, video: Video, now: datetime | None = None) -> str:
-    """What the watch page gives its player to report a view with, once it has played a while."""
+class ViewsRateLimited(exceptions.RateLimited):
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many views from here; try again in {retry_after} s.", retry_after=retry_after)
+
+
+def view_ticket(*, video: Video, viewer: str, now: datetime | None = None) -> str:
+    """What a video's page gives `viewer` (community/viewers.py) to report a view with, once
+    it has played a while."""
     moment = now or dynamo.now()
-    return signing.dumps({"v": video.id, "o": video.owner_id, "t": moment.timestamp()}, salt=_TICKET_SALT)
+    return signing.dumps({"v": video.id, "o": video.owner_id, "w": viewer, "t": moment.timestamp()},
+                         salt=_TICKET_SALT)
 
 
-def count_view(*, video_id: str, viewer: str, user_id: str | None, ticket: str, now: datetime | None = None) -> bool:
-    """Count a view of `video_id` by `viewer` (a signed-in person's id, or a browser's) if the
-    ticket is at least PETTUBE_VIEW_SECONDS old, the viewer is not the owner, and they were
-    not counted today. Returns whether it counted. Raises InvalidTicket."""
+def count_view(*, video_id: str, viewer: str, user_id: str | None, address: str, ticket: str,
+               now: datetime | None = None) -> bool:
+    """Count a view of `video_id` by `viewer` (from `address`, hashed) if the ticket was handed
+    to this viewer at least PETTUBE_VIEW_SECONDS ago, the viewer is not the owner, the video is
+    still public or unlisted, and this viewer was not counted on the ticket's day (so a ticket
+    counts once). Returns whether it counted. Raises InvalidTicket, ViewsRateLimited."""
     now = now or dynamo.now()
     try:
         data = signing.loads(ticket, salt=_TICKET_SALT, max_age=TICKET_MAX_AGE_SECONDS)
@@ -84,7 +95,17 @@ def count_view(*, video_id: str, viewer: str, user_id: str | None, ticket: str, 
         raise InvalidTicket("This view ticket is not valid.") from error
     if not isinstance(data, dict) or data.get("v") != video_id:
         raise InvalidTicket("This view ticket is for another video.")
+    if data.get("w") != viewer:
+        raise InvalidTicket("This view ticket was handed to another viewer.")
     if now.timestamp() - data["t"] < settings.PETTUBE_VIEW_SECONDS or user_id == data["o"]:
         return False
-    return likes.add_view(video_id, viewer, user_id=user_id, now=now,
-                          also=[videos.counter_action(video_id=video_id, counter="views", delta=1)])
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    try:
+        return likes.add_view(
+            video_id, viewer, user_id=user_id, day=f"{datetime.fromtimestamp(data['t'], UTC):%Y-%m-%d}", now=now,
+            also=[videos.counter_action(video_id=video_id, counter="views", delta=1, watchable=True)],
+            rate=likes.Rate(key=f"{address}#{hour:%Y%m%d%H}", limit=settings.PETTUBE_VIEWS_PER_HOUR,
+                            expires=hour + timedelta(hours=2)),
+        )
+    except likes.TooMany:
+        raise ViewsRateLimited(int((hour + timedelta(hours=1) - now).total_seconds()) + 1) from None

@@ -152,6 +152,7 @@ PETTUBE_COMMENTS_PER_HOUR = int(env("PETTUBE_COMMENTS_PER_HOUR") or 30)
 PETTUBE_VIEW_SECONDS = float(env("PETTUBE_VIEW_SECONDS") or 5)
 PETTUBE_REPORTS_TO_HIDE = int(env("PETTUBE_REPORTS_TO_HIDE") or 3)
 PETTUBE_REPORTS_PER_HOUR = int(env("PETTUBE_REPORTS_PER_HOUR") or 20)
+PETTUBE_VIEWS_PER_HOUR = int(env("PETTUBE_VIEWS_PER_HOUR") or 120)
 PETTUBE_REPORTER_MIN_AGE_HOURS = float(env("PETTUBE_REPORTER_MIN_AGE_HOURS") or 24)
 # An account with this many followers is famous: its videos are merged into its followers'
 # Following feeds when they read them, not copied into each one's inbox (docs/FOLLOWING.md).

@@ -5,6 +5,7 @@ offers: the short's link and the embed code of sharing/)."""
 from django.urls import reverse
 
 from community import services as community
+from community import viewers
 from sharing import links, oembed
 from videos.domain import Video
 from videos.presenters import video_json
@@ -18,7 +19,7 @@ def short_json(request, video: Video) -> dict:
         "url": reverse("short", args=[video.id]),
         "watch_url": reverse("watch", args=[video.id]),
         "owner_url": reverse("profile", args=[video.owner_id]),
-        "view_ticket": community.view_ticket(video=video),
+        "view_ticket": community.view_ticket(video=video, viewer=viewers.viewer(request)),
         "share_url": links.absolute(request, "short", video.id),
         "embed_code": oembed.iframe(links.embed_url(request, video), video.title,
                                     *oembed.frame_size(video, maxwidth=None, maxheight=None)),

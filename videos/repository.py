@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 
 from pettube import dynamo
 from pettube.dynamo import Action, Entry
-from videos.domain import FAILED, PROCESSING, READY, UPLOADING, EncodingPlan, Page, Rendition, Video
+from videos.domain import FAILED, PRIVATE, PROCESSING, READY, UPLOADING, EncodingPlan, Page, Rendition, Video
 from videos.items import FEED, JOBS, JOBS_DONE, from_item, to_item
 
 
@@ -163,16 +163,21 @@ def with_rendition(video: Video, rendition: Rendition, *, now: datetime) -> Vide
                    live_segments=None)
 
 
-def counter_action(video_id: str, *, counter: str, delta: int) -> Action:
+def counter_action(video_id: str, *, counter: str, delta: int, watchable: bool = False) -> Action:
     """A transaction action adding `delta` to the ready video's `counter` (likes, views); its
-    condition fails when the video is gone or not ready."""
+    condition fails when the video is gone or not ready, and with `watchable` also when it is
+    private or hidden."""
+    condition, names, values = "attribute_exists(id) AND #s = :ready", {"#s": "status", "#c": counter}, {}
+    if watchable:
+        condition += " AND #v <> :private AND attribute_not_exists(hidden_at)"
+        names["#v"], values[":private"] = "visibility", dynamo.s(PRIVATE)
     return {
         "Update": {
             "Key": dynamo.key(video_id),
-            "ConditionExpression": "attribute_exists(id) AND #s = :ready",
+            "ConditionExpression": condition,
             "UpdateExpression": "ADD #c :delta",
-            "ExpressionAttributeNames": {"#s": "status", "#c": counter},
-            "ExpressionAttributeValues": {":ready": dynamo.s(READY), ":delta": dynamo.n(delta)},
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": {":ready": dynamo.s(READY), ":delta": dynamo.n(delta), **values},
         }
     }
 

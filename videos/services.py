@@ -331,10 +331,11 @@ def playlist(video: Video, name: str) -> str | None:
 # --- for the other apps (community: likes, views, the ranking, reports) ---------------------
 
 
-def counter_action(*, video_id: str, counter: str, delta: int) -> dynamo.Action:
+def counter_action(*, video_id: str, counter: str, delta: int, watchable: bool = False) -> dynamo.Action:
     """A transaction action adding `delta` to a ready video's `likes` or `views`, for another
-    app's repository to run with its own (its condition fails when the video is gone or not ready)."""
-    return repository.counter_action(video_id, counter=counter, delta=delta)
+    app's repository to run with its own (its condition fails when the video is gone or not
+    ready, and with `watchable` also when it is private or hidden)."""
+    return repository.counter_action(video_id, counter=counter, delta=delta, watchable=watchable)
 
 
 def published_since(*, since: datetime) -> list[Video]:

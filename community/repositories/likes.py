@@ -6,11 +6,13 @@
   (the unseen count, the digest line), once: it stays when the like is taken back, so liking
   and unliking again and again tells nobody anything more.
 - `view#<video id>#<viewer>#<day>`: a counted view (TTL `expires_at`): one per viewer, video and
-  day, written in one transaction with the video's `views` counter.
+  day (the day its ticket was handed out: a ticket counts once), written in one transaction with
+  the video's `views` counter and `rate#view#<hashed address>#<hour>` (TTL), the address's count.
 Both carry `of_video` (and a like, and a signed-in person's view, `of_user`): they go with the
 video or the person (community/repositories/owned.py).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from pettube import dynamo
@@ -57,14 +59,44 @@ def remove_like(video_id: str, user_id: str, *, also: list[Action]) -> bool:
     )
 
 
-def add_view(video_id: str, viewer: str, *, user_id: str | None, now: datetime, also: list[Action]) -> bool:
-    """Mark `viewer`'s view of the day (`user_id`: the person, if signed in) with `also` (the
-    video's counter); False when they were already counted today (or `also` refused)."""
-    item = {**dynamo.key(f"view#{video_id}#{viewer}#{now:%Y-%m-%d}"), "of_video": dynamo.s(video_id),
+@dataclass(frozen=True)
+class Rate:
+    """A limit on counted views: at most `limit` under `key` (an address and an hour)."""
+
+    key: str
+    limit: int
+    expires: datetime
+
+
+class TooMany(Exception):
+    """The rate's limit is reached: nothing was counted."""
+
+
+def add_view(video_id: str, viewer: str, *, user_id: str | None, day: str, now: datetime, also: list[Action],
+             rate: Rate) -> bool:
+    """Mark `viewer`'s view of `day` (`user_id`: the person, if signed in) with `also` (the
+    video's counter) and count it on `rate` (`rate#view#<key>`, TTL), in one transaction; False
+    when they were already counted that day (or `also` refused). Raises TooMany."""
+    item = {**dynamo.key(f"view#{video_id}#{viewer}#{day}"), "of_video": dynamo.s(video_id),
             dynamo.TTL_ATTRIBUTE: dynamo.epoch(now + timedelta(days=2))}
     if user_id:
         item["of_user"] = dynamo.s(user_id)
-    return dynamo.try_transact({"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}}, *also)
+    try:
+        dynamo.transact(
+            {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}},
+            *also,
+            {"Update": {"Key": dynamo.key(f"rate#view#{rate.key}"),
+                        "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+                        "UpdateExpression": "ADD #n :one SET expires_at = :expires",
+                        "ExpressionAttributeNames": {"#n": "n"},
+                        "ExpressionAttributeValues": {":limit": dynamo.n(rate.limit), ":one": dynamo.n(1),
+                                                      ":expires": dynamo.epoch(rate.expires)}}},
+        )
+    except dynamo.ConditionFailed as failed:
+        if failed.failed_actions == [1 + len(also)]:
+            raise TooMany() from failed
+        return False
+    return True
 
 
 def like_of(item_id: str) -> tuple[str, str] | None:

@@ -4,14 +4,14 @@ view with, once it has played PETTUBE_VIEW_SECONDS."""
 from django import template
 from django.conf import settings
 
-from community import services
+from community import services, viewers
 
 register = template.Library()
 
 
-@register.simple_tag
-def view_ticket(video) -> str:
-    return services.view_ticket(video=video)
+@register.simple_tag(takes_context=True)
+def view_ticket(context, video) -> str:
+    return services.view_ticket(video=video, viewer=viewers.viewer(context["request"]))
 
 
 @register.simple_tag

@@ -44,7 +44,7 @@ def test_deleting_an_account_leaves_nothing_of_theirs(aws, moto_endpoint, settin
     his = factories.published(str(bob.pk), title="Bob's cat")
     post(as_ana, f"/api/videos/{his.id}/like/")
     post(as_ana, f"/api/videos/{his.id}/comments/", {"text": "Lovely cat"})
-    post(as_ana, f"/api/videos/{his.id}/views/", {"ticket": played_ticket(his)})
+    post(as_ana, f"/api/videos/{his.id}/views/", {"ticket": played_ticket(his, as_ana)})
     post(as_bob, f"/api/videos/{hers.id}/like/")
     post(as_bob, f"/api/videos/{hers.id}/comments/", {"text": "Good dog"})
     settings.PETTUBE_SITE_URL = ""

@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 from community import ranking, services
+from tests.community.test_views import viewer_of
 from pettube import dynamo
 
 
@@ -21,7 +22,7 @@ def post(client, path: str, body: dict):
 
 def test_aws_calls_per_page(aws, client, owner, viewer, video, aws_calls):
     ranking.rank()
-    ticket = services.view_ticket(video=video, now=dynamo.now() - timedelta(minutes=1))
+    ticket = services.view_ticket(video=video, viewer=viewer_of(client), now=dynamo.now() - timedelta(minutes=1))
     api = "/api/videos/"
     signed_out = {
         "watch": calls_for(aws_calls, lambda: client.get(f"/v/{video.id}/")),

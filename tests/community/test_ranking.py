@@ -19,9 +19,10 @@ def like_by(video_id: str, people: int, *, prefix: str) -> None:
 
 
 def view_by(video, viewers: int) -> None:
-    ticket = services.view_ticket(video=video, now=dynamo.now() - timedelta(minutes=1))
     for n in range(viewers):
-        assert services.count_view(video_id=video.id, viewer=f"b{video.id}{n}", user_id=None, ticket=ticket)
+        viewer = f"b{video.id}{n}"
+        ticket = services.view_ticket(video=video, viewer=viewer, now=dynamo.now() - timedelta(minutes=1))
+        assert services.count_view(video_id=video.id, viewer=viewer, user_id=None, address=viewer, ticket=ticket)
 
 
 def test_the_week_ranks_by_likes_and_views_with_a_time_decay(aws, aws_calls):
