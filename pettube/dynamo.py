@@ -48,6 +48,7 @@ INDEXES = {
     "followers": ("follows_to", "followed_at"),
     "following-feed": ("feed_of", "published_at"),
     "shorts": ("shorts_feed", "published_at"),
+    "playlists-of": ("playlist_owner", "created_at"),
 }
 TTL_ATTRIBUTE = "expires_at"
 TRANSACTION_ATTEMPTS = 6

@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "sharing",
     "follows",
     "shorts",
+    "playlists",
 ]
 
 MIDDLEWARE = [

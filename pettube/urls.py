@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("sharing.urls")),
     path("", include("follows.urls")),
     path("", include("shorts.urls")),
+    path("", include("playlists.urls")),
     path("", include("accounts.urls")),
     path("", include("social_django.urls", namespace="social")),
     # Last: an unknown API path is a JSON 404 even with DEBUG on (Django's debug 404 page is HTML).

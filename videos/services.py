@@ -296,10 +296,15 @@ def ready_video(*, video_id: str, user_id: str | None) -> Video:
     return video
 
 
+def may_see(video: Video, *, user_id: str | None) -> bool:
+    """Whether `user_id` may see `video` (visible_video's rule, for videos read in a batch)."""
+    return video.owner_id == user_id or (
+        video.status == READY and video.visibility != PRIVATE and not video.hidden_at
+    )
+
+
 def _visible(video: Video | None, *, user_id: str | None) -> Video:
-    if video is None or (
-        video.owner_id != user_id and (video.status != READY or video.visibility == PRIVATE or video.hidden_at)
-    ):
+    if video is None or not may_see(video, user_id=user_id):
         raise NotFound()
     return video
 
