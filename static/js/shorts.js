@@ -13,6 +13,8 @@ const PAGE_AHEAD = 3; // the next page is asked for when the viewer is this many
 const PLAYING_BUFFER_SECONDS = 30;
 const WAITING_BUFFER_SECONDS = 1; // a player of a clip not on screen stops after its lead segment
 const SOUND = "pettube:shorts-sound";
+const REFRESH_AFTER_MS = 800; // the counts are asked for once the clip has started, not before
+const FINGER_SLOP_PX = 8;
 
 const feed = document.querySelector("[data-testid=shorts]");
 const template = document.getElementById("short-template");
@@ -219,7 +221,7 @@ function play() {
     if (!clip) continue;
     const onScreen = Math.abs(clips.indexOf(clip) - at) < 0.995;
     const wanted = onScreen && !clip.held && !(still.matches && !clip.started);
-    player.hls?.config && (player.hls.config.maxBufferLength = onScreen ? PLAYING_BUFFER_SECONDS : WAITING_BUFFER_SECONDS);
+    if (player.hls) player.hls.config.maxBufferLength = onScreen ? PLAYING_BUFFER_SECONDS : WAITING_BUFFER_SECONDS;
     if (wanted && player.video.paused) start(player);
     else if (!wanted && !player.video.paused) player.video.pause();
     if (!onScreen) clip.started = false;
@@ -257,6 +259,19 @@ function toggle(clip) {
   showPlaying(clip);
 }
 
+// A finger moving up reveals the next clip, down the previous: it starts playing then, a frame or
+// two before the feed's first scroll event.
+let fingerFrom = null;
+
+function onTouchMove(event) {
+  if (fingerFrom === null || event.touches.length !== 1 || current < 0) return;
+  const moved = event.touches[0].clientY - fingerFrom;
+  if (Math.abs(moved) < FINGER_SLOP_PX) return;
+  fingerFrom = null;
+  const revealed = clips[current + (moved < 0 ? 1 : -1)];
+  if (revealed?.player && !revealed.held && !still.matches && revealed.player.video.paused) start(revealed.player);
+}
+
 function onScroll() {
   const nearest = Math.round(position());
   const end = feed.querySelector(".short-end");
@@ -280,7 +295,7 @@ function become(number) {
   document.title = `${clip.data.title} · Shorts · PetTube`;
   if (focusWasIn) clip.article.focus({ preventScroll: true });
   place();
-  refresh(clip);
+  setTimeout(() => refresh(clip), REFRESH_AFTER_MS);
 }
 
 // The like count and whether the viewer likes it, as they are now (a clip's card may be older).
@@ -480,6 +495,9 @@ feed.addEventListener("wheel", (event) => {
 showSound(soundOn);
 addPage(JSON.parse(document.getElementById("shorts-first-page").textContent));
 feed.addEventListener("scroll", onScroll, { passive: true });
+feed.addEventListener("touchstart", (event) => { fingerFrom = event.touches[0].clientY; }, { passive: true });
+feed.addEventListener("touchmove", onTouchMove, { passive: true });
+feed.addEventListener("touchend", play, { passive: true }); // a finger that did not scroll after all
 still.addEventListener("change", play);
 window.addEventListener("resize", () => feed.scrollTo({ top: current * feed.clientHeight, behavior: "instant" }));
 document.addEventListener("visibilitychange", () => {
