@@ -10,7 +10,7 @@ from pettube.api import user_id as _user_id
 from playlists import services
 from playlists.forms import PlaylistForm
 from videos.domain import VISIBILITIES
-from videos.presenters import master_playlist_url, player, signed_url
+from videos.presenters import master_playlist_url, media_url, player, with_media_cookies
 
 
 @login_required
@@ -35,9 +35,10 @@ def playlist(request, playlist_id: str):
         raise Http404("No such playlist.") from None
     shown = services.shown(found, viewer=viewer)
     current = next((video for video in shown if video.id == request.GET.get("v")), shown[0] if shown else None)
-    entries = [{"video": video, "hls": master_playlist_url(video), "mp4": signed_url(video.video_key),
-                "poster": signed_url(video.poster_key), "current": video is current} for video in shown]
-    return render(request, "playlists/playlist.html", {
-        "playlist": found, "entries": entries, "video": current, **(player(current) if current else {}),
+    entries = [{"video": video, "hls": master_playlist_url(video), "mp4": media_url(video, video.video_key),
+                "poster": media_url(video, video.poster_key), "current": video is current} for video in shown]
+    response = render(request, "playlists/playlist.html", {
+        "playlist": found, "entries": entries, "video": current, **(player(current, viewer) if current else {}),
         "is_owner": viewer == found.owner_id, "visibilities": VISIBILITIES,
     })
+    return with_media_cookies(response, current, viewer) if current else response
