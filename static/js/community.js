@@ -3,6 +3,7 @@
 import { api, explain } from "./api.js";
 import { sendFrom } from "./forms.js";
 import { notify } from "./site.js";
+import { reportView } from "./views.js";
 
 const article = document.querySelector("article.watch");
 const videoId = article?.dataset.videoId;
@@ -38,26 +39,14 @@ reactions?.querySelector("[data-report]")?.addEventListener("click", (event) =>
   report(event.currentTarget, event.currentTarget.dataset.report),
 );
 
-// A view counts once the player has actually played for a few seconds (the server checks the
-// ticket's age and counts each viewer once a day).
 if (player && reactions?.dataset.viewTicket) {
-  const needed = Number(reactions.dataset.viewSeconds || 5);
-  let played = 0;
-  let last = null;
-  const onTime = async () => {
-    if (last !== null && !player.paused && !player.seeking) played += Math.max(0, Math.min(1, player.currentTime - last));
-    last = player.currentTime;
-    if (played < needed) return;
-    player.removeEventListener("timeupdate", onTime);
-    const { ok, data } = await api("POST", `/api/videos/${videoId}/views/`, { ticket: reactions.dataset.viewTicket });
-    if (ok && data.counted) {
-      const views = reactions.querySelector("[data-testid=views]");
-      const count = Number(views.textContent) + 1;
-      views.textContent = String(count);
-      views.nextSibling.textContent = ` ${plural(count, "view")}`;
-    }
-  };
-  player.addEventListener("timeupdate", onTime);
+  const { viewTicket: ticket, viewSeconds } = reactions.dataset;
+  reportView(player, { videoId, ticket, seconds: Number(viewSeconds || 5) }, () => {
+    const views = reactions.querySelector("[data-testid=views]");
+    const count = Number(views.textContent) + 1;
+    views.textContent = String(count);
+    views.nextSibling.textContent = ` ${plural(count, "view")}`;
+  });
 }
 
 const section = document.getElementById("comments");

@@ -94,9 +94,10 @@ def test_up_next_lists_related_videos_and_autoplay_next_goes_to_the_first(nina, 
 
 
 def test_the_embed_page_plays_in_another_sites_frame_and_the_watch_page_is_refused(
-    nina, site_without_worker, open_page, other_origin, problems, axe_source
+    nina, site_without_worker, open_page, other_origin, problems, axe_source, settings
 ):
     site, video = site_without_worker, nina["Rex and the ball"]
+    settings.PETTUBE_VIEW_SECONDS = 1
     host = other_origin("host.html", f"""<!doctype html><html lang="en"><head><title>A blog</title><link rel="icon" href="data:,"></head><body>
       <h1>My blog</h1>
       <iframe id="embed" title="Embedded video" src="{site}/embed/{video.id}/" width="640" height="360"></iframe>
@@ -109,9 +110,10 @@ def test_the_embed_page_plays_in_another_sites_frame_and_the_watch_page_is_refus
 
     embed = page.frame_locator("#embed")
     expect(embed.get_by_role("link", name="Rex and the ball")).to_have_attribute("href", f"{site}/v/{video.id}/")
-    embed.locator("video#player").evaluate("video => { video.muted = true; return video.play(); }")
+    with page.expect_response(f"{site}/api/videos/{video.id}/views/") as view:
+        embed.locator("video#player").evaluate("video => { video.muted = true; return video.play(); }")
+    assert view.value.json() == {"counted": True}  # counted from a frame of another site, without cookies
     embedded = page.locator("#embed").element_handle().content_frame()
-    embedded.wait_for_function("() => document.getElementById('player').currentTime > 0.3")
     assert embedded.evaluate("() => document.cookie") == ""
     refused = page.locator("#watch").element_handle().content_frame()
     assert refused.url == "chrome-error://chromewebdata/"  # Chromium showed its error page instead

@@ -70,3 +70,23 @@ def test_private_unfinished_and_unknown_videos_have_no_embed(aws, client, django
 def test_an_unlisted_video_has_one(aws, client):
     unlisted = factories.published("7", visibility="unlisted")
     assert client.get(f"/embed/{unlisted.id}/").status_code == 200
+
+
+def test_its_views_count_from_a_frame_that_sends_no_cookie_and_no_csrf_token(video, settings):
+    import re
+
+    from django.test import Client
+
+    from videos import services
+
+    settings.PETTUBE_VIEW_SECONDS = 0
+    framed = Client(enforce_csrf_checks=True)  # as in another site's frame: no cookie of ours at all
+    page = framed.get(f"/embed/{video.id}/").content.decode()
+    ticket = re.search(r'data-view-ticket="([^"]+)"', page).group(1)
+
+    answer = framed.post(f"/api/videos/{video.id}/views/", {"ticket": ticket}, content_type="application/json")
+
+    assert answer.status_code == 200 and answer.json() == {"counted": True}
+    assert services.visible_video(video_id=video.id, user_id=None).views == 1
+    forged = framed.post(f"/api/videos/{video.id}/views/", {"ticket": "forged"}, content_type="application/json")
+    assert forged.status_code == 400
