@@ -41,11 +41,10 @@ def view(request, video_id: str):
     ticket = text_field(json_body(request), "ticket")
     if not ticket:
         raise Invalid("Send the page's view ticket.", {"ticket": ["This field is required."]})
-    viewer = viewers.viewer(request)
-    counted = services.count_view(video_id=video_id, viewer=viewer, user_id=user_id(request),
+    counted = services.count_view(video_id=video_id, viewers=viewers.candidates(request), user_id=user_id(request),
                                   address=viewers.address(request), ticket=ticket)
     response = JsonResponse({"counted": counted})
-    if counted and viewers.by_address(viewer):
+    if counted and viewers.cookieless(request):
         # Only a counted view earns a cookie: one per address, video and day, so a client that
         # drops its cookies cannot collect fresh viewers faster than the address's hourly limit.
         response.set_signed_cookie(viewers.VIEWER_COOKIE, secrets.token_urlsafe(12),

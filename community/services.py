@@ -82,12 +82,13 @@ def view_ticket(*, video: Video, viewer: str, now: datetime | None = None) -> st
                          salt=_TICKET_SALT)
 
 
-def count_view(*, video_id: str, viewer: str, user_id: str | None, address: str, ticket: str,
+def count_view(*, video_id: str, viewers: tuple[str, ...], user_id: str | None, address: str, ticket: str,
                now: datetime | None = None) -> bool:
-    """Count a view of `video_id` by `viewer` (from `address`, hashed) if the ticket was handed
-    to this viewer at least PETTUBE_VIEW_SECONDS ago, the viewer is not the owner, the video is
-    still public or unlisted, and this viewer was not counted on the ticket's day (so a ticket
-    counts once). Returns whether it counted. Raises InvalidTicket, ViewsRateLimited."""
+    """Count a view of `video_id` by the viewer the ticket was handed to, if that is one of
+    `viewers` (who is asking, from `address`, hashed: community/viewers.py), at least
+    PETTUBE_VIEW_SECONDS ago, the viewer is not the owner, the video is still public or
+    unlisted, and this viewer was not counted on the ticket's day (so a ticket counts once).
+    Returns whether it counted. Raises InvalidTicket, ViewsRateLimited."""
     now = now or dynamo.now()
     try:
         data = signing.loads(ticket, salt=_TICKET_SALT, max_age=TICKET_MAX_AGE_SECONDS)
@@ -95,7 +96,8 @@ def count_view(*, video_id: str, viewer: str, user_id: str | None, address: str,
         raise InvalidTicket("This view ticket is not valid.") from error
     if not isinstance(data, dict) or data.get("v") != video_id:
         raise InvalidTicket("This view ticket is for another video.")
-    if data.get("w") != viewer:
+    viewer = data.get("w")
+    if viewer not in viewers:
         raise InvalidTicket("This view ticket was handed to another viewer.")
     if now.timestamp() - data["t"] < settings.PETTUBE_VIEW_SECONDS or user_id == data["o"]:
         return False

@@ -18,6 +18,12 @@ def viewer(request) -> str:
     return f"a{address(request)}"
 
 
+def candidates(request) -> tuple[str, ...]:
+    """Whom a ticket presented with `request` may have been handed to: this viewer, or this
+    address (a page handed out before the browser got its cookie, or before its person signed in)."""
+    return tuple(dict.fromkeys([viewer(request), f"a{address(request)}"]))
+
+
 def address(request) -> str:
     """The request's network address, hashed (API Gateway and runserver both set REMOTE_ADDR;
     a client cannot choose it, unlike X-Forwarded-For)."""
@@ -28,5 +34,6 @@ def browser_cookie(request) -> str | None:
     return request.get_signed_cookie(VIEWER_COOKIE, default=None)
 
 
-def by_address(viewer_id: str) -> bool:
-    return viewer_id.startswith("a")
+def cookieless(request) -> bool:
+    """A signed-out browser PetTube has not given a viewer cookie yet."""
+    return not request.user.is_authenticated and browser_cookie(request) is None

@@ -22,7 +22,7 @@ def view_by(video, viewers: int) -> None:
     for n in range(viewers):
         viewer = f"b{video.id}{n}"
         ticket = services.view_ticket(video=video, viewer=viewer, now=dynamo.now() - timedelta(minutes=1))
-        assert services.count_view(video_id=video.id, viewer=viewer, user_id=None, address=viewer, ticket=ticket)
+        assert services.count_view(video_id=video.id, viewers=(viewer,), user_id=None, address=viewer, ticket=ticket)
 
 
 def test_the_week_ranks_by_likes_and_views_with_a_time_decay(aws, aws_calls):

@@ -46,7 +46,7 @@ def test_a_view_counts_once_per_viewer_and_day(as_viewer, client, video):
 
     tomorrow = dynamo.now() + timedelta(days=1)
     ticket = services.view_ticket(video=video, viewer=viewer_of(as_viewer), now=tomorrow - timedelta(seconds=10))
-    assert services.count_view(video_id=video.id, viewer=viewer_of(as_viewer), user_id=None, address="a",
+    assert services.count_view(video_id=video.id, viewers=(viewer_of(as_viewer),), user_id=None, address="a",
                                ticket=ticket, now=tomorrow)
     assert videos.get(video.id).views == 2
 
@@ -67,6 +67,20 @@ def test_a_signed_out_browser_is_one_viewer_by_its_cookie_and_without_one_by_its
     assert videos.get(video.id).views == 3
 
 
+def test_a_page_handed_out_before_the_cookie_still_counts_once(aws, client, owner, video):
+    """A page of shorts holds tickets for several clips, handed to the browser's address; the
+    first counted view gives it a cookie, and the other clips' tickets still count."""
+    from tests import factories
+
+    another = factories.ready(str(owner.pk), title="Another")
+    first, second = played_ticket(video, client), played_ticket(another, client)
+
+    assert view(client, video, first).json() == {"counted": True}
+    assert "pettube_viewer" in client.cookies
+    assert view(client, another, second).json() == {"counted": True}
+    assert view(client, another, second).json() == {"counted": False}
+
+
 def test_views_cannot_be_inflated_by_replaying_a_ticket_without_the_viewer_cookie(aws, client, video):
     """Outside finding 6.1: one ticket from the page, posted again and again with the CSRF cookie
     but without the viewer cookie, counted 100 times out of 100."""
@@ -80,7 +94,8 @@ def test_views_cannot_be_inflated_by_replaying_a_ticket_without_the_viewer_cooki
 
 
 def test_a_ticket_counts_only_for_the_viewer_it_was_handed_to(aws, as_viewer, video):
-    borrowed = played_ticket(video, Client())  # handed to a signed-out browser at this address
+    elsewhere = Client(REMOTE_ADDR="192.0.2.7")
+    borrowed = played_ticket(video, elsewhere)  # handed to a signed-out browser at another address
 
     answer = view(as_viewer, video, borrowed)
 
