@@ -17,7 +17,10 @@ As a second measure of the encoders' work, free of the machine's noise, callgrin
 instructions of the baseline's processes and of PetTube's ladder and audio on a 2 s clip.
 
     .venv/bin/python bench/transcode.py [--runs 3]
-Last line: ttp_s=… ttp_long_s=… full_s=… baseline_s=… ttp_ratio=… ladder_speedup=… vmaf_720=… vmaf_top=…
+Last line: ttp_s=… ttp_long_s=… full_s=… baseline_s=… ttp_ratio=… ladder_speedup=… vmaf_720=… vmaf_top=… ttp_p95_s=…
+(ttp_p95_s: the 95th percentile of every time to watch measured, both clips.) The AV1 renditions
+added after `ready` are off here (PETTUBE_AV1_RENDITIONS=0): they would run into the next run's
+measurements; bench/ladder_quality.py measures them.
 """
 
 import argparse
@@ -36,7 +39,7 @@ import _setup
 
 WORKDIR = Path(tempfile.mkdtemp(prefix="pettube-bench-"))
 atexit.register(shutil.rmtree, WORKDIR, ignore_errors=True)  # clips and outputs: about 1 GB
-_setup.django_on_local_aws(DATABASE_URL=f"sqlite:///{WORKDIR / 'bench.sqlite3'}")
+_setup.django_on_local_aws(DATABASE_URL=f"sqlite:///{WORKDIR / 'bench.sqlite3'}", PETTUBE_AV1_RENDITIONS="0")
 
 import requests  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -89,7 +92,16 @@ def main() -> None:
     full_s, baseline_s = statistics.median(full), statistics.median(baseline)
     print(f"ttp_s={ttp_s:.2f} ttp_long_s={ttp_long_s:.2f} full_s={full_s:.1f} baseline_s={baseline_s:.1f} "
           f"ttp_ratio={ttp_s / 60:.3f} ladder_speedup={baseline_s / full_s:.2f} "
-          f"vmaf_720={vmaf_720:.1f} vmaf_top={vmaf_top:.1f}")
+          f"vmaf_720={vmaf_720:.1f} vmaf_top={vmaf_top:.1f} ttp_p95_s={percentile(ttp + ttp_long, 95):.2f}")
+
+
+def percentile(values: list[float], percent: float) -> float:
+    """The `percent`th percentile, interpolated between the two nearest measurements."""
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * percent / 100
+    below = int(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
 
 
 def rounded(values: list[float]) -> list[float]:

@@ -146,6 +146,8 @@ PETTUBE_MAX_DURATION_SECONDS = int(env("PETTUBE_MAX_DURATION_SECONDS") or 15 * 6
 PETTUBE_MAX_SOURCE_PIXELS = int(env("PETTUBE_MAX_SOURCE_PIXELS") or 4096 * 2304)
 PETTUBE_PROCESSING_TIMEOUT_SECONDS = int(env("PETTUBE_PROCESSING_TIMEOUT_SECONDS") or 20 * 60)
 PETTUBE_UPLOAD_EXPIRY_HOURS = 24
+# AV1 renditions added after a video is ready (videos/av1.py); "0" turns them off.
+PETTUBE_AV1_RENDITIONS = (env("PETTUBE_AV1_RENDITIONS") or "1") != "0"
 PETTUBE_UPLOADS_PER_HOUR = int(env("PETTUBE_UPLOADS_PER_HOUR") or 30)
 
 # --- Community and notifications -----------------------------------------------------------

@@ -23,6 +23,7 @@ With PETTUBE_MEDIA_DOMAIN (CloudFront in front of the bucket, videos/cdn.py):
   immutable), like a file it downloaded.
 """
 
+import json
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,8 +83,18 @@ def public_master_url(video: Video) -> str | None:
 
 
 def master_playlist(video: Video) -> str:
-    """The master playlist, made from the video's ladder."""
-    return hls.master_playlist(ladder.rungs_from_json(video.rungs), has_audio=bool(video.has_audio))
+    """The master playlist, made from the video's ladder, and its AV1 rungs once a ready video
+    has them (each with the CODECS read from its segments, videos/av1.py)."""
+    codecs = json.loads(video.av1_codecs or "{}")
+    av1 = [(rung, codecs[rung.name]) for rung in ladder.rungs_from_json(video.av1_rungs)] if video.status == READY else []
+    return hls.master_playlist(ladder.rungs_from_json(video.rungs), has_audio=bool(video.has_audio), av1=av1)
+
+
+def renditions_added(video: Video) -> None:
+    """After renditions were added to a ready video (AV1): its public copy, if it has one, gets
+    them and the master playlist that offers them."""
+    if through_cdn() and shared(video):
+        storage.copy_to_public(video.id, texts={f"{storage.HLS_FOLDER}/{MASTER}.m3u8": master_playlist(video)})
 
 
 def cookies(video: Video, user_id: str | None) -> list[MediaCookie]:

@@ -68,6 +68,11 @@ class Video:
     # JSON {"video": [seconds, ...], "audio": [...]}: the durations of the segments of the first
     # chunk (in every rung) and of the audio that a player can fetch while it is processing.
     live_segments: str | None = None
+    # Added after it is ready (videos/av1.py): the AV1 rungs (rungs_to_json) and each one's CODECS
+    # as read from its segments (JSON {name: codecs}), and the AV1 jobs of `attempts` done so far.
+    av1_rungs: str | None = None
+    av1_codecs: str | None = None
+    av1_jobs_done: int | None = None
 
     @property
     def playable(self) -> bool:

@@ -6,7 +6,7 @@ locally, the embedded AWS's event pump calls the same functions with the same ev
 
 from urllib.parse import unquote_plus
 
-from videos import processing
+from videos import av1, processing
 
 
 def on_upload(event: dict, context=None) -> None:
@@ -20,6 +20,15 @@ def encode_chunk(event: dict, context=None) -> None:
     """One chunk of a long video, invoked asynchronously by the video's first job
     (videos/workers.py)."""
     processing.encode_chunk(
+        video_id=event["video_id"], attempt=int(event["attempt"]), index=int(event["index"]),
+        time_left=_time_left(context),
+    )
+
+
+def encode_av1_chunk(event: dict, context=None) -> None:
+    """One chunk of a ready video's AV1 renditions, invoked asynchronously by the job that
+    published it (videos/av1.py)."""
+    av1.encode_chunk(
         video_id=event["video_id"], attempt=int(event["attempt"]), index=int(event["index"]),
         time_left=_time_left(context),
     )

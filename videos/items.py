@@ -25,13 +25,13 @@ _STORED_AS = {"species": "pet", "jobs": "parts", "jobs_done": "parts_done"}
 _FIELD_OF = {stored: name for name, stored in _STORED_AS.items()}
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
-            "chunk_seconds", "jobs", "jobs_done", "thumbnails", "part_size", "likes", "views"}
+            "chunk_seconds", "jobs", "jobs_done", "thumbnails", "part_size", "likes", "views", "av1_jobs_done"}
 # Attributes written by the repository's own update expressions, by their stored names.
 JOBS, JOBS_DONE = _STORED_AS["jobs"], _STORED_AS["jobs_done"]
 # What a card leaves out: what only the owner or the worker needs, and the index attributes.
 _NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
                  "has_audio", "chunk_seconds", JOBS, JOBS_DONE, "encoded_seconds", "playable_at",
-                 "live_segments", "feed", "owner_public", "pending"}
+                 "live_segments", "feed", "owner_public", "pending", "av1_rungs", "av1_codecs", "av1_jobs_done"}
 
 
 def to_item(video: Video) -> dict:

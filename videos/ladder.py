@@ -12,6 +12,7 @@ LEAD_SECONDS = 2
 # (under KEYFRAME_SLACK at 20 fps or more) after it.
 KEYFRAME_SLACK = 0.05
 AUDIO_BITRATE = 128_000
+CRF = 23  # the fixed ladder's x264 constant quality (per-title ladders choose their own, videos/per_title.py)
 MP4_MAX_SHORT_SIDE = 720  # the download MP4 is this rung (or the top one, when smaller)
 # (short side, peak bitrate of the capped CRF, H.264 level up to 30 fps, up to 60 fps)
 LADDER = ((360, 1_000_000, "3.0", "3.1"), (720, 3_000_000, "3.1", "3.2"), (1080, 6_000_000, "4.0", "4.2"))
@@ -43,6 +44,7 @@ class Rung:
     height: int
     maxrate: int
     level: str
+    crf: int = CRF  # x264's constant quality, capped at `maxrate` (videos/per_title.py sets both per title)
 
     @property
     def bandwidth(self) -> int:
@@ -85,8 +87,10 @@ def mp4_rung(rungs: list[Rung]) -> Rung:
 
 
 def rungs_to_json(rungs: list[Rung]) -> str:
-    return json.dumps([[rung.name, rung.width, rung.height, rung.maxrate, rung.level] for rung in rungs])
+    return json.dumps([[rung.name, rung.width, rung.height, rung.maxrate, rung.level, rung.crf] for rung in rungs])
 
 
 def rungs_from_json(text: str | None) -> list[Rung]:
+    """The rungs `rungs_to_json` wrote (those written before per-title ladders have no `crf`:
+    the fixed ladder's)."""
     return [Rung(*fields) for fields in json.loads(text)] if text else []

@@ -93,7 +93,7 @@ def _process(video: Video, key: str, time_left: Callable[[], float], size: int |
         source_size = _arrived_size(video, key, size)
         _ensure_time(time_left)
         source = storage.presigned_source(key)
-        probe = transcode.probe(source)
+        probe = transcode.probe(source, sample=True)
         _check_limits(probe)
         streaming.encode(
             video, streaming.plan(probe, source_size=source_size), source=source, time_left=time_left,

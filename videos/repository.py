@@ -313,6 +313,32 @@ def count_job_done(video_id: str, *, attempt: int) -> Video | None:
     )
 
 
+def count_av1_job_done(video_id: str, *, attempt: int) -> Video | None:
+    """Count one more AV1 job of the ready video's `attempt` done (videos/av1.py). The video as it
+    is then (the job that sees `av1_jobs_done` reach the chunk count publishes the AV1 rungs),
+    None when it was deleted, or is no longer that attempt's ready video."""
+    return _transition(
+        video_id,
+        condition="#s = :ready AND attempts = :attempt",
+        update="ADD av1_jobs_done :one",
+        names={"#s": "status"},
+        values={":ready": dynamo.s(READY), ":attempt": dynamo.n(attempt), ":one": dynamo.n(1)},
+    )
+
+
+def add_av1(video_id: str, *, attempt: int, rungs: str, codecs: str) -> Video | None:
+    """Offer the AV1 rungs (`rungs`, ladder.rungs_to_json; `codecs`, JSON {name: CODECS}) of the
+    ready video's `attempt`; None when it was deleted or is no longer that attempt's."""
+    return _transition(
+        video_id,
+        condition="#s = :ready AND attempts = :attempt",
+        update="SET av1_rungs = :rungs, av1_codecs = :codecs",
+        names={"#s": "status"},
+        values={":ready": dynamo.s(READY), ":attempt": dynamo.n(attempt), ":rungs": dynamo.s(rungs),
+                ":codecs": dynamo.s(codecs)},
+    )
+
+
 def delete_if(video_id: str, *, status: str) -> bool:
     """Delete the video only while it is still in `status`; False when it moved on."""
     return dynamo.delete_item(

@@ -311,16 +311,17 @@ def _visible(video: Video | None, *, user_id: str | None) -> Video:
 
 def playlist(video: Video, name: str) -> str | None:
     """A playable video's HLS playlist `name` as a browser gets it: the master playlist, made
-    from the video's ladder, or a rung's (or the audio's) with every segment URI as
+    from the video's ladder (and, once added, its AV1 rungs), or a rung's (or the audio's) with every segment URI as
     videos/delivery.py says (presigned for SEGMENT_EXPIRY_SECONDS; behind CloudFront, plain URLs):
     while it is processing, an EVENT playlist of its live segments (from its item); once ready,
     the stored VOD playlist. None when it has no such playlist (yet)."""
     if not video.playable:
         return None
     rungs = ladder.rungs_from_json(video.rungs)
+    av1_rungs = ladder.rungs_from_json(video.av1_rungs) if video.status == READY else []
     if name == MASTER_PLAYLIST:
         return delivery.master_playlist(video)
-    if name not in {rung.name for rung in rungs} | ({hls.AUDIO} if video.has_audio else set()):
+    if name not in {rung.name for rung in [*rungs, *av1_rungs]} | ({hls.AUDIO} if video.has_audio else set()):
         return None
     if video.status == READY:
         text = storage.read_text(storage.hls_key(video.id, f"{name}.m3u8"))

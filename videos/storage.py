@@ -300,6 +300,13 @@ def _code(error) -> str:
     return error.response.get("Error", {}).get("Code", "")
 
 
+def delete_prefix(prefix: str) -> None:
+    """Remove every object whose key starts with `prefix`."""
+    paginator = _s3().get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=settings.PETTUBE_BUCKET, Prefix=prefix):
+        delete(*(item["Key"] for item in page.get("Contents", [])))
+
+
 def delete_video_objects(*, owner_id: str, video_id: str, upload_id: str | None = None) -> None:
     """Remove the upload (aborting its multipart upload `upload_id`, if any) and every rendition
     of one video (its public copy goes when it stops being public: videos/delivery.py)."""

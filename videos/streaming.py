@@ -23,7 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from videos import encoding_jobs, hls, ladder, listings, repository, signals, storage, thumbnails, transcode, workers
+from videos import (av1, encoding_jobs, hls, ladder, listings, per_title, repository, signals, storage, thumbnails, transcode,
+                    workers)
 from videos.domain import EncodingPlan, Rendition, Video
 
 log = logging.getLogger("pettube.videos")
@@ -61,8 +62,8 @@ class Job:
 
 
 def plan(probe: transcode.Probe, *, source_size: int) -> EncodingPlan:
-    """The ladder and the chunks for a source."""
-    rungs = ladder.choose_rungs(probe.width, probe.height, probe.fps)
+    """The ladder (per title, from the probe's sample: videos/per_title.py) and the chunks for a source."""
+    rungs = per_title.fit(ladder.choose_rungs(probe.width, probe.height, probe.fps), list(probe.samples))
     chunk_seconds = CHUNK_SECONDS if probe.duration > CHUNKED_ABOVE_SECONDS else _whole(probe.duration)
     chunks = max(1, math.ceil(probe.duration / chunk_seconds))
     return EncodingPlan(
@@ -296,8 +297,8 @@ def publish(video: Video, *, here: list[Job]) -> Video:
     ready = listings.mark_ready(video_id, rendition=rendition, read=video)
     if ready is None:
         raise transcode.EncoderStopped("the video was deleted while it was published")
-    storage.delete(storage.upload_key(video.owner_id, video_id))
     signals.video_ready.send(sender=publish, video=ready)
+    av1.after_ready(ready)  # then deletes the source
     log.info("ready", extra={"video_id": video_id, "duration": rendition.duration, "rungs": len(rungs),
                              "chunks": len(chunks)})
     return ready

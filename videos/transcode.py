@@ -32,8 +32,14 @@ MAX_FPS = 60
 # and so put it out of step with the others).
 TIMELINE_OFFSET = 10
 IMAGE_FORMATS = {"image2", "gif", "apng", "webp"}
-CRF = 23
 PRESET = "veryfast"
+# The compressibility sample (probe(sample=True), videos/per_title.py): the video's first half
+# second at each ladder size.
+SAMPLE_SECONDS = 0.5
+SAMPLE_SIDES = (360, 720, 1080)
+SAMPLE_CRF = 26
+# SVT-AV1's speed (0 slowest … 13): 8 is its own default for video on demand at a sensible cost.
+AV1_PRESET = 8
 # What ffmpeg says when it could not read a URL source: the storage's fault, not the file's.
 _NETWORK_TROUBLE = ("Server returned", "Connection refused", "Connection timed out", "Connection reset",
                     "Network is unreachable", "Failed to resolve", "I/O error")
@@ -63,6 +69,18 @@ class Probe:
     rotation: int
     has_audio: bool
     fps: float | None = None
+    # A fast encode of the start at short sides 360, 720 and 1080, never above the source's
+    # (probe(sample=True)); empty when not asked for or when nothing could be encoded.
+    samples: tuple["Sample", ...] = ()
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The probe's sample encode at one size: the bits per second it took, and the SSIM (dB)
+    x264 measured on what it made."""
+
+    bitrate: float
+    ssim_db: float
 
 
 def ffmpeg_binary() -> str:
@@ -84,14 +102,23 @@ _VIDEO = re.compile(
 )
 _FPS = re.compile(r", (\d+(?:\.\d+)?k?) (?:fps|tbr)")
 _AUDIO = re.compile(r"^\s*Stream #0:\d+\S*: Audio: ", re.M)
+_SSIM = re.compile(r"\] SSIM Mean Y:[0-9.]+ \(\s*([0-9.]+|inf)db\)")
+_TRACED = re.compile(r"^\[trace_headers @ [^\]]+\] +\d+ +(\S+) +[01]+ = (\d+)$", re.M)
 _ROTATION = re.compile(r"[Dd]isplay ?[Mm]atrix: rotation of (-?\d+(?:\.\d+)?) degrees")
 
 
-def probe(source: Path | str, *, timeout: float = 60) -> Probe:
+def probe(source: Path | str, *, timeout: float = 60, sample: bool = False) -> Probe:
     """Read container, duration, first video stream, frame rate and rotation; raise
-    TranscodeError when the source holds no video a person could watch."""
-    result = _run([ffmpeg_binary(), "-hide_banner", "-nostdin", *_input(source)], timeout=timeout)
-    summary = result.stderr
+    TranscodeError when the source holds no video a person could watch. With `sample`, the same
+    process (one read of the source's header, no second connection) also measures how hard the
+    video is to compress at each ladder size (`Probe.samples`, videos/per_title.py)."""
+    command = [ffmpeg_binary(), "-hide_banner", "-nostdin", *_input(source)]
+    with tempfile.TemporaryDirectory(prefix="pettube-sample-") as samples:
+        if sample:
+            command += _sample_outputs(Path(samples))
+        result = _run(command, timeout=timeout)
+        measured = _samples(Path(samples), result.stderr) if sample else ()
+    summary = result.stderr.partition("\nOutput #0")[0]
     container = _INPUT.search(summary)
     if not container:
         if _is_url(source) and any(marker in summary for marker in _NETWORK_TROUBLE):
@@ -122,7 +149,36 @@ def probe(source: Path | str, *, timeout: float = 60) -> Probe:
         rotation=degrees,
         has_audio=bool(_AUDIO.search(summary)),
         fps=_frame_rate(video["rest"]),
+        samples=measured,
     )
+
+
+def _sample_outputs(directory: Path) -> list[str]:
+    """Outputs encoding the first SAMPLE_SECONDS at each ladder size (short side 360, 720 and
+    1080, never above the source's) with a fast constant quality, one file each: the bytes each
+    takes say how hard the video is to compress at that size (fine texture and noise cost bits
+    at 1080 lines and little at 360; flat colour costs little at any size)."""
+    graph = f"[0:v:0]split={len(SAMPLE_SIDES)}" + "".join(f"[s{side}]" for side in SAMPLE_SIDES)
+    for side in SAMPLE_SIDES:
+        graph += (f";[s{side}]scale=w='if(gte(iw,ih),-2,min({side},iw))':h='if(gte(iw,ih),min({side},ih),-2)'"
+                  f":flags=bilinear[o{side}]")
+    outputs = ["-filter_complex", graph]
+    for side in SAMPLE_SIDES:
+        outputs += ["-map", f"[o{side}]", "-t", str(SAMPLE_SECONDS), "-c:v", "libx264", "-preset", "ultrafast",
+                    "-crf", str(SAMPLE_CRF), "-ssim", "1", "-threads", "1", "-f", "h264", "-y",
+                    str(directory / f"{side}.h264")]
+    return outputs
+
+
+def _samples(directory: Path, log: str) -> tuple[Sample, ...]:
+    """What each sample output measured. x264 prints its SSIM when it closes, and ffmpeg closes
+    the encoders in the order of their outputs."""
+    files = [directory / f"{side}.h264" for side in SAMPLE_SIDES]
+    scores = _SSIM.findall(log)
+    if len(scores) != len(files) or not all(file.exists() and file.stat().st_size for file in files):
+        return ()
+    return tuple(Sample(bitrate=file.stat().st_size * 8 / SAMPLE_SECONDS, ssim_db=float(score))
+                 for file, score in zip(files, scores, strict=True))
 
 
 def _frame_rate(stream_line: str) -> float | None:
@@ -144,6 +200,39 @@ def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start
     capped to the rung's size, whatever the stream's headers said), frame rate capped at
     MAX_FPS, keyframes on the segment grid and nowhere else, segments numbered and timestamped as
     that part of the whole video's. Writes `<outdir>/<rung>/index.m3u8` and its segments."""
+    command = _decode_and_scale(source, rungs, start=start, length=length, fps=fps)
+    threads = encoder_threads(rungs)
+    for i, rung in enumerate(rungs):
+        command += ["-map", f"[v{i}]", f"-crf:v:{i}", str(rung.crf),
+                    f"-maxrate:v:{i}", str(rung.maxrate), f"-bufsize:v:{i}", str(2 * rung.maxrate),
+                    f"-level:v:{i}", rung.level,
+                    f"-threads:v:{i}", str(threads[i])]
+    return command + [
+        "-c:v", "libx264", "-preset", PRESET, "-profile:v", "high",
+        "-force_key_frames", _keyframes(lead=start == 0), "-sc_threshold", "0",
+        "-x264-params", "scenecut=0",
+        *_rungs_output(outdir, rungs, start=start, segment_type="mpegts"),
+    ]
+
+
+def av1_ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start: float, length: float,
+                       fps: float | None) -> list[str]:
+    """The same ladder in AV1 (SVT-AV1 at AV1_PRESET, each rung's `crf` on AV1's scale and
+    `maxrate` as its cap) in fMP4 segments on the same grid: `<outdir>/<rung>/index.m3u8`, its
+    `init.mp4` and its `.m4s` segments."""
+    command = _decode_and_scale(source, rungs, start=start, length=length, fps=fps)
+    for i, rung in enumerate(rungs):
+        command += ["-map", f"[v{i}]", f"-crf:v:{i}", str(rung.crf),
+                    f"-svtav1-params:v:{i}", f"mbr={rung.maxrate // 1000}:lp={encoder_threads(rungs)[i]}"]
+    return command + [
+        "-c:v", "libsvtav1", "-preset", str(AV1_PRESET), "-force_key_frames", _keyframes(lead=start == 0),
+        *_rungs_output(outdir, rungs, start=start, segment_type="fmp4"),
+    ]
+
+
+def _decode_and_scale(source: Path | str, rungs: list[Rung], *, start: float, length: float,
+                      fps: float | None) -> list[str]:
+    """ffmpeg's input and the cascade of scales (one output `[v<i>]` per rung)."""
     chain = "format=yuv420p"
     if fps is None or fps > MAX_FPS:
         chain = f"fps={MAX_FPS}," + chain
@@ -157,23 +246,18 @@ def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start
                "-progress", "pipe:1"]
     if start:
         command += ["-ss", f"{start:.3f}"]
-    command += ["-t", f"{length:.3f}", *_input(source), "-filter_complex", ";".join(graph)]
-    threads = encoder_threads(rungs)
-    for i, rung in enumerate(rungs):
-        command += ["-map", f"[v{i}]", f"-maxrate:v:{i}", str(rung.maxrate), f"-bufsize:v:{i}", str(2 * rung.maxrate),
-                    f"-level:v:{i}", rung.level,
-                    f"-threads:v:{i}", str(threads[i])]
-    command += [
-        "-c:v", "libx264", "-preset", PRESET, "-crf", str(CRF), "-profile:v", "high",
-        "-force_key_frames", _keyframes(lead=start == 0), "-sc_threshold", "0",
-        "-x264-params", "scenecut=0",
+    return command + ["-t", f"{length:.3f}", *_input(source), "-filter_complex", ";".join(graph)]
+
+
+def _rungs_output(outdir: Path, rungs: list[Rung], *, start: float, segment_type: str) -> list[str]:
+    return [
         "-map_metadata", "-1",
         # The muxer cuts at the first keyframe once a segment is LEAD_SECONDS long: at every keyframe.
-        *_hls_output(outdir, first_segment=segment_at(start), start=start, segment_seconds=LEAD_SECONDS),
+        *_hls_output(outdir, first_segment=segment_at(start), start=start, segment_seconds=LEAD_SECONDS,
+                     segment_type=segment_type),
         "-var_stream_map", " ".join(f"v:{i},name:{rung.name}" for i, rung in enumerate(rungs)),
         str(outdir / "%v" / "index.m3u8"),
     ]
-    return command
 
 
 def encoder_threads(rungs: list[Rung], cores: int | None = None) -> list[int]:
@@ -215,13 +299,15 @@ def _keyframes(*, lead: bool) -> str:
 
 
 def _hls_output(outdir: Path, *, first_segment: int, start: float, segment_seconds: int,
-                name: str = "%v") -> list[str]:
+                name: str = "%v", segment_type: str = "mpegts") -> list[str]:
+    extension = "ts" if segment_type == "mpegts" else "m4s"
     return [
         "-output_ts_offset", f"{start + TIMELINE_OFFSET:.3f}",
         "-f", "hls", "-hls_time", str(segment_seconds), "-hls_playlist_type", "event", "-hls_list_size", "0",
-        "-hls_segment_type", "mpegts", "-hls_flags", "temp_file+independent_segments",
+        "-hls_segment_type", segment_type, "-hls_flags", "temp_file+independent_segments",
+        *(["-hls_fmp4_init_filename", "init.mp4"] if segment_type == "fmp4" else []),
         "-start_number", str(first_segment),
-        "-hls_segment_filename", str(outdir / name / "%05d.ts"),
+        "-hls_segment_filename", str(outdir / name / f"%05d.{extension}"),
     ]
 
 
@@ -299,6 +385,26 @@ def remux_mp4(video_playlist: Path, audio_playlist: Path | None, output: Path, *
     )
     if result.returncode != 0 or not output.exists():
         raise EncoderInterrupted(f"could not join the segments: {_last_line(result.stderr)}")
+
+
+def codecs_of(source: Path | str, *, timeout: float = 60) -> str:
+    """The video's CODECS for a master playlist (RFC 6381: `avc1.PPCCLL`, `av01.P.LLT.DD`), read
+    from the bitstream's own headers (the H.264 SPS, the AV1 sequence header) of its first frame.
+    `source` may be a media playlist (an fMP4 rendition with its initialisation segment)."""
+    result = _run([ffmpeg_binary(), "-hide_banner", "-nostdin", "-protocol_whitelist", "file,http,https,tcp,tls,crypto",
+                   "-i", str(source), "-map", "0:v:0", "-c", "copy", "-bsf:v", "trace_headers", "-frames:v", "1",
+                   "-f", "null", "-"], timeout=timeout)
+    fields = {}
+    for name, value in _TRACED.findall(result.stderr):
+        fields.setdefault(name, int(value))
+    if "seq_profile" in fields:
+        depth = 12 if fields.get("twelve_bit") else 10 if fields.get("high_bitdepth") else 8
+        tier = "H" if fields.get("seq_tier[0]") else "M"
+        return f"av01.{fields['seq_profile']}.{fields['seq_level_idx[0]']:02d}{tier}.{depth:02d}"
+    if "profile_idc" in fields:
+        constraints = sum(fields.get(f"constraint_set{bit}_flag", 0) << (7 - bit) for bit in range(6))
+        return f"avc1.{fields['profile_idc']:02x}{constraints:02x}{fields['level_idc']:02x}"
+    raise EncoderInterrupted(f"could not read the codec of {source}: {_last_line(result.stderr)}")
 
 
 def _is_url(source: Path | str) -> bool:

@@ -20,6 +20,7 @@ from pettube import aws
 log = logging.getLogger("pettube.videos")
 
 CHUNK_COMMAND = "videos.events.encode_chunk"
+AV1_CHUNK_COMMAND = "videos.events.encode_av1_chunk"  # the AV1 renditions' chunks (videos/av1.py)
 LOCAL_WORKERS = max(1, (os.cpu_count() or 1))
 
 
@@ -44,7 +45,7 @@ class Gate:
 
 
 def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int], run_here: Callable[[int], None],
-                    gate: Gate | None = None) -> Callable[[], None]:
+                    gate: Gate | None = None, command: str = CHUNK_COMMAND) -> Callable[[], None]:
     """Start chunk `indexes` of `attempt`; returns a function that waits for them where they
     run here (on Lambda it returns at once: each invocation finishes on its own). Off Lambda,
     `run_here(index)` runs one (the caller's, so this module needs no entry point), each in a
@@ -55,7 +56,7 @@ def dispatch_chunks(video_id: str, *, attempt: int, indexes: Iterable[int], run_
         return lambda: None
     if function := os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
         for index in indexes:
-            payload = {"command": CHUNK_COMMAND, "video_id": video_id, "attempt": attempt, "index": index}
+            payload = {"command": command, "video_id": video_id, "attempt": attempt, "index": index}
             aws.client("lambda").invoke(FunctionName=function, InvocationType="Event", Payload=json.dumps(payload))
         log.info("chunks dispatched", extra={"video_id": video_id, "chunks": len(indexes)})
         return lambda: None

@@ -58,3 +58,45 @@ def wait_until_processed(video_id: str, timeout: float = 180):
     """The video once its processing has ended (ready or failed); fails after `timeout` seconds."""
     return eventually(lambda: (video := repository.get(video_id)).status in {"ready", "failed"} and video,
                       timeout=timeout, interval=0.5)
+
+
+CODEC = "video => video.hls.levels[video.hls.currentLevel].videoCodec"
+ADVANCING = ("() => { const v = document.getElementById('player'); "
+             "return v.currentTime > 1 && v.getVideoPlaybackQuality().totalVideoFrames > 10; }")
+# What a browser without an AV1 decoder answers (Media Source Extensions are asked for every codec).
+NO_AV1 = """
+const supported = MediaSource.isTypeSupported.bind(MediaSource);
+MediaSource.isTypeSupported = (type) => !/av01/.test(type) && supported(type);
+"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("av1_decodes", [True, False], ids=["av1-forced", "av1-unsupported"])
+@pytest.mark.django_db(transaction=True)
+def test_hls_js_plays_the_av1_rung_where_it_decodes_and_h264_where_it_does_not(site, page, make_clip, settings,
+                                                                              av1_decodes):
+    settings.PETTUBE_AV1_RENDITIONS = True
+    video, _ = factories.uploaded(make_clip("short"))  # 640x360 with audio: 360p and av1-360p
+    assert wait_until_processed(video.id).status == "ready"
+    eventually(lambda: repository.get(video.id).av1_rungs, timeout=120, interval=0.5)
+    problems = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda failure: problems.append(f"uncaught: {failure}"))
+    page.add_init_script(REPORT_CSP_VIOLATIONS)
+    if not av1_decodes:
+        page.add_init_script(NO_AV1)
+
+    page.goto(f"{site}/v/{video.id}/")
+    player = page.locator("video#player")
+    codecs = player.evaluate("video => video.hls.levels.map(level => level.videoCodec)")
+    if av1_decodes:
+        assert [codec[:4] for codec in codecs] == ["avc1", "av01"]
+        player.evaluate("video => { video.hls.currentLevel = video.hls.levels.findIndex("
+                        "level => level.videoCodec.startsWith('av01')); }")
+    else:
+        assert [codec[:4] for codec in codecs] == ["avc1"]  # hls.js leaves the AV1 rung aside
+    player.evaluate("video => { video.muted = true; video.loop = true; return video.play(); }")
+    page.wait_for_function(ADVANCING, timeout=30_000)
+    assert player.evaluate(CODEC).startswith("av01" if av1_decodes else "avc1")
+    assert player.evaluate("video => video.error === null")
+    assert problems == []

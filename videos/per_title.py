@@ -1,0 +1,73 @@
+"""Per-title ladders: each rung's rate control chosen from how hard this video is to compress,
+so that every rung lands near the same quality (VMAF about 93-95 against the source scaled to the
+rung) instead of one CRF and one cap for every video. Pure; docs/STREAMING.md explains the
+numbers, `bench/ladder_quality.py` measures them.
+
+The measure is the probe's sample (transcode.probe(sample=True)): the video's first half second
+encoded at each rung's size by x264 `ultrafast` at a fixed CRF, in the probe's own ffmpeg process
+(the header is read anyway; decoding 15 more frames and encoding them small costs a fraction of a
+second). For each size it gives the bits that quality took and the SSIM x264 measured on what it
+made. A high SSIM means the picture survives a coarse quantizer (flat colour, soft focus, a
+quiet cat): the rung can take a higher CRF and a lower cap. A low SSIM means detail the quantizer
+destroys (grass, fur in motion, sensor noise): the rung gets a lower CRF and a cap high enough
+that the bits it needs are not starved, up to the level's limit. A rung whose sample took hardly
+more bits than the rung below's (a soft or upscaled source) adds pixels without detail, and is
+dropped.
+"""
+
+import math
+from dataclasses import replace
+
+from videos.ladder import CRF, Rung
+from videos.transcode import SAMPLE_CRF, Sample
+
+# The sample's SSIM (dB) at which the fixed ladder's CRF lands in the target band; each dB more
+# (an easier picture) moves the CRF up by CRF_PER_DB, each dB less down.
+SSIM_AT_FIXED_CRF = 18.0
+CRF_PER_DB = 0.5
+LOWEST_CRF, HIGHEST_CRF = 20, 28
+# x264 `veryfast` with its look-ahead spends this share of what the `ultrafast` sample spent at
+# the same CRF (measured on bench/ladder_quality.py's clips); a cap leaves HEADROOM over it for
+# the scenes harder than the first half second.
+EFFICIENCY = 0.6
+HEADROOM = 2.0
+# Caps, bits per second, by the rung's short side: never below the floor (a scene change must not
+# starve), never above the ceiling (the H.264 level's limits are far higher; the ceiling is what a
+# viewer's connection is asked for).
+CAPS = {360: (250_000, 1_600_000), 720: (600_000, 4_000_000), 1080: (1_000_000, 6_000_000)}
+# A rung whose sample took less than this many times the bits of the rung below's adds nothing.
+DROP_BELOW_RATIO = 1.3
+
+
+def fit(rungs: list[Rung], samples: list[Sample]) -> list[Rung]:
+    """The fixed ladder's `rungs` (smallest first) with each rung's CRF and cap chosen from its
+    sample (`samples[i]` measured at `rungs[i]`'s size), and the rungs that add nothing dropped.
+    Returned unchanged without a sample for every rung."""
+    if len(samples) < len(rungs):
+        return rungs
+    fitted, below = [], None
+    for rung, sample in zip(rungs, samples, strict=False):
+        if below is not None and sample.bitrate < DROP_BELOW_RATIO * below.bitrate:
+            continue
+        crf = _crf(sample)
+        fitted.append(replace(rung, crf=crf, maxrate=_cap(rung, sample, crf)))
+        below = sample
+    return fitted
+
+
+def _crf(sample: Sample) -> int:
+    return max(LOWEST_CRF, min(HIGHEST_CRF, round(CRF + (sample.ssim_db - SSIM_AT_FIXED_CRF) * CRF_PER_DB)))
+
+
+def _cap(rung: Rung, sample: Sample, crf: int) -> int:
+    """The peak rate: what the ladder's encoder is expected to spend at `crf` (x264 doubles the
+    bits every 6 CRF steps down), with headroom, within the rung's floor and ceiling."""
+    expected = sample.bitrate * EFFICIENCY * 2 ** ((SAMPLE_CRF - crf) / 6)
+    floor, ceiling = CAPS[_side(rung)]
+    return int(max(floor, min(ceiling, math.ceil(expected * HEADROOM / 1000) * 1000)))
+
+
+def _side(rung: Rung) -> int:
+    """The ladder step a rung belongs to (a small source's single rung counts as 360)."""
+    short = min(rung.width, rung.height)
+    return max((side for side in CAPS if side <= short), default=min(CAPS))
