@@ -23,8 +23,8 @@ With PETTUBE_MEDIA_DOMAIN (CloudFront in front of the bucket, videos/cdn.py):
   immutable), like a file it downloaded.
 """
 
-import json
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 

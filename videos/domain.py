@@ -96,6 +96,11 @@ class Video:
         )
 
     @property
+    def image_suffix(self) -> str:
+        """The file type of its posters and cards (".webp"; ".jpg" for videos published before)."""
+        return "." + (self.poster_key or ".webp").rsplit(".", 1)[-1]
+
+    @property
     def listed(self) -> bool:
         """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
         return self.status == READY and self.visibility == PUBLIC and self.hidden_at is None

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 SEGMENT_SECONDS = 4
 # The first segment is shorter: the first thing a player fetches, and what the uploader waits for
 # before the start is watchable while the rest is encoding. Then SEGMENT_SECONDS each.
-LEAD_SECONDS = 2
+LEAD_SECONDS = 1
 # A keyframe is forced on the first frame at or after its instant on the grid: at most one frame
 # (under KEYFRAME_SLACK at 20 fps or more) after it.
 KEYFRAME_SLACK = 0.05

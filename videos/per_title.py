@@ -24,8 +24,8 @@ from videos.transcode import SAMPLE_CRF, Sample
 # The sample's SSIM (dB) at which the fixed ladder's CRF lands in the target band; each dB more
 # (an easier picture) moves the CRF up by CRF_PER_DB, each dB less down.
 SSIM_AT_FIXED_CRF = 18.0
-CRF_PER_DB = 0.5
-LOWEST_CRF, HIGHEST_CRF = 20, 28
+CRF_PER_DB = 0.3
+LOWEST_CRF, HIGHEST_CRF = 20, 26
 # x264 `veryfast` with its look-ahead spends this share of what the `ultrafast` sample spent at
 # the same CRF (measured on bench/ladder_quality.py's clips); a cap leaves HEADROOM over it for
 # the scenes harder than the first half second.

@@ -100,7 +100,7 @@ def video_cards(videos: list[Video]) -> list[dict]:
 
 def thumbnail_keys(video: Video) -> list[str]:
     """The keys of the video's candidate posters, in time order."""
-    return [storage.media_key(video.id, f"poster-{number}.jpg") for number in range(video.thumbnails)]
+    return [storage.media_key(video.id, f"poster-{number}{video.image_suffix}") for number in range(video.thumbnails)]
 
 
 def render_cards(request, template: str, read_page, **context):

@@ -192,8 +192,8 @@ def _poster_fields(video: Video, number: int) -> dict:
         raise exceptions.Invalid.field("poster", f"Choose a thumbnail from 0 to {video.thumbnails - 1}."
                                        if video.thumbnails else "This video has no thumbnails to choose from yet.")
     return {
-        "poster_key": storage.media_key(video.id, f"poster-{number}.jpg"),
-        "card_key": storage.media_key(video.id, f"card-{number}.jpg"),
+        "poster_key": storage.media_key(video.id, f"poster-{number}{video.image_suffix}"),
+        "card_key": storage.media_key(video.id, f"card-{number}{video.image_suffix}"),
     }
 
 

@@ -3,10 +3,10 @@
 
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
 deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, the candidate
-posters `poster-<n>.jpg` with their card-sized copies `card-<n>.jpg` (videos/thumbnails.py), and
-the HLS ladder under `hls/` (videos/hls.py). Behind CloudFront (videos/delivery.py), a video that
-everyone may watch also has a public copy of all of it under `public/<video_id>/…`, the only prefix
-the distribution serves without a signature.
+posters `poster-<n>.webp` with their card-sized copies `card-<n>.webp` (`.jpg` for videos
+published before; videos/thumbnails.py), and the HLS ladder under `hls/` (videos/hls.py). Behind
+CloudFront (videos/delivery.py), a video that everyone may watch also has a public copy of all of
+it under `public/<video_id>/…`, the only prefix the distribution serves without a signature.
 """
 
 import json

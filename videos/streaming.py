@@ -282,7 +282,8 @@ def publish(video: Video, *, here: list[Job]) -> Video:
         stored += [uploads.submit(storage.put_text, storage.hls_key(video_id, f"{name}.m3u8"), text,
                                   content_type=hls.MIME_TYPE) for name, text in playlists.items()]
         frames = thumbnails.candidates(video_path, workdir, ladder.just_after_keyframes(thumbnails.spread(duration)))
-        stored += [uploads.submit(storage.upload, image, storage.media_key(video_id, image.name), content_type="image/jpeg")
+        stored += [uploads.submit(storage.upload, image, storage.media_key(video_id, image.name),
+                                  content_type=thumbnails.MIME_TYPE)
                    for frame in frames for image in (frame.poster, frame.card)]
         for upload in stored:
             upload.result()

@@ -127,7 +127,7 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     assert body["playback"]["mp4"].startswith("http://127.0.0.1:")
     assert "X-Amz-Signature=" in body["playback"]["mp4"]
     assert "X-Amz-Expires=3600" in body["playback"]["mp4"]
-    assert re.search(rf"media/{video.id}/poster-[0-3]\.jpg\?", body["thumbnail_url"])
+    assert re.search(rf"media/{video.id}/poster-[0-3]\.webp\?", body["thumbnail_url"])
     assert "X-Amz-Signature=" in body["thumbnail_url"]
     assert f"media/{video.id}/video.mp4?" in body["playback"]["mp4"]
 

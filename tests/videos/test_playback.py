@@ -102,7 +102,7 @@ def test_an_encoding_video_can_be_watched_from_its_start_before_it_is_ready(aws,
     assert repository.get(video.id).status == READY
     final = client.get(f"/v/{video.id}/hls/720p.m3u8").content.decode()
     assert "#EXT-X-PLAYLIST-TYPE:VOD" in final and final.rstrip().endswith("#EXT-X-ENDLIST")
-    assert len(playlist_entries(final)) == 6  # 20 s: a lead segment of 2 s, then 2 s and 4 × 4 s
+    assert len(playlist_entries(final)) == 6  # 20 s: a lead segment of 1 s, then 3 s and 4 × 4 s
 
 
 def test_a_live_playlist_is_made_from_the_videos_item_and_grows_with_it(aws, client, user, make_clip):
@@ -156,7 +156,7 @@ def test_encoding_writes_each_segment_and_each_playlist_to_s3_once(aws, make_cli
     listed = [entry for name in playlists for entry in playlist_entries(storage.read_text(storage.hls_key(video.id, name)))]
     segments = [name for name in written if name.endswith(".ts")]
     assert len(segments) == len(set(segments)) and sorted(segments) == sorted(listed)
-    assert len([entry for entry in listed if entry.startswith("720p/")]) == 6  # 2 s, 2 s, then 4 × 4 s
+    assert len([entry for entry in listed if entry.startswith("720p/")]) == 6  # 1 s, 3 s, then 4 × 4 s
 
 
 @pytest.mark.slow  # encodes 20 s of 1080p

@@ -58,16 +58,17 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert (ready.width, ready.height) == (640, 360)
     assert ready.video_key == f"media/{video.id}/video.mp4"
     assert ready.thumbnails == 4
-    assert ready.poster_key in {f"media/{video.id}/poster-{number}.jpg" for number in range(4)}
+    assert ready.poster_key in {f"media/{video.id}/poster-{number}.webp" for number in range(4)}
     assert ready.card_key == ready.poster_key.replace("poster-", "card-")
     assert ready.source_size == make_clip("short").stat().st_size
     assert storage.size_of(ready.video_key) == ready.video_size > 0
     assert storage.size_of(ready.poster_key) == ready.poster_size > 0
     hls = f"media/{video.id}/hls/"
-    thumbnails = [f"media/{video.id}/{kind}-{number}.jpg" for kind in ("card", "poster") for number in range(4)]
-    # the source upload is gone; a 2 s clip is one segment of its one rung (640x360) and of the audio
+    thumbnails = [f"media/{video.id}/{kind}-{number}.webp" for kind in ("card", "poster") for number in range(4)]
+    # the source upload is gone; a 2 s clip is the lead segment and one more of its one rung
+    # (640x360), and one segment of the audio
     assert objects() == sorted([ready.video_key, *thumbnails, f"{hls}360p.m3u8", f"{hls}360p/00000.ts",
-                                f"{hls}audio.m3u8", f"{hls}audio/00000.ts"])
+                                f"{hls}360p/00001.ts", f"{hls}audio.m3u8", f"{hls}audio/00000.ts"])
     assert [item.id for item in services.feed_page().items] == [video.id]
 
 

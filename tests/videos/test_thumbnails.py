@@ -2,11 +2,12 @@
 default (not a black or blurred one), and the owner picks another."""
 
 import re
+import subprocess
 
 import pytest
 
 from tests import factories
-from videos import ladder, processing, storage, thumbnails
+from videos import ladder, processing, storage, thumbnails, transcode
 
 pytestmark = pytest.mark.django_db
 
@@ -20,31 +21,32 @@ def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(ma
     assert max(found[1].sharpness, found[3].sharpness) < found[2].sharpness / 10  # blurred against sharp
     assert thumbnails.sharpest(found) == 2
     for candidate in found:
-        assert candidate.poster.read_bytes()[:2] == b"\xff\xd8"  # JPEG
-        assert candidate.card.read_bytes()[:2] == b"\xff\xd8"
+        for image in (candidate.poster, candidate.card):
+            assert image.read_bytes()[8:12] == b"WEBP" and image.suffix == ".webp"
+            assert decoded_size(image)  # a whole picture decodes
 
 
 def test_poster_frames_of_a_longer_video_are_taken_just_after_keyframes():
-    # Keyframes at 0, 2, 4, 8, 12…: each frame then decodes from the keyframe before it, not 4 s back.
+    # Keyframes at 0, 1, 4, 8, 12…: each frame then decodes from the keyframe before it, not 4 s back.
     assert ladder.just_after_keyframes(thumbnails.spread(60)) == [4.05, 20.05, 36.05, 52.05]
-    assert ladder.just_after_keyframes(thumbnails.spread(16)) == [2.0, 4.05, 8.05, 12.05]
+    assert ladder.just_after_keyframes(thumbnails.spread(16)) == [1.05, 4.05, 8.05, 12.05]
     assert ladder.just_after_keyframes(thumbnails.spread(6)) == thumbnails.spread(6)  # else two would be one
 
 
-def jpeg_size(path) -> tuple[int, int]:
-    """Width and height from a JPEG's start-of-frame segment."""
-    data = path.read_bytes()
-    at = 2
-    while data[at + 1] not in (0xC0, 0xC1, 0xC2):
-        at += 2 + int.from_bytes(data[at + 2:at + 4], "big")
-    return int.from_bytes(data[at + 7:at + 9], "big"), int.from_bytes(data[at + 5:at + 7], "big")
+def decoded_size(path) -> tuple[int, int]:
+    """Width and height of an image as ffmpeg decodes it, checked against the pixels it decoded."""
+    result = subprocess.run([transcode.ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(path),
+                             "-f", "rawvideo", "-pix_fmt", "gray", "-"], capture_output=True, check=True)
+    width, height = map(int, re.search(rb"Video: webp[^\n]*?, (\d+)x(\d+)", result.stderr).groups())
+    assert len(result.stdout) == width * height
+    return width, height
 
 
 def test_portrait_candidates_stay_portrait_and_cards_are_card_sized(make_clip, tmp_path):
     found = thumbnails.candidates(make_clip("portrait"), tmp_path, thumbnails.spread(6.0))
 
-    assert jpeg_size(found[0].poster) == (720, 1280)
-    assert jpeg_size(found[0].card) == (thumbnails.CARD_WIDTH, 568)
+    assert decoded_size(found[0].poster) == (720, 1280)
+    assert decoded_size(found[0].card) == (thumbnails.CARD_WIDTH, 568)
 
 
 def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws, client, user, make_clip):
@@ -52,9 +54,9 @@ def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws
 
     ready = processing.ingest_upload(key=key)
 
-    assert ready.poster_key == f"media/{video.id}/poster-2.jpg"
-    assert ready.card_key == f"media/{video.id}/card-2.jpg"
-    assert all(storage.size_of(f"media/{video.id}/{kind}-{n}.jpg") for kind in ("poster", "card") for n in range(4))
+    assert ready.poster_key == f"media/{video.id}/poster-2.webp"
+    assert ready.card_key == f"media/{video.id}/card-2.webp"
+    assert all(storage.size_of(f"media/{video.id}/{kind}-{n}.webp") for kind in ("poster", "card") for n in range(4))
     client.force_login(user)
     watch = client.get(f"/v/{video.id}/").content.decode()
     assert len(re.findall(r'<input type="radio" name="poster" value="\d"', watch)) == 4
@@ -64,8 +66,19 @@ def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws
     chosen = client.patch(f"/api/videos/{video.id}/", data={"poster": 3}, content_type="application/json")
 
     assert chosen.status_code == 200
-    assert f"media/{video.id}/poster-3.jpg?" in chosen.json()["thumbnail_url"]
+    assert f"media/{video.id}/poster-3.webp?" in chosen.json()["thumbnail_url"]
     feed = client.get("/").content.decode()
-    assert f"/media/{video.id}/card-3.jpg?" in feed and f"/media/{video.id}/poster-3.jpg?" in feed  # srcset
+    assert f"/media/{video.id}/card-3.webp?" in feed and f"/media/{video.id}/poster-3.webp?" in feed  # srcset
     client.logout()
     assert "thumbnails" not in client.get(f"/api/videos/{video.id}/").json()
+
+
+
+def test_a_video_published_with_jpeg_posters_keeps_them_when_the_owner_picks_another(aws, client, user):
+    video = factories.published(str(user.pk))  # recorded as the worker did before WebP: poster-1.jpg
+    client.force_login(user)
+
+    chosen = client.patch(f"/api/videos/{video.id}/", data={"poster": 3}, content_type="application/json")
+
+    assert chosen.status_code == 200
+    assert f"media/{video.id}/poster-3.jpg?" in chosen.json()["thumbnail_url"]

@@ -180,7 +180,7 @@ def test_a_chunk_continues_the_timeline_and_the_segment_numbers(make_clip, tmp_p
     _, first = encode_ladder(make_clip("landscape"), tmp_path / "a", start=0, length=4)
     _, second = encode_ladder(make_clip("landscape"), tmp_path / "b", start=4, length=4)
 
-    assert [(segment.number, segment.duration) for segment in first["360p"]] == [(0, 2.0), (1, 2.0)]
+    assert [(segment.number, segment.duration) for segment in first["360p"]] == [(0, 1.0), (1, 3.0)]
     assert [(segment.number, segment.duration) for segment in second["360p"]] == [(2, 2.0)]  # the clip is 6 s
     assert start_time(tmp_path / "b" / "360p" / "00002.ts") - start_time(tmp_path / "a" / "360p" / "00000.ts") == (
         pytest.approx(4.0, abs=0.001)

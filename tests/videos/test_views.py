@@ -24,7 +24,7 @@ def test_feed_shows_ready_videos_with_poster_title_pet_owner(aws, client, make_c
     assert "<script>alert(1)" not in page
     assert "user7" in page and ">dog<" in page
     # the poster is a presigned URL: the bucket stays private
-    assert re.search(rf'<img src="[^"]*/media/{video.id}/card-[0-3]\.jpg\?[^"]*X-Amz-Signature=', page)
+    assert re.search(rf'<img src="[^"]*/media/{video.id}/card-[0-3]\.webp\?[^"]*X-Amz-Signature=', page)
 
 
 def test_watch_page_has_an_hls_player_and_a_presigned_mp4(aws, client, make_clip):
