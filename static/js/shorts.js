@@ -6,7 +6,8 @@
 import { api, backoffMs, explain, sleep, unavailable } from "./api.js";
 import { sendFrom } from "./forms.js";
 import { notify } from "./site.js";
-import { forgetAllBut, preload, preloadingLoader } from "./shorts-preload.js";
+import { fitting, forgetAllBut, preload, preloadingLoader } from "./shorts-preload.js";
+import { reportView } from "./views.js";
 
 const PLAYERS = 3;
 const PAGE_AHEAD = 3; // the next page is asked for when the viewer is this many clips from the end
@@ -32,7 +33,9 @@ const hlsConfig = Hls && {
   loader: preloadingLoader(Hls),
 };
 
-const clips = []; // {data, article, video: player or null, played, viewSent, fresh, paused by the viewer}
+// Each clip: {data (its API item), article, player (or null), viewCounted, fresh (counts asked for),
+// held (paused by the viewer), started (played by the viewer, with reduced motion)}.
+const clips = [];
 const players = [];
 let current = -1;
 let nextCursor = null;
@@ -62,7 +65,7 @@ function showLikes(clip) {
 
 function addClip(data) {
   const article = template.content.firstElementChild.cloneNode(true);
-  const clip = { data, article, player: null, played: 0, viewSent: false, fresh: false, held: false };
+  const clip = { data, article, player: null, viewCounted: false, fresh: false, held: false, started: false };
   const number = clips.length;
   article.dataset.videoId = data.id;
   article.dataset.testid = "short";
@@ -132,16 +135,16 @@ function newPlayer() {
   video.muted = true;
   video.disablePictureInPicture = true;
   video.setAttribute("aria-hidden", "true"); // the clip's button and title say what it is
-  video.addEventListener("timeupdate", () => countPlayback(video));
-  return { video, hls: null, clip: null, last: null };
+  return { video, hls: null, clip: null, stopViewing: null };
 }
 
 function detach(player) {
   player.hls?.destroy();
   player.hls = null;
+  player.stopViewing?.();
+  player.stopViewing = null;
   if (player.clip) player.clip.player = null;
   player.clip = null;
-  player.last = null;
 }
 
 function attach(player, clip) {
@@ -151,6 +154,11 @@ function attach(player, clip) {
   const { video } = player;
   video.muted = !soundOn;
   clip.article.querySelector(".stage").prepend(video);
+  // Its view counts as on the watch page (views.js): once this player has played the clip a while.
+  if (clip.data.view_ticket && !clip.viewCounted) {
+    player.stopViewing = reportView(video, { videoId: clip.data.id, ticket: clip.data.view_ticket, seconds: viewSeconds },
+      () => { clip.viewCounted = true; });
+  }
   const source = clip.data.playback.hls;
   if (!Hls) {
     video.src = source;
@@ -167,13 +175,9 @@ function attach(player, clip) {
   hls.attachMedia(video);
 }
 
+// The hls.js level of the rung that fits the screen (as shorts-preload.js chose what to preload).
 function fittingLevel(levels) {
-  const box = stageBox();
-  const ratio = Math.min(window.devicePixelRatio || 1, 2);
-  const order = levels.map((level, index) => ({ index, area: level.width * level.height, level }))
-    .sort((a, b) => a.area - b.area);
-  const covers = ({ level }) => Math.min((box.width * ratio) / level.width, (box.height * ratio) / level.height) <= 1;
-  return (order.find(covers) || order.at(-1)).index;
+  return levels.indexOf(fitting(levels, stageBox()));
 }
 
 function stageBox() {
@@ -326,21 +330,6 @@ soundButton.addEventListener("click", () => {
   showSound(soundOn);
   for (const player of players) player.video.muted = !soundOn;
 });
-
-// --- views: counted once a clip has really played PETTUBE_VIEW_SECONDS (as on the watch page) ---
-
-function countPlayback(video) {
-  const player = players.find((candidate) => candidate.video === video);
-  const clip = player?.clip;
-  if (!clip || clip.viewSent) return;
-  if (player.last !== null && !video.paused && !video.seeking) {
-    clip.played += Math.max(0, Math.min(1, video.currentTime - player.last));
-  }
-  player.last = video.currentTime;
-  if (clip.played < viewSeconds || !clip.data.view_ticket) return;
-  clip.viewSent = true;
-  api("POST", `/api/videos/${clip.data.id}/views/`, { ticket: clip.data.view_ticket });
-}
 
 // --- like, comments, share --------------------------------------------------------------------
 

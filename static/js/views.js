@@ -3,7 +3,8 @@
 import { api } from "./api.js";
 
 // Reports a view of `videoId` with the page's `ticket` once `player` has played `seconds`;
-// `counted()` runs if the server counted it.
+// `counted()` runs if the server counted it. Returns a function that stops watching `player`
+// (the shorts feed hands its <video> elements from clip to clip).
 export function reportView(player, { videoId, ticket, seconds = 5 }, counted = () => {}) {
   let played = 0;
   let last = null;
@@ -16,4 +17,5 @@ export function reportView(player, { videoId, ticket, seconds = 5 }, counted = (
     if (ok && data.counted) counted();
   };
   player.addEventListener("timeupdate", onTime);
+  return () => player.removeEventListener("timeupdate", onTime);
 }
