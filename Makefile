@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 
-.PHONY: run test test-fast install-dev install-deploy install-test chromium check-deploy clean layer package bench
+.PHONY: run test test-fast install-dev install-deploy install-test chromium postgresql check-deploy clean layer package bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
 
+# The suite's database: Debian's PostgreSQL (tests/postgresql.py starts a throwaway cluster of it
+# for each run, as an unprivileged user; `make run` keeps SQLite).
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; fi; }
+
 # Django's deployment checks under production settings (placeholder values, nothing is reached).
 check-deploy: install-dev
 	PETTUBE_AWS=aws DJANGO_DEBUG=off DJANGO_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
@@ -49,12 +56,14 @@ check-deploy: install-dev
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 
-# Two workers (tests/conftest.py keeps the deploy and the browser tests each on one of them).
-test: install-test chromium node_modules/.package-lock.json
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+# Two workers (tests/conftest.py keeps the deploy and the browser tests each on one of them), on
+# PostgreSQL (the run's header shows the server's version).
+test: install-test chromium postgresql node_modules/.package-lock.json
+	PETTUBE_TEST_DATABASE=postgresql $(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The inner loop: the same on two workers without the browser and deploy tests and what is
-# marked slow (long encodes, servers started, many uploads). `make test` stays what CI runs.
+# marked slow (long encodes, servers started, many uploads), on PostgreSQL when it is installed
+# (else SQLite). `make test` stays what CI runs.
 test-fast: install-test
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -m "not browser and not deploy and not slow"
 

@@ -29,6 +29,10 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 
+# Zappa imports this file as a top-level module, from deploy/: the project's root is not on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from pettube import sdk_models  # noqa: E402 (the format pettube/aws.py's session reads)
+
 REQUIREMENTS = Path("requirements/base.txt")
 # What Zappa's handler imports at run time (Zappa's other dependencies are for the CLI).
 HANDLER_DISTRIBUTIONS = {"zappa": False, "werkzeug": True, "durationpy": True}  # name: follow its requirements
@@ -121,7 +125,8 @@ def keep_service_models(root: Path, services: set[str]) -> None:
     """Remove botocore's and boto3's data for the services not in `services`, and their entries in
     botocore's endpoints.json (each partition keeps its regions and defaults). The models that
     stay are stored uncompressed: botocore reads `x.json` before `x.json.gz`, the zip compresses
-    them anyway, and a cold start skips gunzipping ~3 MB."""
+    them anyway, and a cold start skips gunzipping ~3 MB. Each also gets its precompiled form,
+    which pettube/aws.py's session reads instead of parsing the JSON (pettube/sdk_models.py)."""
     if not (root / "botocore").exists():  # a package without boto3
         return
     data = root / "botocore" / "data"
@@ -143,6 +148,8 @@ def keep_service_models(root: Path, services: set[str]) -> None:
             name: rules for name, rules in partition.get("services", {}).items() if name in services
         }
     endpoints_file.write_text(json.dumps(endpoints, separators=(",", ":")))
+    for model in data.rglob("*.json"):
+        sdk_models.compile_file(model)
 
 
 def check_static_manifest(manifest: Path, *, sources: Path) -> None:

@@ -1,6 +1,8 @@
 import functools
 
-from notifications import services
+from pettube import lazy
+
+services = lazy.module("notifications.services")
 
 
 def unseen(request):

@@ -3,19 +3,30 @@ when a video is ready or failed, "seen" when its owner opens My videos (videos/s
 the viewer's unseen count, read along with a video on its page, and forgetting a deleted video's
 activity and a deleted account's unseen count."""
 
-from notifications import repository, services
+from pettube import lazy
 from videos import along, signals
+
+repository = lazy.module("notifications.repository")
+services = lazy.module("notifications.services")
 
 
 def _seen(user_id: str, **_) -> None:
     services.mark_seen(user_id=user_id)
 
 
+def _ready(**arguments) -> None:
+    services.video_ready(**arguments)
+
+
+def _failed(**arguments) -> None:
+    services.video_failed(**arguments)
+
+
 def register() -> None:
-    signals.video_ready.connect(services.video_ready, dispatch_uid="notifications.video_ready")
-    signals.video_failed.connect(services.video_failed, dispatch_uid="notifications.video_failed")
+    signals.video_ready.connect(_ready, dispatch_uid="notifications.video_ready")
+    signals.video_failed.connect(_failed, dispatch_uid="notifications.video_failed")
     signals.own_videos_seen.connect(_seen, dispatch_uid="notifications.seen")
     signals.video_deleted.connect(services.forget_video, dispatch_uid="notifications.forget_video")
     signals.account_deleted.connect(services.forget_person, dispatch_uid="notifications.forget_person")
     along.register(along.Along(name="unseen_count", ids=lambda video_id, user_id: [repository.inbox_id(user_id)],
-                               read=repository.unseen_along))
+                               read=lambda *args: repository.unseen_along(*args)))

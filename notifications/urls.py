@@ -1,8 +1,8 @@
 from django.urls import path
 
-from notifications import views
+from pettube.lazy import view
 
 urlpatterns = [
-    path("settings/notifications/", views.preferences, name="notification-settings"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("settings/notifications/", view("notifications.views.preferences"), name="notification-settings"),
+    path("unsubscribe/<str:token>/", view("notifications.views.unsubscribe"), name="unsubscribe"),
 ]

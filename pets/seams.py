@@ -4,10 +4,13 @@ it: tagging holds only while the pet still belongs to the video's owner, so a pe
 hands fails the video's whole transaction), the `?species=` feed, the pets people may tag, and
 a deleted account's pets going with it."""
 
-from pets import repository, services
+from pettube import lazy
 from pettube.dynamo import Action
 from videos import feeds, listings, signals, tagging
 from videos.domain import SPECIES, Page, Video
+
+repository = lazy.module("pets.repository")
+services = lazy.module("pets.services")
 
 
 def tagging_actions(old: Video | None, new: Video | None) -> list[Action]:
@@ -26,9 +29,15 @@ def species_feed(species: str, *, cursor: str | None, limit: int) -> Page:
     return services.species_page(species=species, limit=limit, cursor=cursor)
 
 
+def _remove_pets_of(**arguments) -> None:
+    services.remove_pets_of(**arguments)
+
+
 def register() -> None:
-    listings.register(listings.Listing(name="pets", entries=repository.listing_entries, actions=tagging_actions))
+    listings.register(listings.Listing(name="pets", entries=lambda *args: repository.listing_entries(*args),
+                                       actions=tagging_actions))
     feeds.register(feeds.Feed(parameter="species", read=species_feed,
                               page_context=lambda species: {"species": species}))
-    tagging.provide(tagging.Pets(of_owner=services.tags_of, owned=services.owned_tags))
-    signals.account_deleted.connect(services.remove_pets_of, dispatch_uid="pets.remove_pets_of")
+    tagging.provide(tagging.Pets(of_owner=lambda *args, **kwargs: services.tags_of(*args, **kwargs),
+                                 owned=lambda *args, **kwargs: services.owned_tags(*args, **kwargs)))
+    signals.account_deleted.connect(_remove_pets_of, dispatch_uid="pets.remove_pets_of")

@@ -11,6 +11,8 @@ import boto3
 from botocore.config import Config
 from django.conf import settings
 
+from pettube import sdk_models
+
 # One session for every client: its loader reads the endpoint and model files once, which
 # is most of a client's creation cost (it shows in Lambda cold starts). Sessions are not
 # thread-safe, so clients are created under a lock; the clients themselves are.
@@ -19,7 +21,10 @@ _creating = threading.Lock()
 
 @functools.cache
 def _session() -> boto3.session.Session:
-    return boto3.session.Session()
+    session = boto3.session.Session()
+    # The models, as the Lambda package stores them (pettube/sdk_models.py).
+    session._session.get_component("data_loader").file_loader = sdk_models.FileLoader()
+    return session
 
 
 @functools.cache
@@ -35,6 +40,12 @@ def client(service: str, *, retries: int = 4):
             config=Config(signature_version="s3v4", retries={"mode": "standard", "max_attempts": retries},
                           max_pool_connections=20),
         )
+
+
+def credentials():
+    """The credentials clients sign with (frozen: a refreshing set stays consistent while used),
+    for what PetTube signs without a client (videos/storage.py's presigned GETs)."""
+    return _session().get_credentials().get_frozen_credentials()
 
 
 def reset_clients() -> None:

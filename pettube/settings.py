@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.staticfiles",
-    "social_django",
+    "accounts.social.SocialAuthConfig",  # social_django, its strategy made on first use
     "accounts",
     "videos",
     "community",

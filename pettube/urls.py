@@ -14,7 +14,7 @@ urlpatterns = [
     path("", include("shorts.urls")),
     path("", include("playlists.urls")),
     path("", include("accounts.urls")),
-    path("", include("social_django.urls", namespace="social")),
+    path("", include("accounts.social_urls", namespace="social")),
     # Last: an unknown API path is a JSON 404 even with DEBUG on (Django's debug 404 page is HTML).
     re_path(r"^api/", errors.not_found),
 ]

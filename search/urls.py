@@ -1,5 +1,5 @@
 from django.urls import path
 
-from search import views
+from pettube.lazy import view
 
-urlpatterns = [path("search/", views.search_page, name="search")]
+urlpatterns = [path("search/", view("search.views.search_page"), name="search")]

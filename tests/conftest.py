@@ -83,9 +83,10 @@ def no_dynamodb_scan():
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(tmp_path_factory):
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
     """A file for the SQLite test database, not memory: Django's live server shares one
-    in-memory connection across its request threads, which concurrent requests misuse."""
+    in-memory connection across its request threads, which concurrent requests misuse. On
+    PostgreSQL, each xdist worker's test database has the worker's suffix (pytest-django's)."""
     from django.conf import settings
 
     database = settings.DATABASES["default"]

@@ -2,6 +2,7 @@
 
 import gzip
 import json
+from pathlib import Path
 
 import pytest
 
@@ -47,3 +48,87 @@ def test_leaves_a_package_without_boto3_alone(tmp_path):
     keep_service_models(tmp_path, {"s3"})
 
     assert [path.name for path in tmp_path.iterdir()] == ["django"]
+
+
+def test_every_model_that_stays_is_also_precompiled_and_read_back_the_same(sdk):
+    from pettube import sdk_models
+
+    keep_service_models(sdk, {"s3", "dynamodb"})
+
+    data = sdk / "botocore" / "data"
+    for model in data.rglob("*.json"):
+        loaded = sdk_models.FileLoader().load_file(str(model.with_suffix("")))
+        assert loaded == json.loads(model.read_text())
+        assert model.with_name(model.stem + sdk_models.SUFFIX).exists()
+
+
+def test_the_sessions_loader_reads_the_precompiled_model_and_falls_back_to_json(tmp_path, monkeypatch):
+    import marshal
+
+    from pettube import sdk_models
+
+    model = tmp_path / "service-2.json"
+    model.write_text(json.dumps({"from": "json"}))
+    assert sdk_models.FileLoader().load_file(str(tmp_path / "service-2")) == {"from": "json"}
+
+    compiled = sdk_models.compile_file(model)
+    compiled.write_bytes(sdk_models.HEADER + marshal.dumps({"from": "marshal"}))
+    assert sdk_models.FileLoader().load_file(str(tmp_path / "service-2")) == {"from": "marshal"}
+
+    compiled.write_bytes(b"pettube-sdk-model\n\x00\x00\r\n" + marshal.dumps({"from": "another interpreter"}))
+    assert sdk_models.FileLoader().load_file(str(tmp_path / "service-2")) == {"from": "json"}
+
+
+def test_the_real_models_precompiled_make_the_same_clients(tmp_path, monkeypatch):
+    """DynamoDB's and S3's models and endpoint rules from their precompiled form: the clients
+    botocore builds from them resolve and serialize as from the JSON."""
+    import shutil
+
+    import boto3
+    import botocore
+
+    from pettube import sdk_models
+
+    data, botocore_data = tmp_path / "data", Path(botocore.__file__).parent / "data"
+    for name in ("s3", "dynamodb", "endpoints.json", "partitions.json", "_retry.json",
+                 "sdk-default-configuration.json"):
+        if (botocore_data / name).is_dir():
+            shutil.copytree(botocore_data / name, data / name)
+        else:
+            shutil.copy(botocore_data / name, data / name)
+    for compressed in data.rglob("*.json.gz"):
+        compressed.with_suffix("").write_bytes(gzip.decompress(compressed.read_bytes()))
+    for model in data.rglob("*.json"):
+        sdk_models.compile_file(model)
+
+    def client(service, precompiled):
+        session = boto3.session.Session(aws_access_key_id="k", aws_secret_access_key="s", region_name="eu-west-1")
+        loader = session._session.get_component("data_loader")
+        loader.search_paths.insert(0, str(data))
+        if precompiled:
+            loader.file_loader = sdk_models.FileLoader()
+            loader.file_loader._load_file = _no_json  # botocore's JSON parsing: must not happen
+        return session.client(service)
+
+    for service, operation, params in [
+        ("s3", "get_object", {"Bucket": "pettube-media", "Key": "media/a b/c.jpg"}),
+        ("dynamodb", "get_item", {"TableName": "pettube-videos", "Key": {"id": {"S": "x"}}}),
+    ]:
+        fast, slow = client(service, True), client(service, False)
+        assert fast.meta.endpoint_url == slow.meta.endpoint_url
+        assert fast.meta.service_model.operation_names == slow.meta.service_model.operation_names
+        sent = []
+        for made in (fast, slow):
+            made.meta.events.register(
+                "before-send", lambda request, **_: sent.append((request.method, request.url, request.body))
+                or botocore.awsrequest.AWSResponse(request.url, 200, {}, None))
+            try:
+                getattr(made, operation)(**params)
+            except Exception:
+                pass  # the stub's empty answer: only the request matters
+        assert len(sent) == 2 and sent[0] == sent[1]
+
+
+def _no_json(path, open_method):
+    if Path(path).exists():
+        raise AssertionError(f"{path} was parsed as JSON")

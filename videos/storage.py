@@ -10,15 +10,20 @@ it under `public/<video_id>/…`, the only prefix the distribution serves withou
 """
 
 import json
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from boto3.exceptions import RetriesExceededError, S3TransferFailedError, S3UploadFailedError
+from botocore.auth import S3SigV4QueryAuth
+from botocore.awsrequest import AWSRequest
 from django.conf import settings
 
 from pettube import aws
+from pettube.csp import media_origin
 from videos import hls
 
 UPLOAD_PREFIX = "uploads/"
@@ -96,9 +101,23 @@ def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> Presigne
 
 
 def presigned_get(key: str, *, expires_in: int = PLAYBACK_EXPIRY_SECONDS) -> str:
-    return _s3().generate_presigned_url(
-        "get_object", Params={"Bucket": settings.PETTUBE_BUCKET, "Key": key}, ExpiresIn=expires_in
-    )
+    """A GET URL for `key`, the one the S3 client's `generate_presigned_url("get_object")` makes
+    (botocore's own SigV4 query signer, on the URL the client would sign), without an S3 client:
+    a page of cards signs a dozen, and building the client (S3's model and endpoint rules) for
+    them was 4% of a cold start's instructions (docs/DEPLOY.md). tests/videos/test_storage.py
+    checks that the URLs are the client's, character for character."""
+    request = AWSRequest(method="GET", url=object_url(key))
+    S3SigV4QueryAuth(aws.credentials(), "s3", settings.AWS_REGION, expires=expires_in).add_auth(request)
+    return request.url
+
+
+def object_url(key: str) -> str:
+    """Where the S3 client addresses `key` in the media bucket: path-style on an emulated S3
+    (AWS_ENDPOINT_URL), else the bucket's virtual host (pettube/csp.py's media_origin)."""
+    endpoint = os.environ.get("AWS_ENDPOINT_URL")
+    origin = media_origin(bucket=settings.PETTUBE_BUCKET, region=settings.AWS_REGION, endpoint=endpoint)
+    bucket = f"/{settings.PETTUBE_BUCKET}" if endpoint else ""
+    return f"{origin}{bucket}/{quote(key, safe='/~')}"
 
 
 def presigned_source(key: str) -> str:

@@ -4,9 +4,12 @@ view with, once it has played PETTUBE_VIEW_SECONDS."""
 from django import template
 from django.conf import settings
 
-from community import services, viewers
+from community import viewers
+from pettube import lazy
 
 register = template.Library()
+# Django loads every app's tag libraries with the first template: the services only when a page uses a tag.
+services = lazy.module("community.services")
 
 
 @register.simple_tag(takes_context=True)

@@ -119,3 +119,19 @@ def test_profile_page_lists_only_the_persons_ready_videos(aws, client, make_clip
     assert "still uploading" not in page and "somebody else" not in page
     assert client.get(f"/v/{video.id}/").content.decode().count(f'href="/u/{person.pk}/"') == 1
     assert client.get("/u/999999/").status_code == 404
+
+
+def test_the_sign_in_urls_are_social_djangos_with_their_views_imported_on_use():
+    """accounts/social_urls.py stands for social_django.urls (which imports its views, and
+    social-core's strategy with them, when the URLconf loads): the same routes, names, views."""
+    from social_django import urls as theirs
+
+    from accounts import social_urls as ours
+
+    def routes(module):
+        return [(str(pattern.pattern), pattern.name, f"{pattern.callback.__module__}.{pattern.callback.__name__}")
+                for pattern in module.urlpatterns]
+
+    assert ours.app_name == theirs.app_name
+    assert routes(ours) == routes(theirs)
+    assert ours.urlpatterns[1].callback.csrf_exempt is True  # asked of the real view (the OAuth callback)
