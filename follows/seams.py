@@ -6,8 +6,10 @@ as a video is published and forgetting a deleted account's follows (videos/signa
 
 import logging
 
-from follows import services
+from pettube import lazy
 from videos import feeds, listings, signals
+
+services = lazy.module("follows.services")
 
 log = logging.getLogger("pettube.follows")
 
@@ -20,9 +22,13 @@ def _published(video, **_) -> None:
         log.exception("fan-out left for the schedule", extra={"video_id": video.id})
 
 
+def _forget_person(**arguments) -> None:
+    services.forget_person(**arguments)
+
+
 def register() -> None:
-    listings.register(listings.Listing(name="follows", actions=services.fan_out_actions))
+    listings.register(listings.Listing(name="follows", actions=lambda *args: services.fan_out_actions(*args)))
     signals.video_ready.connect(_published, dispatch_uid="follows.fan_out")
-    signals.account_deleted.connect(services.forget_person, dispatch_uid="follows.forget_person")
+    signals.account_deleted.connect(_forget_person, dispatch_uid="follows.forget_person")
     feeds.register(feeds.Feed(parameter="feed", value="following", on_feed_page=False, personal=True,
                               read=lambda value, **page: services.feed_page(**page)))

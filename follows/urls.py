@@ -1,10 +1,10 @@
 from django.urls import path
 
-from follows import api, views
+from pettube.lazy import view
 
 urlpatterns = [
-    path("following/", views.following, name="following"),
-    path("api/pets/<video_id:pet_id>/follow/", api.pet, name="api-follow-pet"),
-    path("api/users/<int:person_id>/follow/", api.user, name="api-follow-user"),
-    path("api/me/following/", api.following, name="api-following"),
+    path("following/", view("follows.views.following"), name="following"),
+    path("api/pets/<video_id:pet_id>/follow/", view("follows.api.pet"), name="api-follow-pet"),
+    path("api/users/<int:person_id>/follow/", view("follows.api.user"), name="api-follow-user"),
+    path("api/me/following/", view("follows.api.following"), name="api-following"),
 ]

@@ -22,11 +22,19 @@ def _failed(**arguments) -> None:
     services.video_failed(**arguments)
 
 
+def _forget_video(**arguments) -> None:
+    services.forget_video(**arguments)
+
+
+def _forget_person(**arguments) -> None:
+    services.forget_person(**arguments)
+
+
 def register() -> None:
     signals.video_ready.connect(_ready, dispatch_uid="notifications.video_ready")
     signals.video_failed.connect(_failed, dispatch_uid="notifications.video_failed")
     signals.own_videos_seen.connect(_seen, dispatch_uid="notifications.seen")
-    signals.video_deleted.connect(services.forget_video, dispatch_uid="notifications.forget_video")
-    signals.account_deleted.connect(services.forget_person, dispatch_uid="notifications.forget_person")
+    signals.video_deleted.connect(_forget_video, dispatch_uid="notifications.forget_video")
+    signals.account_deleted.connect(_forget_person, dispatch_uid="notifications.forget_person")
     along.register(along.Along(name="unseen_count", ids=lambda video_id, user_id: [repository.inbox_id(user_id)],
                                read=lambda *args: repository.unseen_along(*args)))

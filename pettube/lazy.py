@@ -6,7 +6,8 @@ Modules named only here are imported by the first request that needs them instea
 
 - `view("app.views.name")` in a URLconf: resolving and reversing read only the patterns; the
   view's module is imported when a request reaches it (a class-based view: `view(path,
-  **initkwargs)`, its `as_view()` then).
+  **initkwargs)`, its `as_view()` then; a class whose instances are views, such as a syndication
+  Feed: an instance).
 - `module("app.services")` in an app's `seams.py` (or any module the start-up imports): a module
   whose attributes import it when first read (importlib's LazyLoader), so registering into a
   seam costs nothing until the seam is used.
@@ -52,7 +53,9 @@ class LazyView:
     @functools.cached_property
     def _view(self):
         target = import_string(self._path)
-        return target.as_view(**self._initkwargs) if hasattr(target, "as_view") else target
+        if hasattr(target, "as_view"):  # a class-based view
+            return target.as_view(**self._initkwargs)
+        return target(**self._initkwargs) if isinstance(target, type) else target  # a view class (a Feed)
 
     def __call__(self, request, *args, **kwargs):
         return self._view(request, *args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from playlists import api, views
+from pettube.lazy import view
 
 
 class PlaylistIdConverter:
@@ -16,11 +16,11 @@ class PlaylistIdConverter:
 register_converter(PlaylistIdConverter, "playlist_id")
 
 urlpatterns = [
-    path("playlists/", views.mine, name="my-playlists"),
-    path("pl/<playlist_id:playlist_id>/", views.playlist, name="playlist"),
-    path("api/playlists/", api.playlists, name="api-playlists"),
-    path("api/playlists/watch-later/", api.watch_later, name="api-watch-later"),
-    path("api/playlists/<playlist_id:playlist_id>/", api.playlist, name="api-playlist"),
-    path("api/playlists/<playlist_id:playlist_id>/items/", api.items, name="api-playlist-items"),
-    path("api/playlists/<playlist_id:playlist_id>/items/<video_id:video_id>/", api.item, name="api-playlist-item"),
+    path("playlists/", view("playlists.views.mine"), name="my-playlists"),
+    path("pl/<playlist_id:playlist_id>/", view("playlists.views.playlist"), name="playlist"),
+    path("api/playlists/", view("playlists.api.playlists"), name="api-playlists"),
+    path("api/playlists/watch-later/", view("playlists.api.watch_later"), name="api-watch-later"),
+    path("api/playlists/<playlist_id:playlist_id>/", view("playlists.api.playlist"), name="api-playlist"),
+    path("api/playlists/<playlist_id:playlist_id>/items/", view("playlists.api.items"), name="api-playlist-items"),
+    path("api/playlists/<playlist_id:playlist_id>/items/<video_id:video_id>/", view("playlists.api.item"), name="api-playlist-item"),
 ]

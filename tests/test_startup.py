@@ -30,7 +30,8 @@ NOT_LOADED = [
     "videos.api", "videos.multipart_api", "community.api", "community.views", "pets.api", "pets.views",
     "search.views", "notifications.views", "accounts.views",
     "community.services", "community.ranking", "notifications.services", "notifications.mailer", "pets.services",
-    "search.services",
+    "search.services", "shorts.services", "playlists.services", "follows.services", "shorts.api", "playlists.api",
+    "follows.api", "sharing.api", "sharing.syndication",
     "social_django.views", "social_core.strategy", "social_core.actions",
 ]
 

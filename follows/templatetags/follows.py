@@ -5,7 +5,10 @@ page's script asks for the count and state instead of the page."""
 from django import template
 from django.urls import reverse
 
-from follows import services
+from pettube import lazy
+
+# Django loads every app's tag libraries with the first template: the services only when a page uses a tag.
+services = lazy.module("follows.services")
 
 register = template.Library()
 
