@@ -15,11 +15,17 @@ POSTER_SHORT_SIDE = 720
 CARD_WIDTH = 320
 
 
+# The pictures' formats, by their keys' extensions: JPEG, and WebP for videos published since
+# the encoder makes WebP. A stable URL carries its object's extension.
+_TYPES = {"jpg": "image/jpeg", "webp": "image/webp"}
+
+
 @dataclass(frozen=True)
 class Picture:
     url: str
     width: int
     height: int
+    type: str
 
 
 def absolute(request, name: str, *args) -> str:
@@ -42,15 +48,24 @@ def poster(request, video: Video) -> Picture | None:
     """The video's poster at its stable URL, with its size (None before the video has one)."""
     if not (video.poster_key and video.width and video.height):
         return None
-    width, height = poster_size(video.width, video.height)
-    return Picture(absolute(request, "video-poster", video.id), width, height)
+    return _picture(request, "video-poster", video.id, video.poster_key, *poster_size(video.width, video.height))
 
 
 def card(request, video: Video) -> Picture | None:
     """The small copy of the poster (None for a video without one)."""
     if not (video.card_key and video.width and video.height):
         return None
-    return Picture(absolute(request, "video-card", video.id), CARD_WIDTH, _even(CARD_WIDTH * video.height / video.width))
+    return _picture(request, "video-card", video.id, video.card_key, CARD_WIDTH,
+                    _even(CARD_WIDTH * video.height / video.width))
+
+
+def extension(key: str) -> str:
+    return key.rsplit(".", 1)[-1]
+
+
+def _picture(request, name: str, video_id: str, key: str, width: int, height: int) -> Picture:
+    kind = extension(key)
+    return Picture(absolute(request, name, video_id, kind), width, height, _TYPES.get(kind, f"image/{kind}"))
 
 
 def poster_size(width: int, height: int) -> tuple[int, int]:

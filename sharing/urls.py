@@ -5,9 +5,12 @@ from pettube.lazy import view
 # `video_id` is the converter videos/urls.py registers (pettube/urls.py includes it first).
 urlpatterns = [
     path("embed/<video_id:video_id>/", view("sharing.views.embed"), name="embed"),
-    path("v/<video_id:video_id>/poster.jpg", view("sharing.views.media"), {"kind": "poster"}, name="video-poster"),
-    path("v/<video_id:video_id>/card.jpg", view("sharing.views.media"), {"kind": "card"}, name="video-card"),
-    path("v/<video_id:video_id>/video.mp4", view("sharing.views.media"), {"kind": "video"}, name="video-mp4"),
+    path("v/<video_id:video_id>/poster.<slug:extension>", view("sharing.views.media"), {"kind": "poster"},
+         name="video-poster"),
+    path("v/<video_id:video_id>/card.<slug:extension>", view("sharing.views.media"), {"kind": "card"},
+         name="video-card"),
+    path("v/<video_id:video_id>/video.mp4", view("sharing.views.media"), {"kind": "video", "extension": "mp4"},
+         name="video-mp4"),
     path("api/videos/<video_id:video_id>/related/", view("sharing.api.related_videos"), name="api-related"),
     path("oembed", view("sharing.api.oembed_answer"), name="oembed"),
     path("manifest.webmanifest", view("sharing.views.manifest"), name="manifest"),

@@ -35,13 +35,13 @@ def embed(request, video_id: str):
 
 
 @cache_control(public=True, max_age=MEDIA_REDIRECT_MAX_AGE)
-def media(request, video_id: str, kind: str):
-    """`/v/<id>/poster.jpg`, `card.jpg`, `video.mp4`: a redirect to a fresh presigned URL of the
-    object (or its public copy's on the media domain), so that a link kept for days still works;
-    404 for a private video."""
+def media(request, video_id: str, kind: str, extension: str):
+    """`/v/<id>/poster.<jpg or webp>`, `card.<jpg or webp>`, `video.mp4`: a redirect to a fresh
+    URL of the object (presigned, or its public copy's on the media domain), so that a link kept
+    for days still works; 404 for a private video, or an extension the object does not have."""
     video = _shared_video(video_id)
     key = {"poster": video.poster_key, "card": video.card_key, "video": video.video_key}[kind]
-    if key is None:
+    if key is None or links.extension(key) != extension:
         raise Http404("This video has no such file.")
     return redirect(media_url(video, key))
 

@@ -29,6 +29,7 @@ def test_open_graph_and_player_card(video, client, head):
     assert meta["og:url"] == f"{SITE}/v/{video.id}/"
     assert meta["og:image"] == f"{SITE}/v/{video.id}/poster.jpg"
     assert (meta["og:image:width"], meta["og:image:height"]) == ("640", "360")  # never scaled up
+    assert meta["og:image:type"] == "image/jpeg"
     assert meta["og:video"] == f"{SITE}/v/{video.id}/video.mp4"
     assert (meta["og:video:type"], meta["og:video:width"], meta["og:video:height"]) == ("video/mp4", "640", "360")
     assert meta["twitter:card"] == "player"
@@ -96,6 +97,12 @@ def test_stable_media_urls_of_a_private_video_are_404_even_for_its_owner(aws, cl
 
     for name in ("poster.jpg", "card.jpg", "video.mp4"):
         assert client.get(f"/v/{private.id}/{name}").status_code == 404
+
+
+def test_a_stable_picture_url_answers_only_with_its_objects_format(video, client):
+    assert client.get(f"/v/{video.id}/poster.jpg").status_code == 302
+    for name in ("poster.webp", "poster.png", "card.webp", "poster.jpg.exe"):
+        assert client.get(f"/v/{video.id}/{name}").status_code == 404
 
 
 def test_stable_media_urls_of_unknown_or_unfinished_videos_are_404(aws, client):
