@@ -103,7 +103,7 @@ def main() -> None:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             for repeat in range(repeats):
                 results.append(_repeat(browser, site, clips))
-                print(f"repeat {repeat + 1}: " + " ".join(f"{name}={value}" for name, value in results[-1].items()))
+                print(f"repeat {repeat + 1}: " + " ".join(f"{name}={value:.4g}" for name, value in results[-1].items()))
             browser.close()
     finally:
         server.shutdown()
