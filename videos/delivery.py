@@ -1,7 +1,8 @@
 """How viewers reach a video's objects: the one place that turns a stored key into the URL a
 viewer gets, decides who gets CloudFront's signed cookies, and keeps a video's public copy in
 step with who may watch it. Whatever stores a new kind of object (renditions, sprites,
-captions) asks here for its URL.
+captions) asks here for its URL, and tells `refresh` when it changes one after the video was
+published.
 
 Without PETTUBE_MEDIA_DOMAIN (locally, and on AWS until `bootstrap_aws` made the distribution):
 every URL is an S3 GET presigned for one viewer, and the web function serves the playlists with
@@ -137,6 +138,18 @@ def after_save(old: Video | None, new: Video | None) -> None:
         return
     if storage.delete_public_copy(video.id):
         cdn.invalidate(f"/{storage.public_key(storage.media_key(video.id, ''))}*")
+
+
+def refresh(video: Video, *keys: str) -> None:
+    """After objects of a video were written, replaced or deleted at `keys` once it may be shared
+    (a caption added or removed later): its public copy follows, and every edge forgets what it
+    kept of them. Nothing to do without CloudFront or for a video not shared."""
+    if not keys or not (through_cdn() and shared(video)):
+        return
+    present = [key for key in keys if storage.size_of(key) is not None]
+    storage.copy_public(*present)
+    storage.delete(*(storage.public_key(key) for key in keys if key not in present))
+    cdn.invalidate(*(f"/{storage.public_key(key)}" for key in keys))
 
 
 def _on_media_domain(key: str) -> str:

@@ -136,13 +136,18 @@ def copy_to_public(video_id: str, *, texts: dict[str, str]) -> int:
     headers; then `texts` (name under the video's folder: playlist text) written beside them,
     last, so a player that finds them finds everything they list. Returns how many objects."""
     keys = keys_under(media_key(video_id, ""))
-    with ThreadPoolExecutor(COPIES_AT_ONCE, thread_name_prefix=f"copy-{video_id}") as copies:
-        for copied in [copies.submit(_copy_public, key) for key in keys]:
-            copied.result()
+    copy_public(*keys)
     for name, text in texts.items():
         _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=public_key(media_key(video_id, name)), Body=text.encode(),
                          ContentType=hls.MIME_TYPE, CacheControl=PUBLIC_PLAYLIST)
     return len(keys) + len(texts)
+
+
+def copy_public(*keys: str) -> None:
+    """Copy each of the media objects `keys` (in S3) to its public copy's key."""
+    with ThreadPoolExecutor(COPIES_AT_ONCE, thread_name_prefix="copy-public") as copies:
+        for copied in [copies.submit(_copy_public, key) for key in keys]:
+            copied.result()
 
 
 def _copy_public(key: str) -> None:

@@ -270,3 +270,19 @@ def test_without_a_media_domain_nothing_is_copied_or_invalidated(aws, client, tm
 
     assert not [call for call in calls if call.startswith("cloudfront.") or call == "s3.CopyObject"]
     assert keys_under("public/") == []
+
+
+def test_an_object_changed_after_publishing_follows_into_the_public_copy(distribution, tmp_path):
+    video = ready_video(tmp_path)
+    key = storage.media_key(video.id, "captions/en.vtt")
+    storage.put_text(key, "WEBVTT\n", content_type="text/vtt")
+
+    delivery.refresh(video, key)
+    copied = keys_under(f"public/{video.id}/captions/")
+    storage.delete(key)
+    delivery.refresh(video, key)
+
+    assert copied == [storage.public_key(key)]
+    assert keys_under(f"public/{video.id}/captions/") == []
+    assert invalidated_paths(distribution["id"]) == [[f"/public/{video.id}/captions/en.vtt"]] * 2
+    assert delivery.url(video, key) == f"https://{MEDIA_DOMAIN}/public/{video.id}/captions/en.vtt"
