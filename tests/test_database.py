@@ -100,3 +100,21 @@ def test_migrations_run_forward_from_an_empty_postgresql_database(worker_id):
     seen = _probe(database_url)
     assert seen == {"after_setup": False, "page": [200, False],
                     "sql": ["ok", True, "django.db.backends.postgresql.base"]}
+    # The ORM's first query in a process (or a thread: each has its own connection) asks the
+    # stand-in for `ops.compiler` before anything else.
+    orm = subprocess.run([sys.executable, "-c", ORM_FIRST], cwd=ROOT, env=_environment(database_url),
+                         capture_output=True, text=True, timeout=120)
+    assert orm.stdout.split() == ["False", "False", "django.db.backends.postgresql.base"], orm.stderr[-3000:]
+
+
+ORM_FIRST = """
+import threading, django
+django.setup()
+from django.contrib.auth import get_user_model
+from django.db import connections
+print(get_user_model().objects.filter(username="nobody").exists())
+found = []
+thread = threading.Thread(target=lambda: found.append(get_user_model().objects.filter(pk=1).exists()))
+thread.start(); thread.join()
+print(*found, type(connections["default"]).__module__)
+"""
