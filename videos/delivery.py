@@ -93,9 +93,11 @@ def master_playlist(video: Video) -> str:
 
 def renditions_added(video: Video) -> None:
     """After renditions were added to a ready video (AV1): its public copy, if it has one, gets
-    them and the master playlist that offers them."""
+    them and the master playlist that offers them, which every edge then fetches again."""
     if through_cdn() and shared(video):
-        storage.copy_to_public(video.id, texts={f"{storage.HLS_FOLDER}/{MASTER}.m3u8": master_playlist(video)})
+        master = f"{storage.HLS_FOLDER}/{MASTER}.m3u8"
+        storage.copy_to_public(video.id, texts={master: master_playlist(video)})
+        cdn.invalidate(f"/{storage.public_key(storage.media_key(video.id, master))}")
 
 
 def cookies(video: Video, user_id: str | None) -> list[MediaCookie]:

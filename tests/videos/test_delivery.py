@@ -286,3 +286,17 @@ def test_an_object_changed_after_publishing_follows_into_the_public_copy(distrib
     assert keys_under(f"public/{video.id}/captions/") == []
     assert invalidated_paths(distribution["id"]) == [[f"/public/{video.id}/captions/en.vtt"]] * 2
     assert delivery.url(video, key) == f"https://{MEDIA_DOMAIN}/public/{video.id}/captions/en.vtt"
+
+
+def test_renditions_added_later_reach_the_public_copy_and_its_master_is_fetched_again(distribution, tmp_path):
+    video = ready_video(tmp_path)
+    (rung,) = ladder.rungs_from_json(video.rungs)
+    with_av1 = dataclasses.replace(video, av1_rungs=ladder.rungs_to_json([rung]),
+                                   av1_codecs=json.dumps({rung.name: "av01.0.04M.08"}))
+
+    delivery.renditions_added(with_av1)
+
+    master = aws_clients.client("s3").get_object(Bucket=django_settings.PETTUBE_BUCKET,
+                                                 Key=f"public/{video.id}/hls/master.m3u8")["Body"].read().decode()
+    assert "av01.0.04M.08" in master
+    assert invalidated_paths(distribution["id"]) == [[f"/public/{video.id}/hls/master.m3u8"]]
