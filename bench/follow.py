@@ -103,10 +103,35 @@ def publish(owner: str, pet_ids: list[str], title: str) -> domain.Video:
         card_key=None, thumbnails=0))
 
 
+def load_followers(followers: dict[str, list[str]], famous: set[str]) -> None:
+    """The crowd of followers, loaded in bulk (BatchWriteItems) as the items follows/repository.py's
+    `add` writes (a transaction per follow would take this shared machine most of an hour): the
+    follows (famous accounts' followers out of the `followers` index), each account's count,
+    each follower's set, and the famous set, famous for an hour (settled: the worker skips them)."""
+    then = dynamo.stamp(dynamo.now() - timedelta(hours=1))
+    items, sets = [], {}
+    for target, fans in followers.items():
+        key = f"pet:{target}"
+        for fan in fans:
+            item = {**dynamo.key(f"follow#{fan}#{key}"), "follows_from": dynamo.s(fan), "target": dynamo.s(key),
+                    "followed_at": dynamo.s(then)}
+            if target not in famous:
+                item["follows_to"] = dynamo.s(key)
+            items.append(item)
+            sets.setdefault(fan, set()).add(key)
+        counter = {**dynamo.key(f"followers#{key}"), "followers": dynamo.n(len(fans))}
+        if target in famous:
+            counter["famous_since"] = dynamo.s(then)
+        items.append(counter)
+    items += [{**dynamo.key(f"following#{fan}"), "targets": {"SS": sorted(targets)}} for fan, targets in sets.items()]
+    items.append({**dynamo.key("famous-accounts"), "targets": {"SS": sorted(f"pet:{target}" for target in famous)}})
+    dynamo.put_many(items)
+
+
 def follow_all(pairs: list[tuple[str, str]]) -> None:
-    """Follow, an hour ago: accounts that became famous have settled (the worker skips them)."""
+    """The reader's follows, through the service (an hour ago)."""
     then = dynamo.now() - timedelta(hours=1)
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(lambda pair: follows.follow(kind="pet", target_id=pair[1], follower=pair[0], now=then), pairs))
 
 
@@ -140,11 +165,13 @@ def main() -> None:
         quiet = [pets.add_pet(owner_id="9002", owner_name="Q", name=f"Quiet {n}", species="dog", breed="", born=None)
                  for n in range(READER_FOLLOWS - ORDINARY - 1 - OTHER_FAMOUS)]
         reader = "reader"
-        pairs = [(f"fan{n}", famous.id) for n in range(FAMOUS_FOLLOWERS - 1)] + [(reader, famous.id)]
-        pairs += [(f"f{n}", other.id) for other in others for n in range(1000)] + [(reader, o.id) for o in others]
-        pairs += [(f"p{i}-{n}", pet.id) for i, pet in enumerate(ordinary) for n in range(ORDINARY_FOLLOWERS - 1)]
-        pairs += [(reader, pet.id) for pet in ordinary + quiet]
+        crowd = {famous.id: [f"fan{n}" for n in range(FAMOUS_FOLLOWERS - 1)]}
+        crowd |= {other.id: [f"f{n}" for n in range(1000)] for other in others}
+        crowd |= {pet.id: [f"p{i}-{n}" for n in range(ORDINARY_FOLLOWERS - 1)] for i, pet in enumerate(ordinary)}
+        load_followers(crowd, famous={famous.id, *(other.id for other in others)})
+        pairs = [(reader, pet.id) for pet in [famous, *others, *ordinary, *quiet]]
         follow_all(pairs)
+        pairs += [(fan, target) for target, fans in crowd.items() for fan in fans]
         for pet in [famous, *others, *ordinary]:
             publish(pet.owner_id, [pet.id], f"first of {pet.name}")
         follows.fan_out_due()
