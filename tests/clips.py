@@ -58,6 +58,10 @@ _RECIPES = {
     # Long enough that its start is watchable well before its end.
     "long": ("long.mp4", [*_LAVFI, "testsrc2=size=1920x1080:rate=30", *_LAVFI, "sine=frequency=440",
                           "-t", "20", "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-shortest"]),
+    # Nine seconds whose every frame differs in colour from the others (the hue turns 40° a
+    # second): for seek previews, whose tile for a time must be that time's frame.
+    "changing": ("changing.mp4", [*_LAVFI, "testsrc2=size=640x360:rate=25,hue=h=40*t", "-t", "9", "-c:v", "libx264",
+                                  "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
     "fast": ("fast.mp4", [*_LAVFI, "testsrc2=size=320x240:rate=120", "-t", "2", "-c:v", "libx264",
                           "-preset", "ultrafast", "-pix_fmt", "yuv420p"]),
     # A raw H.264 elementary stream: no container, no timestamps, no duration in its header.

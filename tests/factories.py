@@ -66,7 +66,8 @@ def ready(
         ),
     )
 def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", description: str = "Good boy.",
-              species: str = "dog", pets: list[str] = (), visibility: str = "public") -> domain.Video:
+              species: str = "dog", pets: list[str] = (), visibility: str = "public",
+              duration: float = 2.0) -> domain.Video:
     """A ready video without running the encoder: the upload is claimed and published with the
     rendition the worker would record (its objects are not in the bucket). For tests of what
     is listed where, which do not need the pictures."""
@@ -78,7 +79,7 @@ def published(owner_id: str = "7", *, title: str = "Rex catches a frisbee", desc
     ).video
     repository.claim(video.id, lease=timedelta(minutes=5))
     return listings.mark_ready(video.id, rendition=domain.Rendition(
-        duration=2.0, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
+        duration=duration, width=640, height=360, source_size=1000, video_size=900, poster_size=100,
         video_key=storage.media_key(video.id, "video.mp4"), poster_key=storage.media_key(video.id, "poster-1.jpg"),
         card_key=storage.media_key(video.id, "card-1.jpg"), thumbnails=4,
     ))

@@ -3,10 +3,11 @@
 
 from django.http import HttpResponse, JsonResponse
 
-from pettube.api import endpoint, form_data, json_body, signed_in, user_id, valid
+from pettube.api import endpoint, form_data, json_body, signed_in, text_field, user_id, valid
+from videos import captions as video_captions
 from videos import feeds, services, storage
 from videos.forms import UploadStartForm, VideoEditForm
-from videos.presenters import video_json
+from videos.presenters import caption_json, video_json
 
 
 @endpoint("GET", "POST")
@@ -48,3 +49,18 @@ def video(request, video_id: str):
     found = viewing.video
     liked = viewing.along.get("liked") if viewer else None
     return JsonResponse(video_json(found, liked=liked, for_owner=found.owner_id == viewer))
+
+
+@endpoint("POST")
+def captions(request, video_id: str):
+    owner_id = signed_in(request, "Sign in to add captions.")
+    body = json_body(request)
+    caption = video_captions.add(video_id=video_id, user_id=owner_id, lang=text_field(body, "lang"),
+                                 label=text_field(body, "label"), text=text_field(body, "text"))
+    return JsonResponse(caption_json(video_id, caption), status=201)
+
+
+@endpoint("DELETE")
+def caption(request, video_id: str, lang: str):
+    video_captions.remove(video_id=video_id, user_id=signed_in(request, "Sign in to remove captions."), lang=lang)
+    return HttpResponse(status=204)

@@ -131,7 +131,7 @@ def _publish(video: Video) -> None:
     segment) and offer the rungs, with the CODECS read from their first segment."""
     rungs = rungs_for(ladder.rungs_from_json(video.rungs))
     jobs = [f"{PREFIX}{index}" for index in range(_chunk_count(video))]
-    found = encoding_jobs.segments_of(video.id, attempt=video.attempts, jobs=jobs)
+    found = {job: made.segments for job, made in encoding_jobs.made_by(video.id, attempt=video.attempts, jobs=jobs).items()}
     segments, firsts = [], []
     for job in jobs:
         firsts.append(found[job][0][0])

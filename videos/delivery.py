@@ -88,7 +88,8 @@ def master_playlist(video: Video) -> str:
     has them (each with the CODECS read from its segments, videos/av1.py)."""
     codecs = json.loads(video.av1_codecs or "{}")
     av1 = [(rung, codecs[rung.name]) for rung in ladder.rungs_from_json(video.av1_rungs)] if video.status == READY else []
-    return hls.master_playlist(ladder.rungs_from_json(video.rungs), has_audio=bool(video.has_audio), av1=av1)
+    return hls.master_playlist(ladder.rungs_from_json(video.rungs), has_audio=bool(video.has_audio), av1=av1,
+                               subtitles=[(caption.lang, caption.label) for caption in video.captions])
 
 
 def renditions_added(video: Video) -> None:

@@ -23,6 +23,14 @@ class PetTag:
 
 
 @dataclass(frozen=True)
+class Caption:
+    """A caption file of a video, one per language (`lang`, a BCP 47 tag), WebVTT in S3."""
+
+    lang: str
+    label: str
+
+
+@dataclass(frozen=True)
 class Video:
     id: str
     owner_id: str
@@ -49,6 +57,8 @@ class Video:
     poster_key: str | None = None
     card_key: str | None = None
     thumbnails: int = 0
+    storyboard_key: str | None = None  # the seek previews' WebVTT (videos/storyboard.py)
+    captions: tuple[Caption, ...] = field(default=())
     visibility: str = PUBLIC
     pets: tuple[PetTag, ...] = field(default=())
     upload_id: str | None = None  # an open S3 multipart upload, until the server completes it
@@ -138,6 +148,7 @@ class Rendition:
     poster_key: str
     card_key: str
     thumbnails: int
+    storyboard_key: str | None = None
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,10 @@ AUDIO = "audio"
 VIDEO = "video"  # the rungs' segments, all alike, in a video's live segments
 AV1_PREFIX = "av1-"  # the folders of the AV1 renditions, in fMP4 segments
 MIME_TYPE = "application/vnd.apple.mpegurl"
+SUBTITLES = "subtitles"
+# Where a video's time 0 is in its MPEG-TS segments, in 90 kHz ticks: transcode.TIMELINE_OFFSET
+# (10 s) plus the MPEG-TS muxer's default delay (1.4 s). Captions map their time 0 there.
+FIRST_PTS = 1_026_000
 _SEGMENT_URI = re.compile(r"^(?:(?:av1-)?[0-9]{2,4}p|audio)/(?:[0-9]{5}\.(?:ts|m4s)|init-[0-9]{1,3}\.mp4)$")
 _MAP = re.compile(r'^#EXT-X-MAP:URI="(?P<uri>[^"]*)"$')
 
@@ -81,23 +85,50 @@ def init_uri(folder: str, chunk: int) -> str:
     return f"{folder}/init-{chunk}.mp4"
 
 
-def master_playlist(rungs: Sequence[Rung], *, has_audio: bool, av1: Sequence[tuple[Rung, str]] = ()) -> str:
+def master_playlist(rungs: Sequence[Rung], *, has_audio: bool, av1: Sequence[tuple[Rung, str]] = (),
+                    subtitles: Sequence[tuple[str, str]] = ()) -> str:
     """The master playlist: every rung with BANDWIDTH, RESOLUTION and CODECS, sharing one audio
-    rendition; then the AV1 rungs (`av1`: each with its CODECS as read from its segments), which
-    a player that cannot decode AV1 leaves aside."""
+    rendition and the SUBTITLES renditions `subtitles` (language tag, label); then the AV1 rungs
+    (`av1`: each with its CODECS as read from its segments), which a player that cannot decode AV1
+    leaves aside."""
     lines = ["#EXTM3U", f"#EXT-X-VERSION:{7 if av1 else 3}", "#EXT-X-INDEPENDENT-SEGMENTS"]
     if has_audio:
         lines.append(f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="{AUDIO}",NAME="Audio",DEFAULT=YES,AUTOSELECT=YES,'
                      f'URI="{AUDIO}.m3u8"')
+    for lang, label in subtitles:
+        name = label.replace('"', "'")  # a quoted string cannot hold a double quote
+        lines.append(f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="{SUBTITLES}",NAME="{name}",LANGUAGE="{lang}",'
+                     f'DEFAULT=NO,AUTOSELECT=YES,URI="{subtitles_name(lang)}.m3u8"')
     for rung, codecs in [*((rung, rung.codecs) for rung in rungs), *av1]:
         codecs = f"{codecs},mp4a.40.2" if has_audio else codecs
         audio = f',AUDIO="{AUDIO}"' if has_audio else ""
+        captions = f',SUBTITLES="{SUBTITLES}"' if subtitles else ""
         lines += [
             f'#EXT-X-STREAM-INF:BANDWIDTH={rung.bandwidth},RESOLUTION={rung.width}x{rung.height},'
-            f'CODECS="{codecs}"{audio}',
+            f'CODECS="{codecs}"{audio}{captions}',
             f"{rung.name}.m3u8",
         ]
     return "\n".join(lines) + "\n"
+
+
+def subtitles_name(lang: str) -> str:
+    """The name of the subtitles playlist of the captions in `lang`."""
+    return f"{SUBTITLES}-{lang}"
+
+
+def subtitles_playlist(caption_uri: str, *, duration: float) -> str:
+    """The media playlist of one caption file: a single WebVTT segment as long as the video."""
+    return "\n".join([
+        "#EXTM3U", "#EXT-X-VERSION:3", f"#EXT-X-TARGETDURATION:{math.ceil(duration)}", "#EXT-X-MEDIA-SEQUENCE:0",
+        "#EXT-X-PLAYLIST-TYPE:VOD", f"#EXTINF:{duration:.3f},", caption_uri, "#EXT-X-ENDLIST",
+    ]) + "\n"
+
+
+def timestamp_map(vtt: str) -> str:
+    """A WebVTT file with the X-TIMESTAMP-MAP header HLS players use to place its cues on the
+    segments' timeline (browsers reading it as a <track> ignore the header)."""
+    first_line, _, rest = vtt.partition("\n")
+    return f"{first_line}\nX-TIMESTAMP-MAP=MPEGTS:{FIRST_PTS},LOCAL:00:00:00.000\n{rest}"
 
 
 def signed(playlist: str, sign: Callable[[str], str]) -> str:

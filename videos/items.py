@@ -18,7 +18,7 @@ import json
 from decimal import Decimal
 
 from pettube import dynamo
-from videos.domain import PROCESSING, UPLOADING, PetTag, Video
+from videos.domain import PROCESSING, UPLOADING, Caption, PetTag, Video
 
 FEED = "public"
 _STORED_AS = {"species": "pet", "jobs": "parts", "jobs_done": "parts_done"}
@@ -26,12 +26,15 @@ _FIELD_OF = {stored: name for name, stored in _STORED_AS.items()}
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
             "chunk_seconds", "jobs", "jobs_done", "thumbnails", "part_size", "likes", "views", "av1_jobs_done"}
+# Tuples of plain values, stored as JSON lists of objects.
+_LISTS = {"pets": PetTag, "captions": Caption}
 # Attributes written by the repository's own update expressions, by their stored names.
 JOBS, JOBS_DONE = _STORED_AS["jobs"], _STORED_AS["jobs_done"]
 # What a card leaves out: what only the owner or the worker needs, and the index attributes.
 _NOT_ON_CARDS = {"filename", "declared_size", "attempts", "error", "source_size", "due_at", "source_fps", "rungs",
                  "has_audio", "chunk_seconds", JOBS, JOBS_DONE, "encoded_seconds", "playable_at",
-                 "live_segments", "feed", "owner_public", "pending", "av1_rungs", "av1_codecs", "av1_jobs_done"}
+                 "live_segments", "storyboard_key", "captions", "feed", "owner_public", "pending", "av1_rungs", "av1_codecs",
+                 "av1_jobs_done"}
 
 
 def to_item(video: Video) -> dict:
@@ -60,8 +63,8 @@ def from_item(item: dict) -> Video:
             values[name] = int(number) if name in _NUMBERS else float(number)
         elif name in _STAMPS:
             values[name] = dynamo.parse_stamp(attribute["S"])
-        elif name == "pets":
-            values[name] = tuple(PetTag(**tag) for tag in json.loads(attribute["S"]))
+        elif name in _LISTS:
+            values[name] = tuple(_LISTS[name](**value) for value in json.loads(attribute["S"]))
         else:
             values[name] = attribute["S"]
     return Video(**values)
@@ -91,8 +94,8 @@ def from_snapshot(value: dict) -> Video:
 def _to_attribute(name: str, value) -> dict:
     if name in _STAMPS:
         return dynamo.s(dynamo.stamp(value))
-    if name == "pets":
-        return dynamo.s(json.dumps([tag.__dict__ for tag in value]))
+    if name in _LISTS:
+        return dynamo.s(json.dumps([one.__dict__ for one in value]))
     if isinstance(value, (int, float, Decimal)):
         return dynamo.n(value)
     return dynamo.s(str(value))

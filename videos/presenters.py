@@ -5,8 +5,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from pettube.dynamo import InvalidCursor
-from videos import delivery, storage
-from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Video
+from videos import delivery, storage, timecodes
+from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Caption, Video
 
 
 def media_url(video: Video, key: str | None) -> str | None:
@@ -51,6 +51,9 @@ def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = Fal
             "mp4": media_url(video, video.video_key),
             "hls": master_playlist_url(video),
         },
+        "storyboard": storyboard_url(video),
+        "chapters": [{"start": chapter.start, "title": chapter.title} for chapter in chapters_of(video)],
+        "captions": [caption_json(video.id, caption) for caption in video.captions],
         "likes": video.likes,
         "views": video.views,
         "liked": liked,
@@ -60,16 +63,22 @@ def video_json(video: Video, *, liked: bool | None = None, for_owner: bool = Fal
     return answer
 
 
-def player(video: Video, user_id: str | None = None) -> dict:
+def player(video: Video, user_id: str | None = None, *, start: str | None = None) -> dict:
     """What the player partial (templates/videos/_player.html) needs, on the watch page and the
     embed page: the master playlist, the MP4 and the poster (presigned, or on the media domain:
-    no AWS call), and whether the player fetches media with the cookies `with_media_cookies` sets
-    for `user_id`."""
+    no AWS call), whether the player fetches media with the cookies `with_media_cookies` sets
+    for `user_id`, where to start (a link's `t`), the seek previews, captions and chapters."""
+    chapters = chapters_of(video)
     return {
         "video_url": media_url(video, video.video_key),
         "poster_url": media_url(video, video.poster_key),
         "hls_url": master_playlist_url(video),
         "media_cookies": delivery.needs_cookies(video, user_id),
+        "start": timecodes.start_time(start, duration=video.duration),
+        "storyboard_url": storyboard_url(video),
+        "captions": [caption_json(video.id, caption) for caption in video.captions],
+        "chapters": chapters,
+        "chapter_marks": [{"time": chapter.start, "label": chapter.title} for chapter in chapters],
     }
 
 
@@ -88,6 +97,19 @@ def master_playlist_url(video: Video) -> str | None:
     if not video.playable:
         return None
     return delivery.public_master_url(video) or reverse("hls-master", args=[video.id])
+
+
+def storyboard_url(video: Video) -> str | None:
+    """The seek previews' WebVTT on the site (the sprites it names are presigned when it is served)."""
+    return reverse("storyboard", args=[video.id]) if video.storyboard_key and video.status == READY else None
+
+
+def chapters_of(video: Video) -> list[timecodes.Chapter]:
+    return timecodes.chapters(video.description, duration=video.duration)
+
+
+def caption_json(video_id: str, caption: Caption) -> dict:
+    return {"lang": caption.lang, "label": caption.label, "url": reverse("caption", args=[video_id, caption.lang])}
 
 
 def video_cards(videos: list[Video]) -> list[dict]:

@@ -12,8 +12,9 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 
 from pettube import dynamo, exceptions
-from videos import along, delivery, hls, ladder, listings, repository, signals, storage, tagging, upload_starts
-from videos.domain import PRIVATE, PUBLIC, READY, UPLOADING, Page, PetTag, Video
+from videos import (along, delivery, hls, ladder, listings, repository, signals, storage, storyboard, tagging,
+                    upload_starts, webvtt)
+from videos.domain import PRIVATE, PUBLIC, READY, UPLOADING, Caption, Page, PetTag, Video
 from videos.listings import Conflict
 from videos.tagging import NotYourPet
 from videos.upload_starts import StartWindow
@@ -321,6 +322,8 @@ def playlist(video: Video, name: str) -> str | None:
     av1_rungs = ladder.rungs_from_json(video.av1_rungs) if video.status == READY else []
     if name == MASTER_PLAYLIST:
         return delivery.master_playlist(video)
+    if caption := _caption_named(video, name):
+        return hls.subtitles_playlist(f"../captions/{caption.lang}.vtt", duration=video.duration or 0)
     if name not in {rung.name for rung in [*rungs, *av1_rungs]} | ({hls.AUDIO} if video.has_audio else set()):
         return None
     if video.status == READY:
@@ -332,6 +335,33 @@ def playlist(video: Video, name: str) -> str | None:
     if text is None:
         return None
     return hls.signed(text, delivery.segment_urls(video))
+
+
+def _caption_named(video: Video, playlist: str) -> Caption | None:
+    """The caption whose subtitles playlist is `playlist`, if the video is ready and has it."""
+    if video.status != READY:
+        return None
+    return next((caption for caption in video.captions if hls.subtitles_name(caption.lang) == playlist), None)
+
+
+def caption_file(video: Video, lang: str) -> str | None:
+    """The video's WebVTT captions in `lang`, as players read them (with HLS's timestamp map)."""
+    if video.status != READY or not any(caption.lang == lang for caption in video.captions):
+        return None
+    text = storage.read_text(storage.caption_key(video.id, lang))
+    return hls.timestamp_map(text) if text is not None else None
+
+
+def seek_previews(video: Video) -> str | None:
+    """The video's storyboard as a browser gets it: the stored WebVTT with every sprite's URI
+    presigned (the bucket is private). None when it has none (a video published before
+    storyboards, or not ready)."""
+    if video.status != READY or not video.storyboard_key:
+        return None
+    text = storage.read_text(video.storyboard_key)
+    if text is None:
+        return None
+    return webvtt.signed(text, storyboard.IMAGE_URI, lambda uri: storage.presigned_get(storage.media_key(video.id, uri)))
 
 
 # --- for the other apps (community: likes, views, the ranking, reports) ---------------------

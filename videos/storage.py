@@ -7,6 +7,8 @@ posters `poster-<n>.webp` with their card-sized copies `card-<n>.webp` (`.jpg` f
 published before; videos/thumbnails.py), and the HLS ladder under `hls/` (videos/hls.py). Behind
 CloudFront (videos/delivery.py), a video that everyone may watch also has a public copy of all of
 it under `public/<video_id>/…`, the only prefix the distribution serves without a signature.
+The seek previews are `storyboard.vtt` with one sprite per encoding job `storyboard/v<n>.jpg`
+(videos/storyboard.py), the caption files `captions/<lang>.vtt` (videos/captions.py).
 """
 
 import json
@@ -168,6 +170,10 @@ def delete_public_copy(video_id: str) -> int:
 def hls_key(video_id: str, name: str) -> str:
     """Where a video's HLS playlists and segments live: `media/<id>/hls/<name>`."""
     return media_key(video_id, f"{HLS_FOLDER}/{name}")
+
+
+def caption_key(video_id: str, lang: str) -> str:
+    return media_key(video_id, f"captions/{lang}.vtt")
 
 
 def read_text(key: str) -> str | None:

@@ -23,8 +23,8 @@ from pathlib import Path
 
 from django.conf import settings
 
-from videos import (av1, encoding_jobs, hls, ladder, listings, per_title, repository, signals, storage, thumbnails, transcode,
-                    workers)
+from videos import (av1, encoding_jobs, hls, ladder, listings, per_title, repository, signals, storage, storyboard,
+                    thumbnails, transcode, webvtt, workers)
 from videos.domain import EncodingPlan, Rendition, Video
 
 log = logging.getLogger("pettube.videos")
@@ -51,6 +51,7 @@ class Job:
     outdir: Path
     encoder: transcode.Encoder
     live: bool  # players can fetch its segments while it runs (the first chunk and the audio)
+    tiles: storyboard.Tiles | None = None  # a video job's storyboard tiles
     published: dict[str, list[hls.Segment]] = field(default_factory=dict)
 
     @property
@@ -139,8 +140,12 @@ def _video_job(video: Video, plan_: EncodingPlan, index: int, *, source: str, wo
     outdir = workdir / f"v{index}"
     for rung in rungs:
         (outdir / rung.name).mkdir(parents=True)
-    command = transcode.ladder_command(source, outdir, rungs, start=start, length=length, fps=plan_.source_fps)
-    return Job(name=f"v{index}", folders=[rung.name for rung in rungs], outdir=outdir, live=live,
+    tiles = storyboard.Tiles(outdir / storyboard.FOLDER, start=start, interval=storyboard.interval(plan_.duration),
+                             **dict(zip(("width", "height"), storyboard.tile_size(rungs[0].width, rungs[0].height))))
+    tiles.folder.mkdir()
+    command = transcode.ladder_command(source, outdir, rungs, start=start, length=length, fps=plan_.source_fps,
+                                       tap=tiles)
+    return Job(name=f"v{index}", folders=[rung.name for rung in rungs], outdir=outdir, live=live, tiles=tiles,
                encoder=transcode.Encoder(command, timeout=_budget(time_left), background=background))
 
 
@@ -235,7 +240,7 @@ def _finish(video_id: str, attempt: int, job: Job, *, here: list[Job]) -> None:
     if len(counts) != 1:
         raise transcode.EncoderInterrupted(f"the renditions of {job.name} are out of step: {sorted(counts)}")
     segments = [(segment.number, segment.duration) for segment in job.published.get(job.folders[0], [])]
-    encoding_jobs.record(video_id, attempt=attempt, job=job.name, segments=segments)
+    encoding_jobs.record(video_id, attempt=attempt, job=job.name, segments=segments, tiles=_publish_tiles(video_id, job))
     video = repository.count_job_done(video_id, attempt=attempt)
     if video is None:
         raise transcode.EncoderStopped("the video was deleted or another attempt owns it")
@@ -243,16 +248,42 @@ def _finish(video_id: str, attempt: int, job: Job, *, here: list[Job]) -> None:
         publish(video, here=here)
 
 
+def _publish_tiles(video_id: str, job: Job) -> int:
+    """Store the job's storyboard sprite; returns how many tiles it holds."""
+    if job.tiles is None:
+        return 0
+    if count := job.tiles.count():
+        sprite = job.outdir / f"{job.name}.jpg"
+        transcode.join_tiles(job.tiles.folder, sprite, count=count, columns=storyboard.columns(count))
+        storage.upload(sprite, storage.media_key(video_id, storyboard.image_uri(job.name)), content_type="image/jpeg")
+    return count
+
+
+def _storyboard(plan_: EncodingPlan, made: dict[str, encoding_jobs.Made], chunks: list[str], *,
+                duration: float) -> str | None:
+    """The storyboard's WebVTT from the tiles every video job made (None when none made any)."""
+    rungs = ladder.rungs_from_json(plan_.rungs)
+    width, height = storyboard.tile_size(rungs[0].width, rungs[0].height)
+    sheets = [storyboard.Sheet(uri=storyboard.image_uri(chunk), start=index * plan_.chunk_seconds,
+                               count=made[chunk].tiles) for index, chunk in enumerate(chunks) if chunk in made]
+    if not any(sheet.count for sheet in sheets):
+        return None
+    return storyboard.vtt(sheets, interval=storyboard.interval(plan_.duration), width=width, height=height,
+                          duration=duration)
+
+
 def publish(video: Video, *, here: list[Job]) -> Video:
     """Join what every job of the video's attempt made (`video` as the last job to finish left
     it; `here`, the jobs of this worker): VOD playlists per rung, the download MP4 (a remux of one
-    rung and the audio, no second encode, from this worker's disk where it can) and the poster;
+    rung and the audio, no second encode, from this worker's disk where it can), the poster and
+    the storyboard's WebVTT;
     then mark the video ready. Raises TranscodeError when what was decoded breaks the limits or
     is mostly missing."""
     video_id, attempt, plan_ = video.id, video.attempts, video.plan
     rungs = ladder.rungs_from_json(plan_.rungs)
     chunks = [f"v{index}" for index in range(_chunk_count(plan_))]
-    found = encoding_jobs.segments_of(video_id, attempt=attempt, jobs=chunks + ([AUDIO] if plan_.has_audio else []))
+    made = encoding_jobs.made_by(video_id, attempt=attempt, jobs=chunks + ([AUDIO] if plan_.has_audio else []))
+    found = {job: made[job].segments for job in made}
     segments = [hls.Segment(number, duration) for chunk in chunks for number, duration in found.get(chunk, [])]
     duration = sum(segment.duration for segment in segments)
     _check_decoded(duration, expected=plan_.duration)
@@ -281,6 +312,10 @@ def publish(video: Video, *, here: list[Job]) -> Video:
         stored = [uploads.submit(storage.upload, video_path, video_key, content_type="video/mp4")]
         stored += [uploads.submit(storage.put_text, storage.hls_key(video_id, f"{name}.m3u8"), text,
                                   content_type=hls.MIME_TYPE) for name, text in playlists.items()]
+        seek_previews = _storyboard(plan_, made, chunks, duration=duration)
+        storyboard_key = storage.media_key(video_id, storyboard.VTT_NAME) if seek_previews else None
+        if seek_previews:
+            stored.append(uploads.submit(storage.put_text, storyboard_key, seek_previews, content_type=webvtt.MIME_TYPE))
         frames = thumbnails.candidates(video_path, workdir, ladder.just_after_keyframes(thumbnails.spread(duration)))
         stored += [uploads.submit(storage.upload, image, storage.media_key(video_id, image.name),
                                   content_type=thumbnails.MIME_TYPE)
@@ -294,6 +329,7 @@ def publish(video: Video, *, here: list[Job]) -> Video:
             video_size=video_path.stat().st_size, poster_size=poster.poster.stat().st_size,
             video_key=video_key, poster_key=storage.media_key(video_id, poster.poster.name),
             card_key=storage.media_key(video_id, poster.card.name), thumbnails=len(frames),
+            storyboard_key=storyboard_key,
         )
     ready = listings.mark_ready(video_id, rendition=rendition, read=video)
     if ready is None:

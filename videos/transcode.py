@@ -23,6 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from videos.ladder import AUDIO_BITRATE, LEAD_SECONDS, SEGMENT_SECONDS, Rung, segment_at
 
@@ -192,15 +193,25 @@ def _frame_rate(stream_line: str) -> float | None:
 # --- the ladder -----------------------------------------------------------------------------------
 
 
+class Tap(Protocol):
+    """Another output made from the smallest rung's frames, in the same process (the storyboard's
+    tiles, videos/storyboard.py)."""
+
+    def branch(self, label: str) -> str: ...
+
+    def output(self) -> list[str]: ...
+
+
 def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start: float, length: float,
-                   fps: float | None) -> list[str]:
+                   fps: float | None, tap: Tap | None = None) -> list[str]:
     """ffmpeg encoding `length` seconds of the source's video from `start` (0 or a multiple of
     SEGMENT_SECONDS) into every rung at once (`rungs` smallest first): one decode, then a cascade
     of fixed-size `scale`s, top rung first, each rung scaled from the one above it (every frame is
     capped to the rung's size, whatever the stream's headers said), frame rate capped at
     MAX_FPS, keyframes on the segment grid and nowhere else, segments numbered and timestamped as
-    that part of the whole video's. Writes `<outdir>/<rung>/index.m3u8` and its segments."""
-    command = _decode_and_scale(source, rungs, start=start, length=length, fps=fps)
+    that part of the whole video's. Writes `<outdir>/<rung>/index.m3u8` and its segments, and
+    what `tap` makes of the smallest rung's frames."""
+    command = _decode_and_scale(source, rungs, start=start, length=length, fps=fps, tap=tap)
     threads = encoder_threads(rungs)
     for i, rung in enumerate(rungs):
         command += ["-map", f"[v{i}]", f"-crf:v:{i}", str(rung.crf),
@@ -212,7 +223,7 @@ def ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start
         "-force_key_frames", _keyframes(lead=start == 0), "-sc_threshold", "0",
         "-x264-params", "scenecut=0",
         *_rungs_output(outdir, rungs, start=start, segment_type="mpegts"),
-    ]
+    ] + (tap.output() if tap else [])
 
 
 def av1_ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, start: float, length: float,
@@ -231,17 +242,20 @@ def av1_ladder_command(source: Path | str, outdir: Path, rungs: list[Rung], *, s
 
 
 def _decode_and_scale(source: Path | str, rungs: list[Rung], *, start: float, length: float,
-                      fps: float | None) -> list[str]:
-    """ffmpeg's input and the cascade of scales (one output `[v<i>]` per rung)."""
+                      fps: float | None, tap: Tap | None = None) -> list[str]:
+    """ffmpeg's input and the cascade of scales (one output `[v<i>]` per rung, and `[tap]` for
+    `tap` from the smallest rung's frames)."""
     chain = "format=yuv420p"
     if fps is None or fps > MAX_FPS:
         chain = f"fps={MAX_FPS}," + chain
     graph, below = [], f"[0:v:0]{chain},"
     for i in reversed(range(len(rungs))):
         rung = rungs[i]
-        fanout = f",split=2[v{i}][from{i}]" if i else "[v0]"
+        fanout = f",split=2[v{i}][from{i}]" if i else (",split=2[v0][tap]" if tap else "[v0]")
         graph.append(f"{below}scale={rung.width}:{rung.height}:flags=bicubic,setsar=1{fanout}")
         below = f"[from{i}]"
+    if tap:
+        graph.append(tap.branch("[tap]"))
     command = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-nostats",
                "-progress", "pipe:1"]
     if start:
@@ -405,6 +419,18 @@ def codecs_of(source: Path | str, *, timeout: float = 60) -> str:
         constraints = sum(fields.get(f"constraint_set{bit}_flag", 0) << (7 - bit) for bit in range(6))
         return f"avc1.{fields['profile_idc']:02x}{constraints:02x}{fields['level_idc']:02x}"
     raise EncoderInterrupted(f"could not read the codec of {source}: {_last_line(result.stderr)}")
+
+
+def join_tiles(folder: Path, output: Path, *, count: int, columns: int, timeout: float = 60) -> None:
+    """Join the `count` JPEGs `<folder>/0000.jpg`… into one image, `columns` across, row by row."""
+    result = _run(
+        [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-framerate", "1",
+         "-start_number", "0", "-i", str(folder / "%04d.jpg"), "-vf", f"tile={columns}x{math.ceil(count / columns)}",
+         "-frames:v", "1", "-q:v", "5", str(output)],
+        timeout=timeout,
+    )
+    if result.returncode != 0 or not output.exists():
+        raise EncoderInterrupted(f"could not join the tiles: {_last_line(result.stderr)}")
 
 
 def _is_url(source: Path | str) -> bool:

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from pettube.api import user_id as _user_id
-from videos import delivery, feeds, hls, services, signals, tagging
+from videos import delivery, feeds, hls, services, signals, tagging, webvtt
 from videos.domain import READY, SPECIES, VISIBILITIES
 from videos.forms import UploadStartForm
 from videos.presenters import media_url, player, progress, render_cards, thumbnail_keys, with_media_cookies
@@ -46,7 +46,7 @@ def watch(request, video_id: str):
         **viewing.along,
         "video": video,
         "is_owner": is_owner,
-        **player(video, user_id),
+        **player(video, user_id, start=request.GET.get("t")),
         "progress": progress(video),
     }
     if is_owner:
@@ -93,6 +93,34 @@ def _playlist_lifetime(video) -> str:
     if delivery.through_cdn() and delivery.shared(video):
         return f"public, max-age={PUBLIC_PLAYLIST_SECONDS}"
     return "private, max-age=60"
+
+
+def seek_previews(request, video_id: str):
+    """The storyboard's WebVTT of a video the viewer may see, its sprites' URLs presigned."""
+    try:
+        video = services.visible_video(video_id=video_id, user_id=_user_id(request))
+    except services.NotFound:
+        raise Http404("No such video.") from None
+    text = services.seek_previews(video)
+    if text is None:
+        raise Http404("This video has no seek previews.")
+    response = HttpResponse(text, content_type=f"{webvtt.MIME_TYPE}; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=60"  # the sprites' URLs expire
+    return response
+
+
+def caption_file(request, video_id: str, lang: str):
+    """A video's captions in `lang` (WebVTT), for its player's <track> and subtitles playlist."""
+    try:
+        video = services.visible_video(video_id=video_id, user_id=_user_id(request))
+    except services.NotFound:
+        raise Http404("No such video.") from None
+    text = services.caption_file(video, lang)
+    if text is None:
+        raise Http404("No such captions.")
+    response = HttpResponse(text, content_type=f"{webvtt.MIME_TYPE}; charset=utf-8")
+    response["Cache-Control"] = "private, no-cache"  # the owner may replace them at any time
+    return response
 
 
 @login_required

@@ -134,7 +134,7 @@ def test_worker_routes_a_chunk_invocation_to_encode_chunk(builds, unpacked, emul
         unpacked(builds.worker), builds.runtime, [event], environment=emulated_aws, function_name="pettube-dev-worker"
     )
 
-    made = encoding_jobs.segments_of(video.id, attempt=claimed.attempts, jobs=["v1"])["v1"]
+    made = encoding_jobs.made_by(video.id, attempt=claimed.attempts, jobs=["v1"])["v1"].segments
     assert [number for number, _ in made] == [3, 4]  # seconds 8 to 16: after 0-1 (the lead), 1-4, 4-8
     assert repository.get(video.id).jobs_done == 1
     assert storage.size_of(storage.hls_key(video.id, "360p/00003.ts")) > 0

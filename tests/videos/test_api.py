@@ -114,10 +114,11 @@ def test_video_detail_follows_the_contract(aws, client, make_clip):
     assert set(body) == {
         "id", "title", "description", "pet", "pets", "owner", "owner_id", "status", "error", "duration", "width",
         "height", "created_at", "published_at", "thumbnail_url", "progress", "playable", "playback", "visibility",
-        "likes", "views", "liked",
+        "likes", "views", "liked", "storyboard", "chapters", "captions",
     }
     assert body["owner_id"] == "7"
     assert body["published_at"] == repository.get(video.id).published_at.isoformat()
+    assert body["storyboard"] == f"/v/{video.id}/storyboard.vtt"
     assert (body["pets"], body["visibility"]) == ([], "public")
     assert (body["likes"], body["views"], body["liked"]) == (0, 0, None)  # signed out: `liked` unknown
     assert set(body["playback"]) == {"mp4", "hls"}
