@@ -26,12 +26,13 @@ def s3_event(key: str, *, name: str = "s3_put.json", bucket: str | None = None) 
     return recorded
 
 
-def start_upload(owner_id: str = "7", *, title: str = "Rex catches a frisbee", size: int = 1000):
+def start_upload(owner_id: str = "7", *, title: str = "Rex catches a frisbee", size: int = 1000,
+                 description: str = "Good boy."):
     return services.start_upload(
         owner_id=owner_id,
         owner_name=f"user{owner_id}",
         title=title,
-        description="Good boy.",
+        description=description,
         species="dog",
         filename="rex.mp4",
         content_type="video/mp4",

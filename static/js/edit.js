@@ -36,6 +36,13 @@ function whyNoCaptions(answer) {
   return fields.length ? fields.join("\n") : explain(answer, `The captions could not be saved (HTTP ${answer.status}).`);
 }
 
+// Shows the page again with the editor open at the captions (reloading if it is that page already).
+function showCaptions() {
+  const url = new URL(`${window.location.pathname}?edit=1#captions-heading`, window.location.href);
+  if (url.href === window.location.href) window.location.reload();
+  else window.location.assign(url);
+}
+
 if (captions) {
   const box = captions.querySelector(".errors");
   captions.addEventListener("submit", async (event) => {
@@ -46,13 +53,13 @@ if (captions) {
     const body = { lang: captions.elements.lang.value.trim(), label: captions.elements.label.value, text: await file.text() };
     const { ok } = await sendFrom(captions.querySelector("button[type=submit]"),
       () => api("POST", `/api/videos/${captions.dataset.videoId}/captions/`, body), { box, failed: whyNoCaptions });
-    if (ok) window.location.assign(`${window.location.pathname}?edit=1#captions-heading`);
+    if (ok) showCaptions();
   });
   for (const button of document.querySelectorAll("button[data-remove-caption]")) {
     button.addEventListener("click", async () => {
       const lang = encodeURIComponent(button.dataset.removeCaption);
       const { ok } = await sendFrom(button, () => api("DELETE", `/api/videos/${captions.dataset.videoId}/captions/${lang}/`));
-      if (ok) window.location.assign(`${window.location.pathname}?edit=1#captions-heading`);
+      if (ok) showCaptions();
     });
   }
 }

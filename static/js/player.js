@@ -17,29 +17,33 @@ function playsHlsItself(video) {
     ("WebKitPlaybackTargetAvailabilityEvent" in window || !window.Hls?.isSupported());
 }
 
-// Feeds `video` its source; returns hls.js when it plays through it (for the quality menu).
-function attachSource(video) {
+// Where `video` gets its source: null when the browser plays it itself (Apple's HLS, or the MP4),
+// else hls.js, which has started reading the master playlist (attached to the video later, once
+// Plyr has wrapped it: Plyr keeps a copy of the element, which must not hold hls.js's blob URL).
+function sourceOf(video) {
   if (playsHlsItself(video)) {
     // The master playlist carries the captions as SUBTITLES: the <track>s would show them twice.
     for (const track of video.querySelectorAll("track")) track.remove();
     video.src = video.dataset.hls;
     return null;
   }
-  if (window.Hls?.isSupported()) {
-    // The captions are the <track>s; hls.js leaves the playlist's SUBTITLES to Apple's players.
-    const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true, enableWebVTT: false,
-      startPosition: Number(video.dataset.start) || -1 });
-    hls.loadSource(video.dataset.hls);
-    hls.attachMedia(video);
-    hls.on(window.Hls.Events.LEVEL_SWITCHED, (_, { level }) => {
-      const { width, height } = hls.levels[level];
-      video.dataset.rendition = `${width}x${height}`;
-    });
-    video.hls = hls;
-    return hls;
+  if (!window.Hls?.isSupported()) {
+    if (video.dataset.mp4) video.src = video.dataset.mp4;
+    return null;
   }
-  if (video.dataset.mp4) video.src = video.dataset.mp4;
-  return null;
+  // The captions are the <track>s; hls.js leaves the playlist's SUBTITLES to Apple's players.
+  // With data-media-credentials (the owner of a private video behind CloudFront) segments are
+  // fetched with the signed cookies the page set.
+  const withCookies = "mediaCredentials" in video.dataset;
+  const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true, enableWebVTT: false,
+    startPosition: Number(video.dataset.start) || -1, xhrSetup: (xhr) => { xhr.withCredentials = withCookies; } });
+  hls.loadSource(video.dataset.hls);
+  hls.on(window.Hls.Events.LEVEL_SWITCHED, (_, { level }) => {
+    const { width, height } = hls.levels[level];
+    video.dataset.rendition = `${width}x${height}`;
+  });
+  video.hls = hls;
+  return hls;
 }
 
 // Resolves with hls.js's levels once it has read the master playlist.
@@ -60,6 +64,11 @@ function qualityOptions(hls, levels) {
       hls.currentLevel = index; // switches now (flushing what is buffered), -1 back to automatic
     },
   };
+}
+
+// A play() that a pause() interrupts (a key pressed twice) rejects: that is no error.
+function settle(result) {
+  if (result instanceof Promise) result.catch((error) => { if (error.name !== "AbortError") throw error; });
 }
 
 // Keys, while the player has focus (WCAG 2.1.4: single-key shortcuts only on the focused player).
@@ -83,13 +92,13 @@ function listenToKeys(player) {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
     // Inside the settings menu, and on buttons for space, the keys keep their usual meaning.
-    if (target.closest(".plyr__menu") || (event.key === " " && target.matches("button, [role^=menuitem]"))) return;
-    if (target.matches("input[type=range]") && event.key.startsWith("Arrow")) return; // the slider's own steps
+    if (target.closest(".plyr__menu__container") || (event.key === " " && target.matches("button"))) return;
+    if (target.matches("[data-plyr=volume]") && event.key.startsWith("Arrow")) return; // the slider's own steps
     const action = actions[event.key.length === 1 ? event.key.toLowerCase() : event.key];
     if (!action) return;
     event.preventDefault();
     event.stopPropagation();
-    action();
+    settle(action());
   }, true);
 }
 
@@ -97,14 +106,14 @@ function seekOnChapters(player) {
   for (const button of document.querySelectorAll(".chapters button[data-seek]")) {
     button.addEventListener("click", () => {
       player.currentTime = Number(button.dataset.seek);
-      player.play();
+      settle(player.play());
       player.elements.container.focus();
     });
   }
 }
 
 export async function setUp(video) {
-  const hls = attachSource(video);
+  const hls = sourceOf(video);
   const marks = JSON.parse(document.getElementById("chapter-marks")?.textContent || "[]");
   const options = {
     controls: CONTROLS,
@@ -118,12 +127,18 @@ export async function setUp(video) {
     tooltips: { controls: true, seek: true },
     storage: { enabled: true, key: "pettube-player" }, // volume and muted, remembered
     markers: { enabled: marks.length > 0, points: marks },
-    i18n: { qualityLabel: { [AUTO]: "Auto" } },
+    i18n: { qualityLabel: { [AUTO]: "Auto" }, pip: "Picture-in-picture" },
   };
   if (video.dataset.storyboard) options.previewThumbnails = { enabled: true, src: video.dataset.storyboard };
   if (hls) options.quality = qualityOptions(hls, await levelsOf(hls));
   const player = new Plyr(video, options);
-  player.elements.container.setAttribute("aria-label", `Video player: ${video.getAttribute("aria-label")}`);
+  hls?.attachMedia(video);
+  const { container } = player.elements;
+  container.setAttribute("role", "region"); // a landmark, focusable: its keys work while it has focus
+  container.setAttribute("aria-label", `Video player: ${video.getAttribute("aria-label")}`);
+  container.tabIndex = 0;
+  // Plyr names it only by its tooltip, which is not shown (so not read) on every screen.
+  player.elements.buttons.settings?.setAttribute("aria-label", "Settings");
   listenToKeys(player);
   seekOnChapters(player);
   const start = Number(video.dataset.start);
