@@ -164,3 +164,24 @@ def test_captions_are_a_subtitles_rendition_whose_cues_line_up_with_the_segments
     probe = subprocess.run([ffmpeg_binary(), "-hide_banner", "-f", "mpegts", "-i", "-"], input=segment,
                            capture_output=True).stderr.decode()
     assert mapped == hls.FIRST_PTS == round(float(re.search(r"start: ([0-9.]+)", probe)[1]) * 90_000)
+
+
+def test_aws_calls_of_the_new_requests(mine, client):
+    from tests.aws_calls import counted
+
+    def calls(method, path, **kwargs):
+        with counted() as made:
+            assert getattr(client, method)(path, **kwargs).status_code < 300
+        return sorted(made)
+
+    body = {"lang": "en", "label": "English", "text": VTT}
+    assert calls("post", f"/api/videos/{mine.id}/captions/", data=body, content_type="application/json") == [
+        "dynamodb.GetItem", "dynamodb.TransactWriteItems", "s3.PutObject"]
+    assert calls("get", f"/v/{mine.id}/captions/en.vtt") == ["dynamodb.GetItem", "s3.GetObject"]
+    assert calls("get", f"/v/{mine.id}/hls/subtitles-en.m3u8") == ["dynamodb.GetItem"]
+    assert calls("get", f"/v/{mine.id}/?t=1") == ["dynamodb.BatchGetItem", "dynamodb.Query"]  # the owner's: + the edit form's pets
+    client.logout()
+    assert calls("get", f"/v/{mine.id}/?t=1") == ["dynamodb.GetItem"]  # captions and chapters come with the item
+    client.force_login(get_user_model().objects.get(pk=mine.owner_id))
+    assert calls("delete", f"/api/videos/{mine.id}/captions/en/") == [
+        "dynamodb.GetItem", "dynamodb.TransactWriteItems", "s3.DeleteObjects"]

@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from tests import factories
+from tests.aws_calls import counted
 from videos import ladder, processing, services, storage, storyboard, streaming, transcode, webvtt
 from videos.transcode import ffmpeg_binary
 
@@ -82,7 +83,9 @@ def test_the_tile_for_a_time_is_the_frame_at_that_time(aws, make_clip, client, t
     assert ready.storyboard_key == storage.media_key(video.id, "storyboard.vtt")
     answer = client.get(f"/api/videos/{video.id}/").json()
     assert answer["storyboard"] == f"/v/{video.id}/storyboard.vtt"
-    served = client.get(answer["storyboard"])
+    with counted() as calls:
+        served = client.get(answer["storyboard"])
+    assert sorted(calls) == ["dynamodb.GetItem", "s3.GetObject"]  # the sprites' URLs are signed here
     assert served.status_code == 200 and served["Content-Type"].startswith("text/vtt")
     cues = tiles_of(served.content.decode())
     assert [cue.start for cue, _ in cues] == [0, 2, 4, 6, 8]  # a tile every 2 s
