@@ -52,7 +52,7 @@ def test_segment_urls_are_presigned_and_short_lived(aws, client, make_clip):
     media = client.get(f"/v/{video.id}/hls/360p.m3u8").content.decode()
     after = datetime.now(UTC)
 
-    (url,) = playlist_entries(media)
+    url, _ = playlist_entries(media)  # 2 s: the lead segment and one more
     assert urlsplit(url).path.endswith(f"/media/{video.id}/hls/360p/00000.ts")
     query = parse_qs(urlsplit(url).query)
     # moto does not refuse an expired URL, so the signature's own terms are checked.
