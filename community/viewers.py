@@ -27,7 +27,7 @@ def candidates(request) -> tuple[str, ...]:
 def address(request) -> str:
     """The request's network address, hashed (API Gateway and runserver both set REMOTE_ADDR;
     a client cannot choose it, unlike X-Forwarded-For)."""
-    return salted_hmac(_ADDRESS_SALT, request.META.get("REMOTE_ADDR", "")).hexdigest()[:24]
+    return salted_hmac(_ADDRESS_SALT, request.META.get("REMOTE_ADDR", ""), algorithm="sha256").hexdigest()[:24]
 
 
 def browser_cookie(request) -> str | None:

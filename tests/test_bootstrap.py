@@ -15,7 +15,8 @@ def test_table_has_on_demand_billing_point_in_time_recovery_and_its_indexes(aws)
     assert table["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
     assert {index["IndexName"] for index in table["GlobalSecondaryIndexes"]} == {
         "feed", "by-owner", "pending", "owner-public", "pets-of", "pet-videos", "species", "search",
-        "comments", "activity", "outbox", "review", "of-video", "of-user",
+        "comments", "activity", "outbox", "review", "of-video", "of-user", "following", "followers",
+        "following-feed", "shorts", "playlists-of",
     } == set(dynamo.INDEXES)
     recovery = backups["ContinuousBackupsDescription"]["PointInTimeRecoveryDescription"]
     assert recovery["PointInTimeRecoveryStatus"] == "ENABLED"
