@@ -45,7 +45,7 @@ class Units:
         self.reads = self.writes = 0.0
         self.counting = False
         events = aws._session().events
-        events.register("before-call.dynamodb", self._before)
+        events.register("before-parameter-build.dynamodb", self._before)
         events.register("after-call.dynamodb", self._after)
         aws.client.cache_clear()
 
