@@ -105,13 +105,22 @@ def edit(*, playlist_id: str, user_id: str, order: list[str] | None = None, **fi
     playlist = _own(playlist_id, user_id)
     if playlist.watch_later and fields:
         raise Invalid(next(iter(fields)), "Watch later keeps its name and stays private.")
-    if order is not None and sorted(order) != sorted(playlist.videos):
-        raise Invalid("order", "Give each of the playlist's videos once, in their new order.")
-    changed = replace(playlist, **fields, videos=tuple(order) if order is not None else playlist.videos,
-                      updated_at=dynamo.now())
+    videos_now = playlist.videos if order is None else _reordered(playlist, order, user_id)
+    changed = replace(playlist, **fields, videos=videos_now, updated_at=dynamo.now())
     if not repository.save(playlist, changed):
         raise Changed()
     return changed
+
+
+def _reordered(playlist: Playlist, order: list[str], owner_id: str) -> tuple[str, ...]:
+    """`order` (every video of the playlist its owner can see, once), followed by those they cannot
+    see any more (made private by their owners, or deleted), which keep their places at the end.
+    Raises Invalid."""
+    left = [video_id for video_id in playlist.videos if video_id not in order]
+    if len(set(order)) != len(order) or not set(order) <= set(playlist.videos) or (
+            left and {video.id for video in shown(playlist, viewer=owner_id)} & set(left)):
+        raise Invalid("order", "Give each of the playlist's videos once, in their new order.")
+    return (*order, *left)
 
 
 def delete(*, playlist_id: str, user_id: str) -> None:

@@ -79,6 +79,10 @@ def test_who_may_see_and_change_a_playlist(aws):
         assert as_bob.delete(path).status_code == 403
         assert send(as_bob, "post", f"{path}items/", {"video": public_clip.id}).status_code == 403
     private = f"/api/playlists/{mine['private']['id']}/"
+    # the owner reorders what they can see; a video they no longer can keeps its place at the end
+    ana_path = f"/api/playlists/{mine['public']['id']}/"
+    assert send(as_ana, "patch", ana_path, {"order": [private_clip.id, public_clip.id]}).status_code == 200
+    assert [item["id"] for item in as_ana.get(ana_path).json()["items"]] == [private_clip.id, public_clip.id]
     assert as_bob.get(private).status_code == 404 and anon.get(private).status_code == 404
     assert send(as_bob, "patch", private, {"title": "x"}).status_code == 404
     assert as_bob.delete(f"{private}items/{public_clip.id}/").status_code == 404
