@@ -119,6 +119,10 @@ def probe(source: Path | str, *, timeout: float = 60, sample: bool = False) -> P
             command += _sample_outputs(Path(samples))
         result = _run(command, timeout=timeout)
         measured = _samples(Path(samples), result.stderr) if sample else ()
+    if result.returncode < 0:
+        raise EncoderInterrupted(f"ffmpeg was killed by signal {-result.returncode}")
+    if "No space left on device" in result.stderr:
+        raise OSError(errno.ENOSPC, "ffmpeg: no space left on device")
     summary = result.stderr.partition("\nOutput #0")[0]
     container = _INPUT.search(summary)
     if not container:

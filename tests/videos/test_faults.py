@@ -180,7 +180,7 @@ def test_a_full_tmp_is_retried(bystander, make_clip, tmp_path, monkeypatch):
 def test_an_operating_system_error_that_may_pass_is_retried(bystander, make_clip, monkeypatch, number, reason):
     video, key = factories.uploaded(make_clip("small"))
     real_probe = transcode.probe
-    monkeypatch.setattr(transcode, "probe", lambda source: (_ for _ in ()).throw(OSError(number, os.strerror(number))))
+    monkeypatch.setattr(transcode, "probe", lambda source, **_: (_ for _ in ()).throw(OSError(number, os.strerror(number))))
 
     assert (processing.ingest_upload(key=key).status, repository.get(video.id).error) == (PROCESSING, reason)
 
@@ -192,7 +192,7 @@ def test_an_operating_system_error_that_may_pass_is_retried(bystander, make_clip
                                  TypeError("unsupported operand type(s) for -: 'NoneType' and 'int'")])
 def test_a_bug_in_pettube_fails_the_video_at_once_saying_so_and_is_raised(bystander, make_clip, monkeypatch, bug):
     video, key = factories.uploaded(make_clip("small"))
-    monkeypatch.setattr(transcode, "probe", lambda source: (_ for _ in ()).throw(bug))
+    monkeypatch.setattr(transcode, "probe", lambda source, **_: (_ for _ in ()).throw(bug))
 
     with pytest.raises(type(bug)):
         processing.ingest_upload(key=key)
