@@ -127,9 +127,11 @@ class SpeciesVideos(VideoFeed):
 class PersonsVideos(VideoFeed):
     def source(self, request, user_id: int):
         person = get_object_or_404(get_user_model(), pk=user_id, is_active=True)
+        found = videos.public_videos_of(owner_id=str(person.pk), limit=videos.PAGE_SIZE).items
+        if not found:  # as the profile page: nothing public, no name (ids are sequential)
+            raise Http404("Nobody here has shared a video.")
         return (f"PetTube: {person.display_name}’s videos", reverse("profile", args=[person.pk]),
-                f"{person.display_name}’s videos on PetTube.",
-                videos.public_videos_of(owner_id=str(person.pk), limit=videos.PAGE_SIZE).items)
+                f"{person.display_name}’s videos on PetTube.", found)
 
 
 class PetsVideos(VideoFeed):

@@ -109,3 +109,12 @@ def test_pages_link_their_feeds(world, client, head):
                  if link.get("type") == "application/rss+xml"]
         assert [(link["rel"], link["href"]) for link in links] == [("alternate", feed)], page
         assert links[0]["title"]
+
+
+def test_the_feed_of_someone_with_nothing_public_is_a_404_that_names_nobody(world, client, django_user_model):
+    quiet = django_user_model.objects.create_user(username="quiet", first_name="Quentin", last_name="Private")
+
+    response = client.get(f"/feeds/u/{quiet.pk}.rss")
+
+    assert response.status_code == 404
+    assert b"Quentin" not in response.content and b"quiet" not in response.content
