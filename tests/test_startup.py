@@ -33,6 +33,10 @@ NOT_LOADED = [
     "search.services", "shorts.services", "playlists.services", "follows.services", "shorts.api", "playlists.api",
     "follows.api", "sharing.api", "sharing.syndication",
     "social_django.views", "social_core.strategy", "social_core.actions",
+    # What the feed's cards do not need from the watch pipeline: the player's playlists and seek
+    # previews, CloudFront's signer, uploads' forms and windows, the watch page's chapters and embed code.
+    "videos.hls", "videos.ladder", "videos.cdn", "videos.signing", "videos.storyboard", "videos.webvtt",
+    "videos.timecodes", "videos.forms", "videos.upload_starts", "sharing.links", "sharing.oembed",
 ]
 
 

@@ -31,8 +31,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from videos import cdn, hls, ladder, storage
+from pettube import lazy
+from videos import storage
 from videos.domain import PUBLIC, READY, UNLISTED, Video
+
+# CloudFront's signer and the playlists: imported by the first request that needs them (pettube/lazy.py),
+# not by a page that only asks for a poster's URL.
+cdn = lazy.module("videos.cdn")
+hls = lazy.module("videos.hls")
+ladder = lazy.module("videos.ladder")
 
 MASTER = "master"
 # The owner's signed cookies: as long as the presigned segment URLs they replace (a viewer who

@@ -4,8 +4,11 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import render
 from django.urls import reverse
 
+from pettube import lazy
 from pettube.dynamo import InvalidCursor
-from videos import delivery, storage, timecodes
+from videos import delivery, storage
+
+timecodes = lazy.module("videos.timecodes")  # the watch page's; not the cards' (pettube/lazy.py)
 from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Caption, Video
 
 
@@ -104,7 +107,7 @@ def storyboard_url(video: Video) -> str | None:
     return reverse("storyboard", args=[video.id]) if video.storyboard_key and video.status == READY else None
 
 
-def chapters_of(video: Video) -> list[timecodes.Chapter]:
+def chapters_of(video: Video) -> "list[timecodes.Chapter]":
     return timecodes.chapters(video.description, duration=video.duration)
 
 

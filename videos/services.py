@@ -11,18 +11,25 @@ from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 
-from pettube import dynamo, exceptions
-from videos import (along, delivery, hls, ladder, listings, repository, signals, storage, storyboard, tagging,
-                    upload_starts, webvtt)
+from pettube import dynamo, exceptions, lazy
+from videos import along, listings, repository, signals, storage
 from videos.domain import PRIVATE, PUBLIC, READY, UPLOADING, Caption, Page, PetTag, Video
 from videos.listings import Conflict
-from videos.tagging import NotYourPet
-from videos.upload_starts import StartWindow
+
+# What only uploads, edits and the player's files need: imported by the first request that does
+# (pettube/lazy.py), not by every cold start's `GET /`.
+delivery = lazy.module("videos.delivery")
+hls = lazy.module("videos.hls")
+ladder = lazy.module("videos.ladder")
+storyboard = lazy.module("videos.storyboard")
+tagging = lazy.module("videos.tagging")
+upload_starts = lazy.module("videos.upload_starts")
+webvtt = lazy.module("videos.webvtt")
 
 log = logging.getLogger("pettube.videos")
 
 PAGE_SIZE = 24
-MASTER_PLAYLIST = delivery.MASTER
+MASTER_PLAYLIST = "master"  # videos/delivery.py's MASTER
 
 
 class NotFound(exceptions.NotFound):
@@ -92,7 +99,7 @@ def start_upload(
                 part_size=multipart and multipart.part_size,
             )
         )
-    except (RateLimited, NotYourPet):
+    except (RateLimited, tagging.NotYourPet):
         if multipart:
             storage.abort_multipart(key=key, upload_id=multipart.upload_id)
         raise
@@ -118,13 +125,13 @@ def counted_start(video: Video) -> Video:
         log.warning("upload rate limited", extra={"owner_id": video.owner_id, "retry_after": retry_after})
         raise RateLimited(retry_after) from None
     except dynamo.ConditionFailed as failed:  # a pet that is not (or no longer) the owner's
-        raise NotYourPet() from failed
+        raise tagging.NotYourPet() from failed
     return video
 
 
-def upload_window(*, owner_id: str, moment: datetime) -> StartWindow:
+def upload_window(*, owner_id: str, moment: datetime) -> "upload_starts.StartWindow":
     start = moment.replace(minute=0, second=0, microsecond=0)
-    return StartWindow(
+    return upload_starts.StartWindow(
         owner_id=owner_id, start=start, end=start + timedelta(hours=1), limit=settings.PETTUBE_UPLOADS_PER_HOUR
     )
 

@@ -24,9 +24,10 @@ from botocore.auth import S3SigV4QueryAuth
 from botocore.awsrequest import AWSRequest
 from django.conf import settings
 
-from pettube import aws
+from pettube import aws, lazy
 from pettube.csp import media_origin
-from videos import hls
+
+hls = lazy.module("videos.hls")  # its MIME type, for the playlists this stores (not a page's start-up)
 
 UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"

@@ -8,10 +8,18 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from pettube import lazy
 from pettube.api import user_id as _user_id
-from videos import delivery, feeds, hls, services, signals, tagging, webvtt
+from videos import feeds, services, signals
 from videos.domain import READY, SPECIES, VISIBILITIES
-from videos.forms import UploadStartForm
+
+# Only the watch, upload and player-file pages need these (pettube/lazy.py): the feed, a cold
+# start's usual first page, does not import them.
+delivery = lazy.module("videos.delivery")
+forms = lazy.module("videos.forms")
+hls = lazy.module("videos.hls")
+tagging = lazy.module("videos.tagging")
+webvtt = lazy.module("videos.webvtt")
 from videos.presenters import media_url, player, progress, render_cards, thumbnail_keys, with_media_cookies
 
 # How long any cache may keep a finished playlist that is the same for everyone.
@@ -129,7 +137,7 @@ def upload(request):
         request,
         "videos/upload.html",
         {
-            "form": UploadStartForm(),
+            "form": forms.UploadStartForm(),
             "pets": SPECIES,
             "my_pets": tagging.pets_of(str(request.user.pk)),
             "visibilities": VISIBILITIES,

@@ -7,8 +7,13 @@ from django import template
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from sharing import links, oembed
+from pettube import lazy
 from videos.domain import PRIVATE, READY, Video
+
+# The watch page's links and embed code: Django loads every tag library with the first template,
+# and the listing pages use only `feed_link` (pettube/lazy.py).
+links = lazy.module("sharing.links")
+oembed = lazy.module("sharing.oembed")
 
 register = template.Library()
 
