@@ -20,12 +20,25 @@ import datetime
 import functools
 import hashlib
 import time
+from dataclasses import dataclass
 
 from botocore.signers import CloudFrontSigner
 from django.conf import settings
 
 from pettube import aws
 from videos import signing
+
+
+@dataclass(frozen=True)
+class MediaCookie:
+    """One of the signed cookies a browser is given (videos/delivery.py `cookies`)."""
+
+    name: str
+    value: str
+    max_age: int
+    domain: str  # the site's and the media domain's common parent
+    path: str  # the video's folder on the media domain: one video's cookies never replace another's
+
 
 PUBLIC_PATTERN = "public/*"
 ORIGIN_ID = "media-bucket"

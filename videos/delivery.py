@@ -27,7 +27,6 @@ With PETTUBE_MEDIA_DOMAIN (CloudFront in front of the bucket, videos/cdn.py):
 import datetime
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -45,15 +44,6 @@ MASTER = "master"
 # The owner's signed cookies: as long as the presigned segment URLs they replace (a viewer who
 # pauses longer reloads the page; every playlist a player loads renews them).
 COOKIE_SECONDS = storage.SEGMENT_EXPIRY_SECONDS
-
-
-@dataclass(frozen=True)
-class MediaCookie:
-    name: str
-    value: str
-    max_age: int
-    domain: str  # the site's and the media domain's common parent
-    path: str  # the video's folder on the media domain: one video's cookies never replace another's
 
 
 def through_cdn() -> bool:
@@ -108,7 +98,7 @@ def renditions_added(video: Video) -> None:
         cdn.invalidate(f"/{storage.public_key(storage.media_key(video.id, master))}")
 
 
-def cookies(video: Video, user_id: str | None) -> list[MediaCookie]:
+def cookies(video: Video, user_id: str | None) -> "list[cdn.MediaCookie]":
     """The signed cookies that let the owner of a video nobody else may watch fetch its folder on
     the media domain for COOKIE_SECONDS; nobody else gets any, and without CloudFront nobody needs them."""
     if not needs_cookies(video, user_id):
@@ -116,7 +106,7 @@ def cookies(video: Video, user_id: str | None) -> list[MediaCookie]:
     folder = f"/{storage.media_key(video.id, '')}"
     expires = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=COOKIE_SECONDS)
     signed = cdn.signed_cookies(f"https://{settings.PETTUBE_MEDIA_DOMAIN}{folder}*", expires=expires)
-    return [MediaCookie(name=name, value=value, max_age=COOKIE_SECONDS, domain=cookie_domain(), path=folder)
+    return [cdn.MediaCookie(name=name, value=value, max_age=COOKIE_SECONDS, domain=cookie_domain(), path=folder)
             for name, value in signed.items()]
 
 
