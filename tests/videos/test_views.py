@@ -90,12 +90,16 @@ def test_bad_page_cursor_is_400_not_500(aws, client):
 
 
 def test_the_web_app_never_loads_the_encoder():
-    """The web function's cold start imports every view and middleware, never the worker's
-    pipeline or ffmpeg's wrapper (videos/processing.py, videos/transcode.py)."""
+    """The web function imports every view (URLconfs name them lazily, pettube/lazy.py: here each
+    is imported, as its first request would) and middleware, never the worker's pipeline or
+    ffmpeg's wrapper (videos/processing.py, videos/transcode.py)."""
     code = (
         "import sys, django; django.setup()\n"
-        "from django.core.wsgi import get_wsgi_application; from django.urls import get_resolver\n"
-        "get_wsgi_application(); get_resolver().url_patterns\n"
+        "from django.core.wsgi import get_wsgi_application; from django.urls import URLResolver, get_resolver\n"
+        "def views(resolver):\n"
+        "    for pattern in resolver.url_patterns:\n"
+        "        yield from views(pattern) if isinstance(pattern, URLResolver) else [pattern.callback]\n"
+        "get_wsgi_application(); [getattr(view, '_view', view) for view in views(get_resolver())]\n"
         "print(sorted(name for name in sys.modules if name.startswith('videos.')))\n"
     )
     environment = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "pettube.settings", "PETTUBE_AWS": "local"}
