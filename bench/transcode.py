@@ -48,7 +48,7 @@ from django.test import Client  # noqa: E402
 
 from pettube import dynamo, local_aws  # noqa: E402
 from tests import over_http  # noqa: E402
-from videos import domain, ladder, multipart, repository, services, storage, transcode  # noqa: E402
+from videos import domain, ladder, multipart, repository, services, storage, transcode, uploading  # noqa: E402
 
 
 def main() -> None:
@@ -201,7 +201,7 @@ def time_pipeline(clip: Path, user, browser: Client, *, delete_when_playable: bo
         time.sleep(POLL_UNTIL_PLAYABLE if playable_after is None else POLL_UNTIL_READY)
 
 
-def send_file(start: services.UploadStart, clip: Path, *, owner_id: str) -> None:
+def send_file(start: uploading.UploadStart, clip: Path, *, owner_id: str) -> None:
     """The browser's upload: one presigned POST for a small file; parts to S3, 4 at once, and
     the server's completion for a large one."""
     if not isinstance(start.upload, storage.MultipartUpload):

@@ -24,6 +24,7 @@ ladder = lazy.module("videos.ladder")
 storyboard = lazy.module("videos.storyboard")
 tagging = lazy.module("videos.tagging")
 upload_starts = lazy.module("videos.upload_starts")
+uploading = lazy.module("videos.uploading")
 webvtt = lazy.module("videos.webvtt")
 
 log = logging.getLogger("pettube.videos")
@@ -51,12 +52,6 @@ class Viewing:
     along: dict[str, object]
 
 
-@dataclass(frozen=True)
-class UploadStart:
-    video: Video
-    upload: storage.PresignedPost | storage.MultipartUpload
-
-
 def new_video_id() -> str:
     return secrets.token_urlsafe(8)
 
@@ -64,7 +59,7 @@ def new_video_id() -> str:
 def start_upload(
     *, owner_id: str, owner_name: str, title: str, description: str, species: str, filename: str,
     content_type: str, size: int, pets: list[str] = (), visibility: str = PUBLIC,
-) -> UploadStart:
+) -> "uploading.UploadStart":
     """Record a new video as `uploading`, tagged with the owner's `pets`, and return how the
     browser sends the file: a presigned POST, or for a large file a multipart upload
     (videos/multipart.py hands out its part URLs and completes it). The key is ours
@@ -109,7 +104,7 @@ def start_upload(
         max_bytes=size,  # the declared size, itself at most PETTUBE_MAX_UPLOAD_BYTES
     )
     log.info("upload started", extra={"video_id": video.id, "owner_id": owner_id, "size": size})
-    return UploadStart(video=video, upload=upload)
+    return uploading.UploadStart(video=video, upload=upload)
 
 
 def counted_start(video: Video) -> Video:
