@@ -36,7 +36,7 @@ NOT_LOADED = [
     # What the feed's cards do not need from the watch pipeline: the player's playlists and seek
     # previews, CloudFront's signer, uploads' forms and windows, the watch page's chapters and embed code.
     "videos.hls", "videos.ladder", "videos.cdn", "videos.signing", "videos.storyboard", "videos.webvtt",
-    "videos.timecodes", "videos.forms", "videos.upload_starts", "videos.uploading", "sharing.links", "sharing.oembed",
+    "videos.timecodes", "videos.forms", "videos.upload_starts", "videos.uploading", "videos.watching", "sharing.links", "sharing.oembed",
 ]
 
 

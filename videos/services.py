@@ -6,7 +6,7 @@ exceptions of pettube/exceptions.py, with the message a person reads."""
 
 import logging
 import secrets
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
@@ -25,6 +25,7 @@ storyboard = lazy.module("videos.storyboard")
 tagging = lazy.module("videos.tagging")
 upload_starts = lazy.module("videos.upload_starts")
 uploading = lazy.module("videos.uploading")
+watching = lazy.module("videos.watching")
 webvtt = lazy.module("videos.webvtt")
 
 log = logging.getLogger("pettube.videos")
@@ -41,15 +42,6 @@ class NotFound(exceptions.NotFound):
 class RateLimited(exceptions.RateLimited):
     def __init__(self, retry_after: int):
         super().__init__(f"Too many uploads; try again in {retry_after} s.", retry_after=retry_after)
-
-
-@dataclass(frozen=True)
-class Viewing:
-    """A video as one person sees it on its page, with what other apps read along with it
-    (videos/along.py: whether they like it, their unseen count) by name."""
-
-    video: Video
-    along: dict[str, object]
 
 
 def new_video_id() -> str:
@@ -273,17 +265,17 @@ def visible_video(*, video_id: str, user_id: str | None) -> Video:
     return _visible(repository.get(video_id), user_id=user_id)
 
 
-def viewing(*, video_id: str, user_id: str | None) -> Viewing:
+def viewing(*, video_id: str, user_id: str | None) -> "watching.Viewing":
     """`visible_video`, and what the apps registered in videos/along.py read along with it for
     `user_id`, in one DynamoDB round trip (a BatchGetItem; a GetItem for someone signed out)."""
     extras = along.registered()
     if user_id is None:
-        return Viewing(video=visible_video(video_id=video_id, user_id=None),
+        return watching.Viewing(video=visible_video(video_id=video_id, user_id=None),
                        along={extra.name: extra.signed_out for extra in extras})
     wanted = {extra.name: extra.ids(video_id, user_id) for extra in extras}
     video, found = repository.get_along(video_id, others=[item_id for ids in wanted.values() for item_id in ids])
     video = _visible(video, user_id=user_id)
-    return Viewing(
+    return watching.Viewing(
         video=video,
         along={extra.name: extra.read({item_id: found[item_id] for item_id in wanted[extra.name] if item_id in found},
                                       video_id, user_id) for extra in extras},
