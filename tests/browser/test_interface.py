@@ -225,12 +225,12 @@ def test_the_keyboard_goes_through_the_upload_page_in_reading_order(lola, live_s
     page.goto(f"{live_server.url}/upload/")
 
     order = []
-    for _ in range(15):
+    for _ in range(16):
         page.keyboard.press("Tab")
         order.append(page.evaluate("() => document.activeElement.getAttribute('aria-label') || "
                                    "document.activeElement.labels?.[0]?.textContent.trim() || "
                                    "document.activeElement.textContent.trim()"))
 
-    assert order == ["PetTube", "Search", "Shorts", "Upload", "Following", "My videos", "My pets", "Sign out", "Title",
-                     "Description (optional)", "Pet", "Who can watch", "Add your pets", "Video file", "Upload"]
+    assert order == ["PetTube", "Search", "Shorts", "Upload", "Following", "My videos", "My pets", "Playlists", "Sign out",
+                     "Title", "Description (optional)", "Pet", "Who can watch", "Add your pets", "Video file", "Upload"]
     assert problems == []
