@@ -83,6 +83,7 @@ def test_the_playlist_pages_pass_axe(two_clips, site_without_worker, open_page, 
     page.get_by_role("button", name="Make playlist").click()
     found["an empty playlist"] = axe_violations(page, axe_source)
     page.goto(f"{site}/v/{two_clips[0].id}/")
+    page.wait_for_function("() => document.getElementById('player').player")  # Plyr's controls, which axe checks too
     menu = save_menu(page)
     menu.get_by_role("button", name="Favourites").click()
     expect(menu.get_by_role("status")).to_have_text("Saved to “Favourites”.")

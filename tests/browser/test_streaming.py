@@ -27,6 +27,8 @@ def test_hls_plays_adapts_to_the_player_and_the_network_and_seeks(site, page, ma
     page.goto(f"{site}/v/{video.id}/")
     player = page.locator("video#player")
     expect(player).to_have_attribute("aria-label", "Rex catches a frisbee")
+    # hls.js has started reading the master playlist at once; its levels come when it has read it.
+    page.wait_for_function("() => document.getElementById('player').hls?.levels?.length > 0")
     assert player.evaluate("video => video.hls.levels.map(level => level.height)") == [360, 720, 1080]
     player.evaluate("video => { video.muted = true; video.loop = true; return video.play(); }")
     page.wait_for_function("() => document.getElementById('player').currentTime > 1")
