@@ -26,8 +26,11 @@ def review(request):
 @staff_only
 @require_POST
 def decide(request, target: str):
-    if request.POST.get("decision") == "delete":
+    decision = request.POST.get("decision")
+    if decision == "delete":
         reports.remove(target=target)
-    else:
+    elif decision == "restore":
         reports.restore(target=target)
+    else:
+        return HttpResponseBadRequest("Choose restore or delete.")
     return redirect("review")

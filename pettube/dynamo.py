@@ -301,6 +301,16 @@ def delete_action(item_id: str) -> Action:
     return {"Delete": {"Key": key(item_id)}}
 
 
+def count_below(item_id: str, *, limit: int, expires: datetime) -> Action:
+    """A transaction's action that adds one to the counter item `item_id` (a rate window,
+    removed by TTL at `expires`) unless it has reached `limit`: its condition failing is "too many"."""
+    return {"Update": {"Key": key(item_id),
+                       "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
+                       "UpdateExpression": f"ADD #n :one SET {TTL_ATTRIBUTE} = :expires",
+                       "ExpressionAttributeNames": {"#n": "n"},
+                       "ExpressionAttributeValues": {":limit": n(limit), ":one": n(1), ":expires": epoch(expires)}}}
+
+
 def transact(*actions: dict) -> None:
     """One TransactWriteItems of `actions` ({"Put": {...}}, {"Update": {...}}, {"Delete": ...},
     {"ConditionCheck": ...}, each without TableName): all happen or none. Raises ConditionFailed

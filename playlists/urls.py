@@ -1,16 +1,11 @@
 from django.urls import path, register_converter
+from django.urls.converters import StringConverter
 
 from pettube.lazy import view
 
 
-class PlaylistIdConverter:
+class PlaylistIdConverter(StringConverter):
     regex = "[A-Za-z0-9_-]{1,40}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
 
 
 register_converter(PlaylistIdConverter, "playlist_id")

@@ -146,7 +146,7 @@ def _publish(video: Video) -> None:
                                  codecs=json.dumps(codecs))
     if offered is None:
         raise transcode.EncoderStopped("the video was deleted or published again")
-    delivery.renditions_added(offered)
+    delivery.republish(offered)
     storage.delete(storage.upload_key(video.owner_id, video.id))
     log.info("AV1 renditions added", extra={"video_id": video.id, "rungs": len(rungs)})
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from pettube import exceptions
-from videos import listings, services, storage, webvtt
+from videos import delivery, listings, services, storage, webvtt
 from videos.domain import Caption, Video
 
 MAX_BYTES = 1024 * 1024
@@ -31,8 +31,9 @@ def add(*, video_id: str, user_id: str, lang: str, label: str, text: str) -> Cap
     if len(others) >= MAX_LANGUAGES:
         raise exceptions.Invalid.field("lang", f"A video can have captions in at most {MAX_LANGUAGES} languages.")
     storage.put_text(storage.caption_key(video.id, caption.lang), normalised, content_type=webvtt.MIME_TYPE)
-    _save(video, lambda current: tuple(sorted(
+    saved = _save(video, lambda current: tuple(sorted(
         (*(other for other in current.captions if other.lang != caption.lang), caption), key=lambda one: one.lang)))
+    delivery.republish(saved)
     return caption
 
 
@@ -42,9 +43,10 @@ def remove(*, video_id: str, user_id: str, lang: str) -> None:
     tag = lang.lower()
     if not any(caption.lang.lower() == tag for caption in video.captions):
         raise exceptions.NotFound("This video has no captions in that language.")
-    _save(video, lambda current: tuple(caption for caption in current.captions if caption.lang.lower() != tag))
+    saved = _save(video, lambda current: tuple(caption for caption in current.captions if caption.lang.lower() != tag))
     storage.delete(*(storage.caption_key(video.id, caption.lang) for caption in video.captions
                      if caption.lang.lower() == tag))
+    delivery.republish(saved)
 
 
 def language_tag(value: str) -> str:
@@ -90,10 +92,11 @@ def _own(video_id: str, user_id: str) -> Video:
     return video
 
 
-def _save(video: Video, captions) -> None:
-    """Save `captions(current video)` as the video's captions (read again if it changed meanwhile)."""
+def _save(video: Video, captions) -> Video:
+    """Save `captions(current video)` as the video's captions (read again if it changed meanwhile); the video saved."""
     def edit(current: Video) -> Video:
         return replace(current, captions=captions(current), updated_at=datetime.now(UTC))
 
-    if listings.change(video.id, edit, read=video) is None:
+    if (saved := listings.change(video.id, edit, read=video)) is None:
         raise services.NotFound()
+    return saved

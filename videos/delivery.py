@@ -1,8 +1,8 @@
 """How viewers reach a video's objects: the one place that turns a stored key into the URL a
 viewer gets, decides who gets CloudFront's signed cookies, and keeps a video's public copy in
 step with who may watch it. Whatever stores a new kind of object (renditions, sprites,
-captions) asks here for its URL, and tells `refresh` when it changes one after the video was
-published.
+captions) asks here for its URL, and calls `republish` when it changes what a published video
+offers.
 
 Without PETTUBE_MEDIA_DOMAIN (locally, and on AWS until `bootstrap_aws` made the distribution):
 every URL is an S3 GET presigned for one viewer, and the web function serves the playlists with
@@ -89,13 +89,33 @@ def master_playlist(video: Video) -> str:
                                subtitles=[(caption.lang, caption.label) for caption in video.captions])
 
 
-def renditions_added(video: Video) -> None:
-    """After renditions were added to a ready video (AV1): its public copy, if it has one, gets
-    them and the master playlist that offers them, which every edge then fetches again."""
-    if through_cdn() and shared(video):
-        master = f"{storage.HLS_FOLDER}/{MASTER}.m3u8"
-        storage.copy_to_public(video.id, texts={master: master_playlist(video)})
-        cdn.invalidate(f"/{storage.public_key(storage.media_key(video.id, master))}")
+def republish(video: Video) -> None:
+    """After objects were added to or removed from a published video (AV1 renditions, captions
+    added, replaced or removed): its public copy, if it has one, gets what it lacks, its master
+    and subtitles playlists and caption files made again, and loses what the video no longer
+    has; every edge then fetches the rewritten and removed paths again."""
+    if not (through_cdn() and shared(video)):
+        return
+    texts = _public_texts(video)
+    removed = storage.sync_public_copy(video.id, texts=texts)
+    rewritten = [storage.public_key(storage.media_key(video.id, name)) for name in texts]
+    cdn.invalidate(*(f"/{key}" for key in [*rewritten, *removed]))
+
+
+def _public_texts(video: Video) -> dict[str, str]:
+    """What the public copy holds that is made, not copied (name under the video's folder: text):
+    the master playlist, and each caption's subtitles playlist and file (with HLS's timestamp map)."""
+    texts = {f"{storage.HLS_FOLDER}/{MASTER}.m3u8": master_playlist(video)}
+    for caption in video.captions:
+        texts[f"{storage.HLS_FOLDER}/{hls.subtitles_name(caption.lang)}.m3u8"] = subtitles_playlist(video, caption.lang)
+        if (vtt := storage.read_text(storage.caption_key(video.id, caption.lang))) is not None:
+            texts[f"{storage.CAPTIONS_FOLDER}/{caption.lang}.vtt"] = hls.timestamp_map(vtt)
+    return texts
+
+
+def subtitles_playlist(video: Video, lang: str) -> str:
+    """The subtitles playlist of the video's captions in `lang`: their one file, as long as the video."""
+    return hls.subtitles_playlist(f"../{storage.CAPTIONS_FOLDER}/{lang}.vtt", duration=video.duration or 0)
 
 
 def cookies(video: Video, user_id: str | None) -> "list[cdn.MediaCookie]":
@@ -126,7 +146,7 @@ def before_save(old: Video | None, new: Video | None) -> None:
     """Before a video becomes shared: make its public copy, so nobody is shown a video whose
     objects are not there yet (a copy left by a save that then failed is removed by the next save)."""
     if through_cdn() and new is not None and shared(new) and not (old is not None and shared(old)):
-        storage.copy_to_public(new.id, texts={f"{storage.HLS_FOLDER}/{MASTER}.m3u8": master_playlist(new)})
+        storage.copy_to_public(new.id, texts=_public_texts(new))
 
 
 def after_save(old: Video | None, new: Video | None) -> None:
@@ -138,18 +158,6 @@ def after_save(old: Video | None, new: Video | None) -> None:
         return
     if storage.delete_public_copy(video.id):
         cdn.invalidate(f"/{storage.public_key(storage.media_key(video.id, ''))}*")
-
-
-def refresh(video: Video, *keys: str) -> None:
-    """After objects of a video were written, replaced or deleted at `keys` once it may be shared
-    (a caption added or removed later): its public copy follows, and every edge forgets what it
-    kept of them. Nothing to do without CloudFront or for a video not shared."""
-    if not keys or not (through_cdn() and shared(video)):
-        return
-    present = [key for key in keys if storage.size_of(key) is not None]
-    storage.copy_public(*present)
-    storage.delete(*(storage.public_key(key) for key in keys if key not in present))
-    cdn.invalidate(*(f"/{storage.public_key(key)}" for key in keys))
 
 
 def _on_media_domain(key: str) -> str:

@@ -41,14 +41,17 @@ def register(feed: Feed) -> None:
 
 def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[Feed, str] | None:
     """The feed the request's query `parameters` ask for, with the parameter's value; None for
-    the newest videos. Raises InvalidChoice when they ask for more than one."""
+    the newest videos. Raises InvalidChoice when they ask for more than one, or for a value a
+    feed with one value does not have (`?sort=oldest`: not silently the newest)."""
     asked = [
         (feed, parameters[feed.parameter])
         for feed in _feeds.values()
-        if feed.parameter in parameters
-        and (feed.value is None or parameters[feed.parameter] == feed.value)
-        and (feed.on_feed_page or not feed_page)
+        if feed.parameter in parameters and (feed.on_feed_page or not feed_page)
     ]
+    for feed, value in asked:
+        if feed.value is not None and value != feed.value:
+            raise InvalidChoice(f"There is no such {feed.parameter} list.",
+                                {feed.parameter: [f"The only {feed.parameter} is {feed.value}."]})
     if len(asked) > 1:
         names = sorted(feed.parameter for feed, _ in asked)
         raise InvalidChoice(f"Ask for one list at a time, not {' and '.join(names)} together.",

@@ -3,7 +3,7 @@ and `POST /api/videos/<id>/complete/`. Cancelling is `DELETE /api/videos/<id>/`.
 
 from django.http import JsonResponse
 
-from pettube.api import UnsupportedBody, endpoint, json_body, signed_in
+from pettube.api import BodyTooLarge, UnsupportedBody, endpoint, json_body, signed_in
 from pettube.exceptions import Invalid
 from videos import multipart
 from videos.presenters import video_json
@@ -39,7 +39,7 @@ def complete(request, video_id: str):
 def _numbers(request) -> list[int]:
     try:
         data = json_body(request)  # another declared Content-Type is a 415, as everywhere in the API
-    except UnsupportedBody:
+    except (UnsupportedBody, BodyTooLarge):
         raise
     except Invalid:
         data = None

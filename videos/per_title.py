@@ -9,8 +9,13 @@ encoded at each rung's size by x264 `ultrafast` at a fixed CRF, in the probe's o
 second). For each size it gives the bits that quality took and the SSIM x264 measured on what it
 made. A high SSIM means the picture survives a coarse quantizer (flat colour, soft focus, a
 quiet cat): the rung can take a higher CRF and a lower cap. A low SSIM means detail the quantizer
-destroys (grass, fur in motion, sensor noise): the rung gets a lower CRF and a cap high enough
-that the bits it needs are not starved, up to the level's limit. A rung whose sample took hardly
+destroys (grass, fur in motion): the rung gets a lower CRF and a cap high enough that the bits it
+needs are not starved, up to the level's limit. Sensor noise and film grain also have a low SSIM,
+but spending bits on them buys no VMAF: they are told from texture by how the SSIM changes with
+the size. Noise is finer than any detail and new in every frame, so scaling down averages it away
+and the small sample scores far better than the large one; texture and edges resolve at the
+larger sizes, so there the large sample scores as well or better. A noisy title gets NOISY_CRF on
+every rung. A rung whose sample took hardly
 more bits than the rung below's (a soft or upscaled source) adds pixels without detail, and is
 dropped.
 """
@@ -26,6 +31,12 @@ from videos.transcode import SAMPLE_CRF, Sample
 SSIM_AT_FIXED_CRF = 18.0
 CRF_PER_DB = 0.3
 LOWEST_CRF, HIGHEST_CRF = 20, 26
+# A title whose smallest sample's SSIM is at least NOISE_DB above its largest's is noisy (measured
+# on bench/ladder_quality.py's 1080p clips: the still noisy scene +7.9 dB, grain +7.8; the clean
+# ones from -3.0 to -1.1). At NOISY_CRF its rungs scored VMAF 92-95 for a third to a quarter of the
+# fixed ladder's bytes at 720p and 1080p.
+NOISE_DB = 4.0
+NOISY_CRF = 26
 # x264 `veryfast` with its look-ahead spends this share of what the `ultrafast` sample spent at
 # the same CRF (measured on bench/ladder_quality.py's clips); a cap leaves HEADROOM over it for
 # the scenes harder than the first half second.
@@ -45,14 +56,22 @@ def fit(rungs: list[Rung], samples: list[Sample]) -> list[Rung]:
     Returned unchanged without a sample for every rung."""
     if len(samples) < len(rungs):
         return rungs
+    noisy = noise_db(samples) >= NOISE_DB
     fitted, below = [], None
     for rung, sample in zip(rungs, samples, strict=False):
         if below is not None and sample.bitrate < DROP_BELOW_RATIO * below.bitrate:
             continue
-        crf = _crf(sample)
+        crf = NOISY_CRF if noisy else _crf(sample)
+        if crf < CRF and _expected(sample, CRF) >= CAPS[_side(rung)][1]:
+            crf = CRF  # the ceiling binds already at the fixed CRF: a lower one buys nothing under it
         fitted.append(replace(rung, crf=crf, maxrate=_cap(rung, sample, crf)))
         below = sample
     return fitted
+
+
+def noise_db(samples: list[Sample]) -> float:
+    """How much better the smallest sample's SSIM is than the largest's (dB): large for noise."""
+    return samples[0].ssim_db - samples[-1].ssim_db
 
 
 def _crf(sample: Sample) -> int:
@@ -62,9 +81,13 @@ def _crf(sample: Sample) -> int:
 def _cap(rung: Rung, sample: Sample, crf: int) -> int:
     """The peak rate: what the ladder's encoder is expected to spend at `crf` (x264 doubles the
     bits every 6 CRF steps down), with headroom, within the rung's floor and ceiling."""
-    expected = sample.bitrate * EFFICIENCY * 2 ** ((SAMPLE_CRF - crf) / 6)
     floor, ceiling = CAPS[_side(rung)]
-    return int(max(floor, min(ceiling, math.ceil(expected * HEADROOM / 1000) * 1000)))
+    return int(max(floor, min(ceiling, math.ceil(_expected(sample, crf) * HEADROOM / 1000) * 1000)))
+
+
+def _expected(sample: Sample, crf: int) -> float:
+    """The bits per second x264 `veryfast` is expected to spend at `crf` on what the sample showed."""
+    return sample.bitrate * EFFICIENCY * 2 ** ((SAMPLE_CRF - crf) / 6)
 
 
 def _side(rung: Rung) -> int:

@@ -317,7 +317,7 @@ def playlist(video: Video, name: str) -> str | None:
     if name == MASTER_PLAYLIST:
         return delivery.master_playlist(video)
     if caption := _caption_named(video, name):
-        return hls.subtitles_playlist(f"../captions/{caption.lang}.vtt", duration=video.duration or 0)
+        return delivery.subtitles_playlist(video, caption.lang)
     if name not in {rung.name for rung in [*rungs, *av1_rungs]} | ({hls.AUDIO} if video.has_audio else set()):
         return None
     if video.status == READY:

@@ -28,6 +28,7 @@ from pettube import aws, lazy
 from pettube.csp import media_origin
 
 hls = lazy.module("videos.hls")  # its MIME type, for the playlists this stores (not a page's start-up)
+webvtt = lazy.module("videos.webvtt")  # the same for the caption files
 
 UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
@@ -50,6 +51,7 @@ MULTIPART_THRESHOLD = 2 * PART_SIZE
 # Segment URLs in the playlists a browser gets: a viewer who pauses longer reloads the page.
 SEGMENT_EXPIRY_SECONDS = 30 * 60
 HLS_FOLDER = "hls"
+CAPTIONS_FOLDER = "captions"
 # What boto3's transfers (download, upload) raise besides botocore's own errors.
 TRANSFER_ERRORS = (S3UploadFailedError, S3TransferFailedError, RetriesExceededError)
 # Files up to this size are stored with one PutObject: boto3's managed transfer starts a thread
@@ -136,14 +138,36 @@ def public_key(key: str) -> str:
 def copy_to_public(video_id: str, *, texts: dict[str, str]) -> int:
     """Make the public copy of a video: every object under `media/<id>/` copied (in S3, no byte
     through here) to `public/<id>/`, playlists with PUBLIC_PLAYLIST, the rest keeping their
-    headers; then `texts` (name under the video's folder: playlist text) written beside them,
-    last, so a player that finds them finds everything they list. Returns how many objects."""
-    keys = keys_under(media_key(video_id, ""))
+    headers; then `texts` (name under the video's folder: playlist or caption text) written
+    beside them, last, so a player that finds them finds everything they list. Returns how many
+    objects were written."""
+    written = {media_key(video_id, name) for name in texts}
+    keys = [key for key in keys_under(media_key(video_id, "")) if key not in written]
     copy_public(*keys)
-    for name, text in texts.items():
-        _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=public_key(media_key(video_id, name)), Body=text.encode(),
-                         ContentType=hls.MIME_TYPE, CacheControl=PUBLIC_PLAYLIST)
+    _put_public_texts(video_id, texts)
     return len(keys) + len(texts)
+
+
+def sync_public_copy(video_id: str, *, texts: dict[str, str]) -> list[str]:
+    """Bring a video's existing public copy in step with its folder after objects were added to
+    or removed from it: copy what the copy lacks, write `texts` (as copy_to_public), then delete
+    what is neither in the folder nor in `texts`. Returns the public keys deleted."""
+    folder = media_key(video_id, "")
+    made = {public_key(media_key(video_id, name)) for name in texts}
+    media = {public_key(key): key for key in keys_under(folder)}
+    public = set(keys_under(public_key(folder)))
+    copy_public(*(key for copied, key in media.items() if copied not in public and copied not in made))
+    _put_public_texts(video_id, texts)
+    stale = sorted(public - set(media) - made)
+    delete(*stale)
+    return stale
+
+
+def _put_public_texts(video_id: str, texts: dict[str, str]) -> None:
+    for name, text in texts.items():
+        content_type = hls.MIME_TYPE if name.endswith(".m3u8") else f"{webvtt.MIME_TYPE}; charset=utf-8"
+        _s3().put_object(Bucket=settings.PETTUBE_BUCKET, Key=public_key(media_key(video_id, name)), Body=text.encode(),
+                         ContentType=content_type, CacheControl=PUBLIC_PLAYLIST)
 
 
 def copy_public(*keys: str) -> None:
@@ -174,7 +198,7 @@ def hls_key(video_id: str, name: str) -> str:
 
 
 def caption_key(video_id: str, lang: str) -> str:
-    return media_key(video_id, f"captions/{lang}.vtt")
+    return media_key(video_id, f"{CAPTIONS_FOLDER}/{lang}.vtt")
 
 
 def read_text(key: str) -> str | None:

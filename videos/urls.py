@@ -1,16 +1,11 @@
 from django.urls import path, re_path, register_converter
+from django.urls.converters import StringConverter
 
 from pettube.lazy import view
 
 
-class VideoIdConverter:
+class VideoIdConverter(StringConverter):
     regex = "[A-Za-z0-9_-]{11}"
-
-    def to_python(self, value):
-        return value
-
-    def to_url(self, value):
-        return value
 
 
 register_converter(VideoIdConverter, "video_id")

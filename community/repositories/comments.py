@@ -56,16 +56,7 @@ def add(comment: Comment, *, window: str, limit: int, expires: datetime, also: l
                     "ConditionExpression": "attribute_not_exists(id)",
                 }
             },
-            {
-                "Update": {
-                    "Key": dynamo.key(f"rate#comment#{comment.author_id}#{window}"),
-                    "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-                    "UpdateExpression": "ADD #n :one SET expires_at = :expires",
-                    "ExpressionAttributeNames": {"#n": "n"},
-                    "ExpressionAttributeValues": {":limit": dynamo.n(limit), ":one": dynamo.n(1),
-                                                  ":expires": dynamo.epoch(expires)},
-                }
-            },
+            dynamo.count_below(f"rate#comment#{comment.author_id}#{window}", limit=limit, expires=expires),
             *also,
         )
     except dynamo.ConditionFailed as failed:

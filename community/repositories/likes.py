@@ -85,12 +85,7 @@ def add_view(video_id: str, viewer: str, *, user_id: str | None, day: str, now: 
         dynamo.transact(
             {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}},
             *also,
-            {"Update": {"Key": dynamo.key(f"rate#view#{rate.key}"),
-                        "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-                        "UpdateExpression": "ADD #n :one SET expires_at = :expires",
-                        "ExpressionAttributeNames": {"#n": "n"},
-                        "ExpressionAttributeValues": {":limit": dynamo.n(rate.limit), ":one": dynamo.n(1),
-                                                      ":expires": dynamo.epoch(rate.expires)}}},
+            dynamo.count_below(f"rate#view#{rate.key}", limit=rate.limit, expires=rate.expires),
         )
     except dynamo.ConditionFailed as failed:
         if failed.failed_actions == [1 + len(also)]:

@@ -103,16 +103,7 @@ def add(report: Report, *, threshold: int, now: datetime, window: str, limit: in
                     },
                 }
             },
-            {
-                "Update": {
-                    "Key": dynamo.key(f"rate#report#{report.reporter}#{window}"),
-                    "ConditionExpression": "attribute_not_exists(#n) OR #n < :limit",
-                    "UpdateExpression": "ADD #n :one SET expires_at = :expires",
-                    "ExpressionAttributeNames": {"#n": "n"},
-                    "ExpressionAttributeValues": {":limit": dynamo.n(limit), ":one": dynamo.n(1),
-                                                  ":expires": dynamo.epoch(expires)},
-                }
-            },
+            dynamo.count_below(f"rate#report#{report.reporter}#{window}", limit=limit, expires=expires),
         )
     except dynamo.ConditionFailed as failed:
         if failed.failed_actions == [2]:

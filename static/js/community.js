@@ -1,6 +1,7 @@
 // Watch page: like toggle, report, the view once the video really played, and the comments
 // (loaded after the player, rendered as text: nothing in a comment becomes markup or a link).
 import { api, explain } from "./api.js";
+import { commentItem } from "./comment-item.js";
 import { sendFrom } from "./forms.js";
 import { notify } from "./site.js";
 import { reportView } from "./views.js";
@@ -59,20 +60,8 @@ if (section) {
   let cursor = null;
 
   const render = (comment) => {
-    const item = document.createElement("li");
-    item.dataset.commentId = comment.id;
-    const head = document.createElement("p");
-    head.className = "comment-head";
-    const author = document.createElement("strong");
-    author.textContent = comment.author;
-    const time = document.createElement("time");
-    time.dateTime = comment.created_at;
-    time.textContent = new Date(comment.created_at).toLocaleString();
-    head.append(author, " · ", time);
-    const text = document.createElement("p");
-    text.className = "comment-text";
-    text.textContent = comment.text;
-    item.append(head, text);
+    const item = commentItem(comment);
+    const head = item.querySelector(".comment-head");
     if (me && (comment.author_id === me || ownsVideo)) {
       const remove = document.createElement("button");
       remove.className = "link";

@@ -1,5 +1,7 @@
 // Watch page: Share. The browser's own share sheet where it has one (phones); otherwise a dialog
 // with the link (from the player's current time, if asked), the embed code, and copy buttons.
+import { copyField } from "./clipboard.js";
+
 const button = document.querySelector("[data-share]");
 const dialog = document.getElementById("share-dialog");
 const player = document.getElementById("player");
@@ -26,14 +28,7 @@ if (button && dialog) {
   };
 
   const copy = async (field) => {
-    let copied = false;
-    try {
-      await navigator.clipboard.writeText(field.value);
-      copied = true;
-    } catch {
-      field.select();
-      copied = document.execCommand("copy");
-    }
+    const copied = await copyField(field);
     status.textContent = copied
       ? `${field === link ? "Link" : "Embed code"} copied.`
       : "Copying is blocked here: select the text and copy it yourself.";

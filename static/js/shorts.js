@@ -4,6 +4,8 @@
 // frame decoded), and the clip after it is preloaded into memory (shorts-preload.js). A clip
 // starts playing as soon as it starts coming onto the screen, and pauses once it has left.
 import { api, backoffMs, explain, sleep, unavailable } from "./api.js";
+import { copyField } from "./clipboard.js";
+import { commentItem } from "./comment-item.js";
 import { sendFrom } from "./forms.js";
 import { notify } from "./site.js";
 import { fitting, forgetAllBut, preload, preloadingLoader } from "./shorts-preload.js";
@@ -351,23 +353,6 @@ const sheetList = sheet.querySelector("[data-testid=sheet-comments]");
 const sheetMore = sheet.querySelector("[data-more]");
 const sheetForm = sheet.querySelector("[data-comment-form]");
 
-function commentItem(comment) {
-  const item = document.createElement("li");
-  const head = document.createElement("p");
-  head.className = "comment-head";
-  const author = document.createElement("strong");
-  author.textContent = comment.author;
-  const time = document.createElement("time");
-  time.dateTime = comment.created_at;
-  time.textContent = new Date(comment.created_at).toLocaleString();
-  head.append(author, " · ", time);
-  const text = document.createElement("p");
-  text.className = "comment-text";
-  text.textContent = comment.text;
-  item.append(head, text);
-  return item;
-}
-
 async function loadComments() {
   const clip = sheetClip;
   const query = sheetCursor ? `?cursor=${encodeURIComponent(sheetCursor)}` : "";
@@ -434,14 +419,7 @@ async function share(clip) {
 }
 
 async function copy(field) {
-  let copied = false;
-  try {
-    await navigator.clipboard.writeText(field.value);
-    copied = true;
-  } catch {
-    field.select();
-    copied = document.execCommand("copy");
-  }
+  const copied = await copyField(field);
   shareStatus.textContent = copied
     ? `${field.id === "share-link" ? "Link" : "Embed code"} copied.`
     : "Copying is blocked here: select the text and copy it yourself.";

@@ -58,6 +58,9 @@ def test_a_video_is_hidden_at_the_threshold_of_different_people(aws, client, rep
     review = staff.get("/staff/reports/").content.decode()
     assert "Mittens &lt;b&gt;meows&lt;/b&gt;" in review and "Cruel" in review and "Not a pet video" in review
 
+    for unknown in ({}, {"decision": "Restore"}, {"decision": "delete\r\n"}):  # a typo decides nothing
+        assert staff.post(f"/staff/reports/video:{video.id}/", unknown).status_code == 400
+    assert client.get(f"/v/{video.id}/").status_code == 404
     assert staff.post(f"/staff/reports/video:{video.id}/", {"decision": "restore"}).status_code == 302
 
     assert client.get(f"/v/{video.id}/").status_code == 200

@@ -247,6 +247,19 @@ def test_the_feed_is_one_aws_call(aws_calls, client):
     assert aws_calls == ["dynamodb.Query"]
 
 
+@pytest.mark.parametrize("query", [{"sort": "oldest"}, {"sort": ""}, {"feed": "everyone"}, {"feed": "following\r\n"},
+                                   {"sort": "popular", "feed": "following"}])
+def test_a_list_that_does_not_exist_is_a_400_not_the_newest_videos_in_disguise(aws, signed_in, query):
+    factories.published("7")
+
+    for visitor in (Client(), signed_in):
+        response = visitor.get("/api/videos/", query)
+
+        assert response.status_code == 400
+        assert set(response.json()["errors"]) <= {"sort", "feed"} and response.json()["errors"]
+    assert Client().get("/", {"sort": "oldest"}).status_code == 404  # the page: no such list
+
+
 @pytest.mark.parametrize("query", [{}, {"q": "frisbee"}, {"species": "dog"}, {"sort": "popular"}])
 def test_every_list_says_who_owns_each_video_and_when_it_was_published(aws, client, query):
     first = factories.published("7", title="Rex and the frisbee")

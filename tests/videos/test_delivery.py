@@ -20,7 +20,7 @@ from pettube import aws as aws_clients
 from pettube import bootstrap
 from tests import factories
 from tests.aws_calls import counted
-from videos import cdn, delivery, hls, ladder, listings, repository, services, storage
+from videos import captions, cdn, delivery, hls, ladder, listings, repository, services, storage
 from videos.domain import PRIVATE, PUBLIC, UNLISTED, EncodingPlan, Rendition
 
 pytestmark = pytest.mark.django_db
@@ -272,20 +272,47 @@ def test_without_a_media_domain_nothing_is_copied_or_invalidated(aws, client, tm
     assert keys_under("public/") == []
 
 
-def test_an_object_changed_after_publishing_follows_into_the_public_copy(distribution, tmp_path):
+def public_text(video_id: str, name: str) -> str:
+    return aws_clients.client("s3").get_object(Bucket=django_settings.PETTUBE_BUCKET,
+                                               Key=f"public/{video_id}/{name}")["Body"].read().decode()
+
+
+def test_captions_added_and_removed_after_publishing_follow_into_the_public_copy(distribution, tmp_path):
+    """Safari plays HLS itself and finds captions through the master playlist: behind CloudFront
+    that is the public copy's, so captions added later must reach it (and leave it when removed)."""
     video = ready_video(tmp_path)
-    key = storage.media_key(video.id, "captions/en.vtt")
-    storage.put_text(key, "WEBVTT\n", content_type="text/vtt")
+    owner = video.owner_id
 
-    delivery.refresh(video, key)
-    copied = keys_under(f"public/{video.id}/captions/")
-    storage.delete(key)
-    delivery.refresh(video, key)
+    captions.add(video_id=video.id, user_id=owner, lang="en", label="English", text="WEBVTT\n\n00:00.000 --> 00:01.000\nWoof\n")
+    master = public_text(video.id, "hls/master.m3u8")
+    subtitles = public_text(video.id, "hls/subtitles-en.m3u8")
+    caption = public_text(video.id, "captions/en.vtt")
+    caption_type = head(f"public/{video.id}/captions/en.vtt")["ContentType"]
+    added_paths = invalidated_paths(distribution["id"])
+    captions.remove(video_id=video.id, user_id=owner, lang="en")
 
-    assert copied == [storage.public_key(key)]
+    assert 'TYPE=SUBTITLES' in master and 'URI="subtitles-en.m3u8"' in master and 'SUBTITLES="subtitles"' in master
+    assert "../captions/en.vtt" in subtitles
+    assert "X-TIMESTAMP-MAP=MPEGTS:" in caption and "Woof" in caption
+    assert caption_type.startswith("text/vtt")
+    changed = sorted([f"/public/{video.id}/captions/en.vtt", f"/public/{video.id}/hls/master.m3u8",
+                      f"/public/{video.id}/hls/subtitles-en.m3u8"])
+    assert [sorted(batch) for batch in added_paths] == [changed]
+    assert "SUBTITLES" not in public_text(video.id, "hls/master.m3u8")
     assert keys_under(f"public/{video.id}/captions/") == []
-    assert invalidated_paths(distribution["id"]) == [[f"/public/{video.id}/captions/en.vtt"]] * 2
-    assert delivery.url(video, key) == f"https://{MEDIA_DOMAIN}/public/{video.id}/captions/en.vtt"
+    assert f"public/{video.id}/hls/subtitles-en.m3u8" not in keys_under(f"public/{video.id}/hls/")
+    assert [sorted(batch) for batch in invalidated_paths(distribution["id"])] == [changed, changed]
+
+
+def test_captions_of_a_video_not_shared_stay_out_of_the_public_copy(distribution, tmp_path):
+    video = ready_video(tmp_path, visibility=PRIVATE)
+
+    with counted() as calls:
+        captions.add(video_id=video.id, user_id=video.owner_id, lang="en", label="English",
+                     text="WEBVTT\n\n00:00.000 --> 00:01.000\nWoof\n")
+
+    assert keys_under("public/") == []
+    assert not [call for call in calls if call.startswith("cloudfront.")]
 
 
 def test_renditions_added_later_reach_the_public_copy_and_its_master_is_fetched_again(distribution, tmp_path):
@@ -293,10 +320,13 @@ def test_renditions_added_later_reach_the_public_copy_and_its_master_is_fetched_
     (rung,) = ladder.rungs_from_json(video.rungs)
     with_av1 = dataclasses.replace(video, av1_rungs=ladder.rungs_to_json([rung]),
                                    av1_codecs=json.dumps({rung.name: "av01.0.04M.08"}))
+    av1_segment = storage.hls_key(video.id, "av1-360p/00000.m4s")
+    storage.put_text(av1_segment, "not really AV1", content_type="video/iso.segment")
 
-    delivery.renditions_added(with_av1)
+    with counted() as calls:
+        delivery.republish(with_av1)
 
-    master = aws_clients.client("s3").get_object(Bucket=django_settings.PETTUBE_BUCKET,
-                                                 Key=f"public/{video.id}/hls/master.m3u8")["Body"].read().decode()
-    assert "av01.0.04M.08" in master
+    assert "av01.0.04M.08" in public_text(video.id, "hls/master.m3u8")
+    assert storage.public_key(av1_segment) in keys_under(f"public/{video.id}/hls/")
+    assert calls.count("s3.CopyObject") == 1  # the new segment only: what the copy had stays
     assert invalidated_paths(distribution["id"]) == [[f"/public/{video.id}/hls/master.m3u8"]]

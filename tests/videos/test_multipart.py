@@ -149,6 +149,16 @@ def test_a_body_that_is_not_json_is_400_whatever_its_shape(aws, signed_in, body)
     assert set(response.json()["errors"]) == {"numbers"}
 
 
+def test_a_list_of_parts_over_djangos_size_limit_is_413_as_everywhere(aws, signed_in, settings):
+    started = start(signed_in, 2 * PART + 10)
+    body = '{"numbers": [' + "1," * settings.DATA_UPLOAD_MAX_MEMORY_SIZE + "1]}"
+
+    response = signed_in.post(f"/api/videos/{started['id']}/parts/", data=body, content_type="application/json")
+
+    assert response.status_code == 413
+    assert response.json()["error"] == f"The body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."
+
+
 def test_someone_elses_upload_is_403_and_signed_out_is_401(aws, signed_in, other):
     started = start(signed_in, 2 * PART + 10)
     paths = [f"/api/videos/{started['id']}/parts/", f"/api/videos/{started['id']}/complete/"]

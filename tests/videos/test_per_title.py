@@ -13,6 +13,11 @@ FIXED = ladder.choose_rungs(1920, 1080, 30)
 # lines, on bench/ladder_quality.py's flat-colour clip and its fine texture moving fast.
 EASY = [Sample(331_000, 28.5), Sample(1_103_000, 32.0), Sample(2_263_000, 34.9)]
 HARD = [Sample(610_000, 9.8), Sample(3_043_000, 10.0), Sample(31_812_000, 6.2)]
+# The same clips' successors at 1080p (bench/ladder_quality.py, 2026-12-02): the still scene with
+# slight sensor noise and the test card under film grain, and the fine texture moving fast.
+NOISY_STILL = [Sample(314_000, 21.70), Sample(944_000, 18.72), Sample(8_109_000, 13.80)]
+GRAIN = [Sample(790_000, 18.82), Sample(3_113_000, 15.41), Sample(19_663_000, 11.06)]
+TEXTURE = [Sample(563_000, 9.96), Sample(2_970_000, 10.03), Sample(12_929_000, 11.73)]
 
 
 def test_an_easy_title_gets_a_higher_crf_and_lower_caps_than_the_fixed_ladder():
@@ -26,9 +31,22 @@ def test_an_easy_title_gets_a_higher_crf_and_lower_caps_than_the_fixed_ladder():
 def test_a_hard_title_gets_a_lower_crf_and_caps_that_do_not_starve_the_lower_rungs():
     rungs = per_title.fit(FIXED, HARD)
 
-    assert all(rung.crf < ladder.CRF for rung in rungs)
+    assert all(rung.crf < ladder.CRF for rung in rungs[:2])
+    assert rungs[2].crf == ladder.CRF  # its ceiling binds at the fixed CRF already: a lower one buys nothing
     assert [rung.maxrate for rung in rungs[:2]] > [fixed.maxrate for fixed in FIXED[:2]]
     assert all(rung.maxrate <= per_title.CAPS[side][1] for rung, side in zip(rungs, (360, 720, 1080), strict=True))
+
+
+@pytest.mark.parametrize("noisy", [NOISY_STILL, GRAIN])
+def test_noise_gets_no_more_bits_than_the_fixed_ladder_however_low_its_ssim(noisy):
+    """Noise scores a low SSIM at the large sizes, as texture does, but keeping it buys no VMAF:
+    it is told from texture by its SSIM rising as the picture is scaled down."""
+    rungs = per_title.fit(FIXED, noisy)
+
+    assert per_title.noise_db(noisy) >= per_title.NOISE_DB > per_title.noise_db(TEXTURE)
+    assert [rung.crf for rung in rungs] == [per_title.NOISY_CRF] * 3
+    assert all(rung.crf > ladder.CRF for rung in rungs)
+    assert all(rung.crf < ladder.CRF for rung in per_title.fit(FIXED, TEXTURE)[:2])
 
 
 def test_a_rung_whose_sample_took_about_the_bits_of_the_rung_below_is_dropped():
