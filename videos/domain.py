@@ -30,6 +30,13 @@ class Caption:
     label: str
 
 
+def wide_card_name(card: str, width: int) -> str:
+    """The name (or key) of the `width` px wide copy of the card named (or keyed) `card`:
+    `card-<n>.webp` → `card-<n>-<width>.webp`."""
+    stem, dot, extension = card.rpartition(".")
+    return f"{stem}-{width}{dot}{extension}"
+
+
 @dataclass(frozen=True)
 class Video:
     id: str
@@ -56,6 +63,9 @@ class Video:
     video_key: str | None = None
     poster_key: str | None = None
     card_key: str | None = None
+    # The width of each card's wider copy (wide_card_name), for wide slots and dense screens; None
+    # for videos published before the encoder made them.
+    wide_card_width: int | None = None
     thumbnails: int = 0
     storyboard_key: str | None = None  # the seek previews' WebVTT (videos/storyboard.py)
     captions: tuple[Caption, ...] = field(default=())
@@ -111,6 +121,11 @@ class Video:
         return "." + (self.poster_key or ".webp").rsplit(".", 1)[-1]
 
     @property
+    def wide_card_key(self) -> str | None:
+        """The key of its card's wider copy, or None for a video without one."""
+        return wide_card_name(self.card_key, self.wide_card_width) if self.card_key and self.wide_card_width else None
+
+    @property
     def listed(self) -> bool:
         """Whether the video is in the public listings: the feed, profiles, species, pets, search."""
         return self.status == READY and self.visibility == PUBLIC and self.hidden_at is None
@@ -149,6 +164,7 @@ class Rendition:
     card_key: str
     thumbnails: int
     storyboard_key: str | None = None
+    wide_card_width: int | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,8 @@ _STORED_AS = {"species": "pet", "jobs": "parts", "jobs_done": "parts_done"}
 _FIELD_OF = {stored: name for name, stored in _STORED_AS.items()}
 _STAMPS = {"created_at", "updated_at", "published_at", "due_at", "playable_at", "hidden_at"}
 _NUMBERS = {"declared_size", "attempts", "width", "height", "source_size", "video_size", "poster_size", "has_audio",
-            "chunk_seconds", "jobs", "jobs_done", "thumbnails", "part_size", "likes", "views", "av1_jobs_done"}
+            "chunk_seconds", "jobs", "jobs_done", "thumbnails", "wide_card_width", "part_size", "likes", "views",
+            "av1_jobs_done"}
 # Tuples of plain values, stored as JSON lists of objects.
 _LISTS = {"pets": PetTag, "captions": Caption}
 # Attributes written by the repository's own update expressions, by their stored names.

@@ -116,9 +116,10 @@ def caption_json(video_id: str, caption: Caption) -> dict:
 
 
 def video_cards(videos: list[Video]) -> list[dict]:
-    """Videos with their poster URLs (the card-sized one too), for the grids of the HTML pages."""
+    """Videos with their poster URLs (the card-sized ones too), for the grids of the HTML pages."""
     return [
-        {"video": video, "poster_url": media_url(video, video.poster_key), "card_url": media_url(video, video.card_key)}
+        {"video": video, "poster_url": media_url(video, video.poster_key), "card_url": media_url(video, video.card_key),
+         "wide_card_url": media_url(video, video.wide_card_key)}
         for video in videos
     ]
 

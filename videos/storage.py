@@ -3,10 +3,11 @@
 
 Keys: `uploads/<owner_id>/<video_id>` is the inbox the browser posts to (a transient object,
 deleted once processed); `media/<video_id>/…` holds what viewers get: `video.mp4`, the candidate
-posters `poster-<n>.webp` with their card-sized copies `card-<n>.webp` (`.jpg` for videos
-published before; videos/thumbnails.py), and the HLS ladder under `hls/` (videos/hls.py). Behind
-CloudFront (videos/delivery.py), a video that everyone may watch also has a public copy of all of
-it under `public/<video_id>/…`, the only prefix the distribution serves without a signature.
+posters `poster-<n>.webp` with their card-sized copies `card-<n>.webp` and `card-<n>-480.webp`
+(`.jpg` and no wider card for videos published before; videos/thumbnails.py), and the HLS ladder
+under `hls/` (videos/hls.py). Behind CloudFront (videos/delivery.py), a video that everyone may
+watch also has a public copy of all of it under `public/<video_id>/…`, the only prefix the
+distribution serves without a signature.
 The seek previews are `storyboard.vtt` with one sprite per encoding job `storyboard/v<n>.jpg`
 (videos/storyboard.py), the caption files `captions/<lang>.vtt` (videos/captions.py).
 """

@@ -319,7 +319,7 @@ def publish(video: Video, *, here: list[Job]) -> Video:
         frames = thumbnails.candidates(video_path, workdir, ladder.just_after_keyframes(thumbnails.spread(duration)))
         stored += [uploads.submit(storage.upload, image, storage.media_key(video_id, image.name),
                                   content_type=thumbnails.MIME_TYPE)
-                   for frame in frames for image in (frame.poster, frame.card)]
+                   for frame in frames for image in (frame.poster, frame.card, frame.wide_card)]
         for upload in stored:
             upload.result()
         poster = frames[thumbnails.sharpest(frames)]
@@ -329,7 +329,7 @@ def publish(video: Video, *, here: list[Job]) -> Video:
             video_size=video_path.stat().st_size, poster_size=poster.poster.stat().st_size,
             video_key=video_key, poster_key=storage.media_key(video_id, poster.poster.name),
             card_key=storage.media_key(video_id, poster.card.name), thumbnails=len(frames),
-            storyboard_key=storyboard_key,
+            storyboard_key=storyboard_key, wide_card_width=thumbnails.WIDE_CARD_WIDTH,
         )
     ready = listings.mark_ready(video_id, rendition=rendition, read=video)
     if ready is None:

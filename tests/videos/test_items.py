@@ -28,6 +28,7 @@ def test_every_field_comes_back_as_it_went_in():
                      live_segments='{"video": [4.0]}', playable_at=NOW, due_at=NOW, upload_id="u-1", part_size=8)
 
     assert items.from_item(items.to_item(video())) == video()
+    assert items.from_item(items.to_item(video(wide_card_width=480))) == video(wide_card_width=480)
     assert items.from_item(items.to_item(encoding)) == encoding
 
 
@@ -64,3 +65,12 @@ def test_a_card_shows_the_video_and_joins_no_video_index():
 
 def test_a_ranking_copy_reads_back_as_the_video():
     assert items.from_snapshot(items.snapshot(video())) == video()
+
+
+def test_a_card_keeps_what_its_pictures_need_and_an_older_card_reads_without_a_wide_card():
+    card = items.card(video(card_key="media/abcdefghijk/card-1.webp", wide_card_width=480))
+    shown = items.from_card({**card, "id": {"S": "species#dog#abcdefghijk"}})
+    assert (shown.card_key, shown.wide_card_key) == ("media/abcdefghijk/card-1.webp", "media/abcdefghijk/card-1-480.webp")
+
+    older = items.from_card({**items.card(video()), "id": {"S": "species#dog#abcdefghijk"}})
+    assert (older.wide_card_width, older.wide_card_key) == (None, None)

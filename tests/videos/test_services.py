@@ -60,11 +60,13 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     assert ready.thumbnails == 4
     assert ready.poster_key in {f"media/{video.id}/poster-{number}.webp" for number in range(4)}
     assert ready.card_key == ready.poster_key.replace("poster-", "card-")
+    assert ready.wide_card_key == ready.card_key.replace(".webp", "-480.webp")
     assert ready.source_size == make_clip("short").stat().st_size
     assert storage.size_of(ready.video_key) == ready.video_size > 0
     assert storage.size_of(ready.poster_key) == ready.poster_size > 0
     hls = f"media/{video.id}/hls/"
-    thumbnails = [f"media/{video.id}/{kind}-{number}.webp" for kind in ("card", "poster") for number in range(4)]
+    thumbnails = [f"media/{video.id}/{name}.webp"
+                  for number in range(4) for name in (f"card-{number}", f"card-{number}-480", f"poster-{number}")]
     # the source upload is gone; a 2 s clip is the lead segment and one more of its one rung
     # (640x360), and one segment of the audio
     # and the seek previews: one sprite (one encoding job) and the WebVTT that maps times to its tiles

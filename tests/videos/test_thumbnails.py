@@ -1,5 +1,6 @@
 """Candidate thumbnails: made by the worker from frames spread over the video, the sharpest by
-default (not a black or blurred one), and the owner picks another."""
+default (not a black or blurred one), and the owner picks another; the feed's cards offer the
+card and its wider copy (videos published before them, their poster)."""
 
 import re
 import subprocess
@@ -8,6 +9,7 @@ import pytest
 
 from tests import factories
 from videos import ladder, processing, storage, thumbnails, transcode
+from videos.domain import wide_card_name
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,7 @@ def test_candidates_are_spread_over_the_video_and_the_sharpest_is_the_default(ma
     assert max(found[1].sharpness, found[3].sharpness) < found[2].sharpness / 10  # blurred against sharp
     assert thumbnails.sharpest(found) == 2
     for candidate in found:
-        for image in (candidate.poster, candidate.card):
+        for image in (candidate.poster, candidate.card, candidate.wide_card):
             assert image.read_bytes()[8:12] == b"WEBP" and image.suffix == ".webp"
             assert decoded_size(image)  # a whole picture decodes
 
@@ -47,6 +49,8 @@ def test_portrait_candidates_stay_portrait_and_cards_are_card_sized(make_clip, t
 
     assert decoded_size(found[0].poster) == (720, 1280)
     assert decoded_size(found[0].card) == (thumbnails.CARD_WIDTH, 568)
+    assert decoded_size(found[0].wide_card) == (thumbnails.WIDE_CARD_WIDTH, 854)
+    assert found[0].wide_card.name == "card-0-480.webp" == wide_card_name(found[0].card.name, 480)
 
 
 def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws, client, user, make_clip):
@@ -56,7 +60,9 @@ def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws
 
     assert ready.poster_key == f"media/{video.id}/poster-2.webp"
     assert ready.card_key == f"media/{video.id}/card-2.webp"
-    assert all(storage.size_of(f"media/{video.id}/{kind}-{n}.webp") for kind in ("poster", "card") for n in range(4))
+    assert ready.wide_card_key == f"media/{video.id}/card-2-480.webp"
+    assert all(storage.size_of(f"media/{video.id}/{name}.webp")
+               for n in range(4) for name in (f"poster-{n}", f"card-{n}", f"card-{n}-480"))
     client.force_login(user)
     watch = client.get(f"/v/{video.id}/").content.decode()
     assert len(re.findall(r'<input type="radio" name="poster" value="\d"', watch)) == 4
@@ -68,7 +74,10 @@ def test_ingest_publishes_the_sharpest_candidate_and_the_owner_picks_another(aws
     assert chosen.status_code == 200
     assert f"media/{video.id}/poster-3.webp?" in chosen.json()["thumbnail_url"]
     feed = client.get("/").content.decode()
-    assert f"/media/{video.id}/card-3.webp?" in feed and f"/media/{video.id}/poster-3.webp?" in feed  # srcset
+    srcset = re.search(r'srcset="([^"]*)"', feed)[1]
+    assert re.fullmatch(rf"\S*/media/{video.id}/card-3\.webp\?\S* 320w, \S*/media/{video.id}/card-3-480\.webp\?\S* 480w",
+                        srcset)
+    assert "/poster-" not in feed
     client.logout()
     assert "thumbnails" not in client.get(f"/api/videos/{video.id}/").json()
 
@@ -82,3 +91,6 @@ def test_a_video_published_with_jpeg_posters_keeps_them_when_the_owner_picks_ano
 
     assert chosen.status_code == 200
     assert f"media/{video.id}/poster-3.jpg?" in chosen.json()["thumbnail_url"]
+    srcset = re.search(r'srcset="([^"]*)"', client.get("/").content.decode())[1]  # the poster, as before
+    assert re.fullmatch(rf"\S*/media/{video.id}/card-3\.jpg\?\S* 320w, \S*/media/{video.id}/poster-3\.jpg\?\S* 640w",
+                        srcset)
