@@ -67,7 +67,8 @@ def main() -> None:
     names = parser.parse_args().clips.split(",")
     workdir = Path(tempfile.mkdtemp(prefix="pettube-ladder-"))
     try:
-        totals = {"fixed": 0, "per_title": 0, "av1": 0, "h264_matched": 0, "h264_cpu": 0.0, "av1_cpu": 0.0}
+        totals = {"fixed": 0, "per_title": 0, "av1": 0, "h264_matched": 0, "h264_cpu": 0.0, "av1_cpu": 0.0,
+                  "fixed_kept": 0, "dropped": []}
         lowest, short_of_h264, below_90 = 100.0, [], []
         for name in names:
             source = make_clip(name, workdir)
@@ -84,6 +85,9 @@ def main() -> None:
             totals["av1_cpu"] += av1_cpu
             lowest = min([lowest, *(scored.vmaf for scored in fitted)])
             fixed_of = {scored.rung.name: scored for scored in fixed}
+            kept = {scored.rung.name for scored in fitted}
+            totals["fixed_kept"] += sum(scored.bytes for scored in fixed if scored.rung.name in kept)
+            totals["dropped"] += [f"{name} {scored.rung.name}" for scored in fixed if scored.rung.name not in kept]
             below_90 += [f"{name} {scored.rung.name}: {scored.vmaf:.1f} (fixed {fixed_of[scored.rung.name].vmaf:.1f})"
                          for scored in fitted if scored.vmaf < 90 and scored.rung.name in fixed_of]
             for h264, other in zip(fitted, encoded, strict=True):
@@ -93,6 +97,8 @@ def main() -> None:
                 else:
                     short_of_h264.append(f"{name} {h264.rung.name}: {other.vmaf:.1f} < {h264.vmaf:.1f}")
         print(f"per-title rungs below VMAF 90, against the fixed ladder's same rung: {below_90 or 'none'}")
+        print(f"rungs the per-title ladder dropped (adding nothing to the rung below): {totals['dropped'] or 'none'}; "
+              f"bytes saved on the rungs both ladders have: {1 - totals['per_title'] / totals['fixed_kept']:.3f}")
         print(f"AV1 rungs below the H.264 rung's VMAF (left out of av1_saved): {short_of_h264 or 'none'}")
         av1_saved = 1 - totals["av1"] / totals["h264_matched"] if totals["h264_matched"] else float("nan")
         print(f"bytes_saved={1 - totals['per_title'] / totals['fixed']:.3f} vmaf_min={lowest:.1f} "

@@ -29,7 +29,7 @@ def _forget_person(**arguments) -> None:
 
 def register() -> None:
     listings.register(listings.Listing(name="ranking", actions=withdrawals))
-    feeds.register(feeds.Feed(parameter="sort", value="popular",
+    feeds.register(feeds.Feed(parameter="sort", value="popular", default_values=frozenset({"newest"}),
                               read=lambda value, **page: ranking.popular_page(**page),
                               page_context=lambda value: {"popular": True}))
     along.register(along.Along(name="liked", ids=lambda video_id, user_id: [likes.like_id(video_id, user_id)],

@@ -22,11 +22,13 @@ class Feed:
     only that value of the parameter chooses the feed (`sort=popular`); `on_feed_page` is False for a list that has a page of its
     own (search); `page_context(value)` is what the feed page's template needs to show it. A
     `personal` feed is the viewer's own (Following): `read` also gets `user_id`, and someone
-    signed out is refused (NotSignedIn)."""
+    signed out is refused (NotSignedIn). `default_values` are the parameter's values that name
+    the newest videos (`sort=newest`); any other value is refused."""
 
     parameter: str
     read: Callable[..., Page]
     value: str | None = None
+    default_values: frozenset[str] = frozenset()
     on_feed_page: bool = True
     page_context: Callable[[str], dict] = lambda value: {}
     personal: bool = False
@@ -47,6 +49,7 @@ def chosen(parameters: Mapping[str, str], *, feed_page: bool = False) -> tuple[F
         (feed, parameters[feed.parameter])
         for feed in _feeds.values()
         if feed.parameter in parameters and (feed.on_feed_page or not feed_page)
+        and parameters[feed.parameter] not in feed.default_values
     ]
     for feed, value in asked:
         if feed.value is not None and value != feed.value:

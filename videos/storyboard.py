@@ -1,6 +1,6 @@
 """Seek previews (storyboards): small frames of the video, taken from the ladder's own decode
 (a branch of its filter graph: no second pass over the source), joined into one sprite image per
-encoding job, and a WebVTT file that maps each time range to its tile as `<image>#xywh=x,y,w,h`
+encoding job (WebP; the tiles are small JPEGs on the way), and a WebVTT file that maps each time range to its tile as `<image>#xywh=x,y,w,h`
 (the format Plyr, Video.js and Vidstack read). Plain values and text: ffmpeg runs in
 videos/transcode.py (the tiles' branch of the ladder, `join_tiles`), S3 in videos/storage.py.
 
@@ -24,8 +24,10 @@ COLUMNS = 10
 INTERVALS = (2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60)
 FOLDER = "storyboard"
 VTT_NAME = f"{FOLDER}.vtt"
-# The image references a stored storyboard may hold: one sprite per video job.
-IMAGE_URI = re.compile(rf"{FOLDER}/v[0-9]{{1,4}}\.jpg")
+# The image references a stored storyboard may hold: one sprite per video job (JPEG for videos
+# published before the sprites were WebP).
+IMAGE_URI = re.compile(rf"{FOLDER}/v[0-9]{{1,4}}\.(?:webp|jpg)")
+SPRITE_TYPE = "image/webp"
 
 
 def interval(duration: float) -> int:
@@ -42,7 +44,7 @@ def tile_size(width: int, height: int) -> tuple[int, int]:
 
 def image_uri(job: str) -> str:
     """The sprite of encoding job `job` (`v<index>`), relative to the video's media folder."""
-    return f"{FOLDER}/{job}.jpg"
+    return f"{FOLDER}/{job}.webp"
 
 
 @dataclass(frozen=True)

@@ -253,9 +253,10 @@ def _publish_tiles(video_id: str, job: Job) -> int:
     if job.tiles is None:
         return 0
     if count := job.tiles.count():
-        sprite = job.outdir / f"{job.name}.jpg"
+        sprite = job.outdir / f"{job.name}.webp"
         transcode.join_tiles(job.tiles.folder, sprite, count=count, columns=storyboard.columns(count))
-        storage.upload(sprite, storage.media_key(video_id, storyboard.image_uri(job.name)), content_type="image/jpeg")
+        storage.upload(sprite, storage.media_key(video_id, storyboard.image_uri(job.name)),
+                       content_type=storyboard.SPRITE_TYPE)
     return count
 
 

@@ -39,6 +39,10 @@ PRESET = "veryfast"
 SAMPLE_SECONDS = 0.5
 SAMPLE_SIDES = (360, 720, 1080)
 SAMPLE_CRF = 26
+# Frames on which each sample size is compared with the next smaller one scaled up (Sample.upscaled_ssim_db).
+COMPARED_FRAMES = 3
+# The storyboard sprites' WebP quality (the tiles are 160 px previews under a moving pointer).
+SPRITE_QUALITY = 60
 # SVT-AV1's speed (0 slowest … 13): 8 is its own default for video on demand at a sensible cost.
 AV1_PRESET = 8
 # What ffmpeg says when it could not read a URL source: the storage's fault, not the file's.
@@ -78,10 +82,13 @@ class Probe:
 @dataclass(frozen=True)
 class Sample:
     """The probe's sample encode at one size: the bits per second it took, and the SSIM (dB)
-    x264 measured on what it made."""
+    x264 measured on what it made; and (`upscaled_ssim_db`, None for the smallest size) the SSIM
+    of the picture at this size against the next smaller size's scaled up to it: high (inf for
+    a flat picture) when this size shows no detail the smaller one lacks."""
 
     bitrate: float
     ssim_db: float
+    upscaled_ssim_db: float | None = None
 
 
 def ffmpeg_binary() -> str:
@@ -104,6 +111,7 @@ _VIDEO = re.compile(
 _FPS = re.compile(r", (\d+(?:\.\d+)?k?) (?:fps|tbr)")
 _AUDIO = re.compile(r"^\s*Stream #0:\d+\S*: Audio: ", re.M)
 _SSIM = re.compile(r"\] SSIM Mean Y:[0-9.]+ \(\s*([0-9.]+|inf)db\)")
+_UPSCALED_SSIM = re.compile(r"\[ssim@up(\d+) @ [^\]]+\] SSIM .*All:[0-9.]+ \(([0-9.]+|inf)\)")
 _TRACED = re.compile(r"^\[trace_headers @ [^\]]+\] +\d+ +(\S+) +[01]+ = (\d+)$", re.M)
 _ROTATION = re.compile(r"[Dd]isplay ?[Mm]atrix: rotation of (-?\d+(?:\.\d+)?) degrees")
 
@@ -166,12 +174,22 @@ def _sample_outputs(directory: Path) -> list[str]:
     graph = f"[0:v:0]split={len(SAMPLE_SIDES)}" + "".join(f"[s{side}]" for side in SAMPLE_SIDES)
     for side in SAMPLE_SIDES:
         graph += (f";[s{side}]scale=w='if(gte(iw,ih),-2,min({side},iw))':h='if(gte(iw,ih),min({side},ih),-2)'"
-                  f":flags=bilinear[o{side}]")
+                  f":flags=bilinear,split=3[o{side}][lo{side}][hi{side}]")
+    # Each size against the next smaller one scaled up to it (as a player would show it).
+    compared = []
+    for smaller, side in zip(SAMPLE_SIDES, SAMPLE_SIDES[1:], strict=False):
+        graph += (f";[lo{smaller}]trim=end_frame={COMPARED_FRAMES}[lt{side}];[hi{side}]trim=end_frame={COMPARED_FRAMES}[ht{side}]"
+                  f";[lt{side}][ht{side}]scale2ref=flags=bicubic[up{side}][at{side}]"
+                  f";[up{side}][at{side}]ssim@up{side}[q{side}]")
+        compared.append(side)
+    graph += f";[hi{SAMPLE_SIDES[0]}]nullsink;[lo{SAMPLE_SIDES[-1]}]nullsink"
     outputs = ["-filter_complex", graph]
     for side in SAMPLE_SIDES:
         outputs += ["-map", f"[o{side}]", "-t", str(SAMPLE_SECONDS), "-c:v", "libx264", "-preset", "ultrafast",
                     "-crf", str(SAMPLE_CRF), "-ssim", "1", "-threads", "1", "-f", "h264", "-y",
                     str(directory / f"{side}.h264")]
+    for side in compared:  # whether a size shows more detail is a property of a frame, not of motion: a few will do
+        outputs += ["-map", f"[q{side}]", "-f", "null", "-"]
     return outputs
 
 
@@ -182,8 +200,10 @@ def _samples(directory: Path, log: str) -> tuple[Sample, ...]:
     scores = _SSIM.findall(log)
     if len(scores) != len(files) or not all(file.exists() and file.stat().st_size for file in files):
         return ()
-    return tuple(Sample(bitrate=file.stat().st_size * 8 / SAMPLE_SECONDS, ssim_db=float(score))
-                 for file, score in zip(files, scores, strict=True))
+    upscaled = {int(side): float(score) for side, score in _UPSCALED_SSIM.findall(log)}
+    return tuple(Sample(bitrate=file.stat().st_size * 8 / SAMPLE_SECONDS, ssim_db=float(score),
+                        upscaled_ssim_db=upscaled.get(side))
+                 for side, file, score in zip(SAMPLE_SIDES, files, scores, strict=True))
 
 
 def _frame_rate(stream_line: str) -> float | None:
@@ -426,11 +446,11 @@ def codecs_of(source: Path | str, *, timeout: float = 60) -> str:
 
 
 def join_tiles(folder: Path, output: Path, *, count: int, columns: int, timeout: float = 60) -> None:
-    """Join the `count` JPEGs `<folder>/0000.jpg`… into one image, `columns` across, row by row."""
+    """Join the `count` JPEGs `<folder>/0000.jpg`… into one WebP image, `columns` across, row by row."""
     result = _run(
         [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-loglevel", "error", "-framerate", "1",
          "-start_number", "0", "-i", str(folder / "%04d.jpg"), "-vf", f"tile={columns}x{math.ceil(count / columns)}",
-         "-frames:v", "1", "-q:v", "5", str(output)],
+         "-frames:v", "1", "-c:v", "libwebp", "-quality", str(SPRITE_QUALITY), "-f", "webp", str(output)],
         timeout=timeout,
     )
     if result.returncode != 0 or not output.exists():

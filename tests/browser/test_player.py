@@ -134,7 +134,7 @@ def the_seek_bar_shows_the_tile_for_the_time_under_the_pointer(site, video, page
         cue = next(cue for cue in cues if cue.start <= at < cue.end)
         x, y = (int(number) for number in cue.text.rsplit("#xywh=", 1)[1].split(",")[:2])
         image = page.locator(".plyr__preview-thumb__image-container img").last
-        expect(image).to_have_attribute("src", re.compile(r"storyboard/v0\.jpg\?"))
+        expect(image).to_have_attribute("src", re.compile(r"storyboard/v0\.webp\?"))
         page.wait_for_function(
             "([x, y]) => { const img = [...document.querySelectorAll('.plyr__preview-thumb__image-container img')].pop();"
             " const scale = img.clientWidth / img.naturalWidth;"

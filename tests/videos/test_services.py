@@ -70,7 +70,7 @@ def test_good_upload_becomes_ready_with_outputs_and_metadata(aws, make_clip):
     # the source upload is gone; a 2 s clip is the lead segment and one more of its one rung
     # (640x360), and one segment of the audio
     # and the seek previews: one sprite (one encoding job) and the WebVTT that maps times to its tiles
-    storyboard = [f"media/{video.id}/storyboard.vtt", f"media/{video.id}/storyboard/v0.jpg"]
+    storyboard = [f"media/{video.id}/storyboard.vtt", f"media/{video.id}/storyboard/v0.webp"]
     assert ready.storyboard_key == storyboard[0]
     assert objects() == sorted([ready.video_key, *thumbnails, *storyboard, f"{hls}360p.m3u8", f"{hls}360p/00000.ts",
                                 f"{hls}360p/00001.ts", f"{hls}audio.m3u8", f"{hls}audio/00000.ts"])

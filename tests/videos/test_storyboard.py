@@ -94,7 +94,7 @@ def test_the_tile_for_a_time_is_the_frame_at_that_time(aws, make_clip, client, t
     sprites = {}
     for url in {tile["url"] for _, tile in cues}:  # the sprites are fetched as a browser does
         assert url.startswith("http") and "Signature" in url
-        sprites[url] = tmp_path / f"sprite-{len(sprites)}.jpg"
+        sprites[url] = tmp_path / f"sprite-{len(sprites)}.webp"
         sprites[url].write_bytes(requests.get(url, timeout=10).content)
     assert len(sprites) == 1  # one image for a short clip
     assert_tiles_are_their_frames(cues, clip, sprites)
@@ -109,14 +109,14 @@ def test_a_chunk_makes_the_tiles_of_its_own_time(make_clip, tmp_path):
     tiles.folder.mkdir()
     command = transcode.ladder_command(clip, tmp_path, rungs, start=4, length=4, fps=25, tap=tiles)
     subprocess.run(command, capture_output=True, check=True)
-    transcode.join_tiles(tiles.folder, tmp_path / "v1.jpg", count=tiles.count(), columns=storyboard.columns(2))
+    transcode.join_tiles(tiles.folder, tmp_path / "v1.webp", count=tiles.count(), columns=storyboard.columns(2))
 
-    vtt = storyboard.vtt([storyboard.Sheet("v1.jpg", 4, tiles.count())], interval=2, width=160, height=90, duration=8)
+    vtt = storyboard.vtt([storyboard.Sheet("v1.webp", 4, tiles.count())], interval=2, width=160, height=90, duration=8)
 
     cues = tiles_of(vtt)[1:]  # the first cue is stretched to 0 (no earlier chunk here)
     assert [cue.start for cue, _ in cues] == [6]
     assert_tiles_are_their_frames(tiles_of(vtt.replace("00:00:00.000 -->", "00:00:04.000 -->")), clip,
-                                  {"v1.jpg": tmp_path / "v1.jpg"})
+                                  {"v1.webp": tmp_path / "v1.webp"})
 
 
 def test_a_video_published_before_storyboards_has_none(aws, client):
