@@ -15,9 +15,8 @@ but spending bits on them buys no VMAF: they are told from texture by how the SS
 the size. Noise is finer than any detail and new in every frame, so scaling down averages it away
 and the small sample scores far better than the large one; texture and edges resolve at the
 larger sizes, so there the large sample scores as well or better. A noisy title gets NOISY_CRF on
-every rung. A rung whose picture is the rung
-below's scaled up (a soft or upscaled source: the probe compares them, `Sample.upscaled_ssim_db`)
-adds pixels without detail, and is dropped.
+every rung. A rung whose picture is the rung below's scaled up (a soft or upscaled source: the
+probe compares them, `Sample.upscaled_ssim_db`) adds pixels without detail, and is dropped.
 """
 
 import math
