@@ -116,9 +116,10 @@ def _reordered(playlist: Playlist, order: list[str], owner_id: str) -> tuple[str
     """`order` (every video of the playlist its owner can see, once), followed by those they cannot
     see any more (made private by their owners, or deleted), which keep their places at the end.
     Raises Invalid."""
-    left = [video_id for video_id in playlist.videos if video_id not in order]
-    if len(set(order)) != len(order) or not set(order) <= set(playlist.videos) or (
-            left and {video.id for video in shown(playlist, viewer=owner_id)} & set(left)):
+    given = set(order)
+    left = [video_id for video_id in playlist.videos if video_id not in given]
+    if len(given) != len(order) or not given <= set(playlist.videos) or (
+            left and shown(replace(playlist, videos=tuple(left)), viewer=owner_id)):
         raise Invalid("order", "Give each of the playlist's videos once, in their new order.")
     return (*order, *left)
 

@@ -31,7 +31,6 @@ webvtt = lazy.module("videos.webvtt")
 log = logging.getLogger("pettube.videos")
 
 PAGE_SIZE = 24
-MASTER_PLAYLIST = "master"  # videos/delivery.py's MASTER
 
 
 class NotFound(exceptions.NotFound):
@@ -314,7 +313,7 @@ def playlist(video: Video, name: str) -> str | None:
         return None
     rungs = ladder.rungs_from_json(video.rungs)
     av1_rungs = ladder.rungs_from_json(video.av1_rungs) if video.status == READY else []
-    if name == MASTER_PLAYLIST:
+    if name == delivery.MASTER:
         return delivery.master_playlist(video)
     if caption := _caption_named(video, name):
         return delivery.subtitles_playlist(video, caption.lang)

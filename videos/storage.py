@@ -8,7 +8,7 @@ posters `poster-<n>.webp` with their card-sized copies `card-<n>.webp` and `card
 under `hls/` (videos/hls.py). Behind CloudFront (videos/delivery.py), a video that everyone may
 watch also has a public copy of all of it under `public/<video_id>/…`, the only prefix the
 distribution serves without a signature.
-The seek previews are `storyboard.vtt` with one sprite per encoding job `storyboard/v<n>.jpg`
+The seek previews are `storyboard.vtt` with one sprite per encoding job `storyboard/v<n>.webp` (`.jpg` for videos published before)
 (videos/storyboard.py), the caption files `captions/<lang>.vtt` (videos/captions.py).
 """
 

@@ -140,8 +140,9 @@ def _video_job(video: Video, plan_: EncodingPlan, index: int, *, source: str, wo
     outdir = workdir / f"v{index}"
     for rung in rungs:
         (outdir / rung.name).mkdir(parents=True)
+    width, height = storyboard.tile_size(rungs[0].width, rungs[0].height)
     tiles = storyboard.Tiles(outdir / storyboard.FOLDER, start=start, interval=storyboard.interval(plan_.duration),
-                             **dict(zip(("width", "height"), storyboard.tile_size(rungs[0].width, rungs[0].height))))
+                             width=width, height=height)
     tiles.folder.mkdir()
     command = transcode.ladder_command(source, outdir, rungs, start=start, length=length, fps=plan_.source_fps,
                                        tap=tiles)

@@ -80,16 +80,20 @@ def playlist(request, video_id: str, name: str):
     URLs as videos/delivery.py says. Players reload it while the video is still encoding, which
     also renews the owner's signed cookies."""
     user_id = _user_id(request)
-    try:
-        video = services.visible_video(video_id=video_id, user_id=user_id)
-    except services.NotFound:
-        raise Http404("No such video.") from None
+    video = _visible_or_404(video_id, user_id)
     text = services.playlist(video, name)
     if text is None:
         raise Http404("No such playlist.")
     response = HttpResponse(text, content_type=hls.MIME_TYPE)
     response["Cache-Control"] = _playlist_lifetime(video)
     return with_media_cookies(response, video, user_id)
+
+
+def _visible_or_404(video_id: str, user_id: str | None):
+    try:
+        return services.visible_video(video_id=video_id, user_id=user_id)
+    except services.NotFound:
+        raise Http404("No such video.") from None
 
 
 def _playlist_lifetime(video) -> str:
@@ -105,10 +109,7 @@ def _playlist_lifetime(video) -> str:
 
 def seek_previews(request, video_id: str):
     """The storyboard's WebVTT of a video the viewer may see, its sprites' URLs presigned."""
-    try:
-        video = services.visible_video(video_id=video_id, user_id=_user_id(request))
-    except services.NotFound:
-        raise Http404("No such video.") from None
+    video = _visible_or_404(video_id, _user_id(request))
     text = services.seek_previews(video)
     if text is None:
         raise Http404("This video has no seek previews.")
@@ -119,10 +120,7 @@ def seek_previews(request, video_id: str):
 
 def caption_file(request, video_id: str, lang: str):
     """A video's captions in `lang` (WebVTT), for its player's <track> and subtitles playlist."""
-    try:
-        video = services.visible_video(video_id=video_id, user_id=_user_id(request))
-    except services.NotFound:
-        raise Http404("No such video.") from None
+    video = _visible_or_404(video_id, _user_id(request))
     text = services.caption_file(video, lang)
     if text is None:
         raise Http404("No such captions.")

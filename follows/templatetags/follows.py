@@ -1,5 +1,5 @@
 """`{% follow_button kind id %}`: the Follow button with the follower count, for the pages of pets
-and people. With `lazy=True` (the watch page, which reads everything else in one round trip) the
+and people. With `lazy=True` (the watch page and the pet page, which read everything else in one round trip) the
 page's script asks for the count and state instead of the page."""
 
 from django import template

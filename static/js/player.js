@@ -112,7 +112,7 @@ function seekOnChapters(player) {
   }
 }
 
-export async function setUp(video) {
+async function setUp(video) {
   const hls = sourceOf(video);
   const marks = JSON.parse(document.getElementById("chapter-marks")?.textContent || "[]");
   const options = {

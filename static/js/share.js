@@ -1,6 +1,6 @@
 // Watch page: Share. The browser's own share sheet where it has one (phones); otherwise a dialog
 // with the link (from the player's current time, if asked), the embed code, and copy buttons.
-import { copyField } from "./clipboard.js";
+import { copyInto } from "./clipboard.js";
 
 const button = document.querySelector("[data-share]");
 const dialog = document.getElementById("share-dialog");
@@ -27,12 +27,7 @@ if (button && dialog) {
     link.value = url.href;
   };
 
-  const copy = async (field) => {
-    const copied = await copyField(field);
-    status.textContent = copied
-      ? `${field === link ? "Link" : "Embed code"} copied.`
-      : "Copying is blocked here: select the text and copy it yourself.";
-  };
+  const copy = (field) => copyInto(field, status, field === link ? "Link" : "Embed code");
 
   button.addEventListener("click", async () => {
     start = Math.floor(player?.currentTime || 0);

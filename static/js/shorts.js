@@ -4,7 +4,7 @@
 // frame decoded), and the clip after it is preloaded into memory (shorts-preload.js). A clip
 // starts playing as soon as it starts coming onto the screen, and pauses once it has left.
 import { api, backoffMs, explain, sleep, unavailable } from "./api.js";
-import { copyField } from "./clipboard.js";
+import { copyInto } from "./clipboard.js";
 import { commentItem } from "./comment-item.js";
 import { sendFrom } from "./forms.js";
 import { notify } from "./site.js";
@@ -418,11 +418,8 @@ async function share(clip) {
   shareDialog.showModal();
 }
 
-async function copy(field) {
-  const copied = await copyField(field);
-  shareStatus.textContent = copied
-    ? `${field.id === "share-link" ? "Link" : "Embed code"} copied.`
-    : "Copying is blocked here: select the text and copy it yourself.";
+function copy(field) {
+  return copyInto(field, shareStatus, field.id === "share-link" ? "Link" : "Embed code");
 }
 
 for (const copier of shareDialog.querySelectorAll("[data-copy]")) {

@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
+from playlists import repository as playlists_repository
 from playlists.repository import MAX_VIDEOS
 from tests import factories
 from videos import services as videos
@@ -83,6 +84,8 @@ def test_who_may_see_and_change_a_playlist(aws):
     ana_path = f"/api/playlists/{mine['public']['id']}/"
     assert send(as_ana, "patch", ana_path, {"order": [private_clip.id, public_clip.id]}).status_code == 200
     assert [item["id"] for item in as_ana.get(ana_path).json()["items"]] == [private_clip.id, public_clip.id]
+    assert playlists_repository.get(mine["public"]["id"]).videos == (private_clip.id, public_clip.id, doomed.id)
+    assert send(as_ana, "patch", ana_path, {"order": [public_clip.id]}).status_code == 400  # one she sees left out
     assert as_bob.get(private).status_code == 404 and anon.get(private).status_code == 404
     assert send(as_bob, "patch", private, {"title": "x"}).status_code == 404
     assert as_bob.delete(f"{private}items/{public_clip.id}/").status_code == 404
