@@ -34,11 +34,14 @@ log = logging.getLogger("pettube.videos")
 CHUNKED_ABOVE_SECONDS = 120
 CHUNK_SECONDS = 15 * ladder.SEGMENT_SECONDS
 PROGRESS_EVERY = 2.0
-SCAN_EVERY = 0.2
+# How often a job looks for segments ffmpeg has finished (a few file reads: the first one is
+# published at most this long after it is written).
+SCAN_EVERY = 0.05
 AUDIO = hls.AUDIO
 # What a job keeps back from its time budget to publish what it made.
 FINISHING_SECONDS = 30
-# S3 writes of the publish step in flight at once (the MP4, the VOD playlists, the posters).
+# S3 writes in flight at once: a job's new segments (every rung's), and the publish step's (the
+# MP4, the VOD playlists, the posters).
 UPLOADS_AT_ONCE = 8
 
 
@@ -189,35 +192,44 @@ def _run(video_id: str, attempt: int, jobs: list[Job], *, duration: float,
                 on_playable()
             reported, last_report, shown = encoded, time.monotonic(), watchable
 
+    uploads = ThreadPoolExecutor(UPLOADS_AT_ONCE, thread_name_prefix=f"live-{video_id}")
     try:
         while any(job.encoder.running() for job in jobs):
             for job in jobs:  # each job's new segments are reported before the next job's are uploaded
-                _publish_new_segments(video_id, job)
+                _publish_new_segments(video_id, job, uploads)
                 report()
             time.sleep(SCAN_EVERY)
         for job in jobs:
             job.encoder.wait()
         for job in jobs:
-            _publish_new_segments(video_id, job)
+            _publish_new_segments(video_id, job, uploads)
         report(final=True)
         for job in jobs:
             job.encoder.wait()  # raises EncoderStopped if the last report found the video gone
     finally:
+        uploads.shutdown()
         for job in jobs:
             job.encoder.stop()
 
 
-def _publish_new_segments(video_id: str, job: Job) -> None:
-    """Upload the segments ffmpeg finished since the last look."""
+def _publish_new_segments(video_id: str, job: Job, uploads: ThreadPoolExecutor) -> None:
+    """Upload the segments ffmpeg finished since the last look, every rung's at once (the first
+    segment of each is what the owner waits for)."""
+    new = []
     for folder in job.folders:
         playlist = job.outdir / folder / "index.m3u8"
-        if not playlist.exists():
-            continue
-        done = job.published.setdefault(folder, [])
-        for segment in hls.finished_segments(playlist.read_text())[len(done):]:
-            storage.upload(job.outdir / folder / f"{segment.number:05d}.ts",
-                           storage.hls_key(video_id, hls.segment_uri(folder, segment.number)), content_type="video/mp2t")
-            done.append(segment)
+        if playlist.exists():
+            done = job.published.setdefault(folder, [])
+            new += [(folder, segment) for segment in hls.finished_segments(playlist.read_text())[len(done):]]
+
+    def upload(found: tuple[str, hls.Segment]) -> None:
+        folder, segment = found
+        storage.upload(job.outdir / folder / f"{segment.number:05d}.ts",
+                       storage.hls_key(video_id, hls.segment_uri(folder, segment.number)), content_type="video/mp2t")
+
+    list(uploads.map(upload, new))  # all in S3 (or the first error raised) before any is listed
+    for folder, segment in new:
+        job.published[folder].append(segment)
 
 
 def _watchable(live: list[Job]) -> dict[str, list[float]] | None:
