@@ -11,9 +11,19 @@ written `pet:<pet id>` or `user:<user id>`:
   every follow and unfollow (so it equals the follows, as likes do), and `famous_since` once the
   count passed PETTUBE_FOLLOW_FAMOUS_AT.
 - `following#<follower>`: `targets`, the set of everything the person follows, written in the
-  same transaction too: the Following feed reads it with one GetItem.
+  same transaction too: the Following feed reads it with one GetItem. For an account that was
+  famous when followed it also holds `since <target>`, when (its videos are new to the person
+  from then on: nothing of it is fanned out to them).
 - `famous-accounts`: `targets`, the set of every famous account (read rarely: each process keeps
   it FAMOUS_CACHE_SECONDS).
+- `recent#<target>`: a famous account's newest listed videos, what its followers read instead of
+  an inbox: `videos`, a set of `<published_at> <video id>` (at most RECENT_SIZE once trimmed),
+  `covers` (every video of the account listed from that entry on is in the set; FROM_THE_START:
+  all of them) and `famous_since` (its counter's). The worker ADDs each new video to the set, so
+  two workers never lose each other's, then trims the oldest past RECENT_SIZE, raising `covers`;
+  it is seeded from one Query of the account's newest videos when the account becomes famous (or
+  when the worker finds no item). Videos that stopped being listed stay until trimmed (every
+  reader checks the videos as they are now).
 - `feed-entry#<follower>#<video id>`: a video fanned out into a follower's inbox, with
   `feed_of = <follower>` and `published_at` (GSI `following-feed`: the inbox, newest first), and a
   TTL. One per video and follower, whichever of their follows brought it (so a video of a
@@ -35,6 +45,8 @@ FAMOUS_CACHE_SECONDS = 60
 INBOX_DAYS = 90
 FANOUT = "fanout"
 FAMOUS_ITEM = "famous-accounts"
+RECENT_SIZE = 50
+FROM_THE_START = ("0", "")  # sorts before every (published_at, video id)
 
 
 @dataclass(frozen=True)
@@ -51,8 +63,12 @@ def _counter_id(target: str) -> str:
     return f"followers#{target}"
 
 
-def _following_id(follower: str) -> str:
+def following_id(follower: str) -> str:
     return f"following#{follower}"
+
+
+def _since(target: str) -> str:
+    return f"since {target}"
 
 
 # --- following ------------------------------------------------------------------------------
@@ -68,7 +84,7 @@ def add(follower: str, target: str, *, now: datetime, famous: bool) -> bool:
     return dynamo.try_transact(
         {"Put": {"Item": item, "ConditionExpression": "attribute_not_exists(id)"}},
         _count(target, 1),
-        _set(follower, "ADD", target),
+        _set(follower, "ADD", target, since=now if famous else None),
     )
 
 
@@ -86,9 +102,15 @@ def _count(target: str, delta: int) -> Action:
                        "ExpressionAttributeValues": {":d": dynamo.n(delta)}}}
 
 
-def _set(follower: str, verb: str, target: str) -> Action:
-    return {"Update": {"Key": dynamo.key(_following_id(follower)), "UpdateExpression": f"{verb} targets :t",
-                       "ExpressionAttributeValues": {":t": {"SS": [target]}}}}
+def _set(follower: str, verb: str, target: str, *, since: datetime | None = None) -> Action:
+    """Add the account to the follower's set or take it out (`verb`), with when they followed it
+    if it is famous (`since`)."""
+    values = {":t": {"SS": [target]}}
+    if since is not None:
+        values[":since"] = dynamo.s(dynamo.stamp(since))
+    when = "SET #since = :since" if since is not None else "REMOVE #since"
+    return {"Update": {"Key": dynamo.key(following_id(follower)), "UpdateExpression": f"{verb} targets :t {when}",
+                       "ExpressionAttributeNames": {"#since": _since(target)}, "ExpressionAttributeValues": values}}
 
 
 @dataclass(frozen=True)
@@ -132,8 +154,34 @@ def following_of(follower: str, *, limit: int, cursor: str | None) -> tuple[list
 
 def targets_of(follower: str) -> frozenset[str]:
     """Everything `follower` follows (one consistent GetItem)."""
-    item = dynamo.get(_following_id(follower)) or {}
+    return _targets(dynamo.get(following_id(follower)) or {})
+
+
+def _targets(item: dict) -> frozenset[str]:
     return frozenset(item.get("targets", {}).get("SS", []))
+
+
+@dataclass(frozen=True)
+class Following:
+    """Everything a person follows, and since when they follow those that were famous then."""
+
+    targets: frozenset[str]
+    since: dict[str, str]  # target → a stamp
+
+
+def following_in(found: dict[str, dict], follower: str) -> Following:
+    """What `follower` follows, from items read by id (their `following#` item, if among them)."""
+    item = found.get(following_id(follower), {})
+    targets = _targets(item)
+    return Following(targets=targets, since={target: item[_since(target)]["S"] for target in targets
+                                             if _since(target) in item})
+
+
+def followings(followers: list[str]) -> dict[str, Following]:
+    """What each of `followers` follows (eventually consistent BatchGetItems of their `following#`
+    items: for a daily batch), by follower."""
+    found = dynamo.get_many([following_id(follower) for follower in followers], consistent=False)
+    return {follower: following_in(found, follower) for follower in followers}
 
 
 def followers_of(target: str) -> list[str]:
@@ -143,10 +191,11 @@ def followers_of(target: str) -> list[str]:
 
 
 def forget(user_id: str) -> None:
-    """What is left of a deleted person's following: their `following#` set, inbox and counter
-    (their follows and followers go one by one first, to keep the counts exact)."""
+    """What is left of a deleted person's following: their `following#` set, inbox, counter and
+    recent videos (their follows and followers go one by one first, to keep the counts exact)."""
     entries = dynamo.query_all("following-feed", "feed_of = :f", {":f": dynamo.s(user_id)}, projection="id")
-    dynamo.delete_many([_following_id(user_id), _counter_id(f"user:{user_id}"), *(item["id"]["S"] for item in entries)])
+    dynamo.delete_many([following_id(user_id), _counter_id(f"user:{user_id}"), _recent_id(f"user:{user_id}"),
+                        *(item["id"]["S"] for item in entries)])
 
 
 def all_following_of(follower: str) -> list[str]:
@@ -200,6 +249,95 @@ _famous_cache = _FamousCache()
 
 def famous() -> frozenset[str]:
     return _famous_cache.get()
+
+
+# --- a famous account's recent videos -------------------------------------------------------
+
+
+Entry = tuple[str, str]  # (published_at, video id): how the feed orders videos
+
+
+@dataclass(frozen=True)
+class Recent:
+    """A famous account's newest videos as the worker recorded them, newest first: every video of
+    the account listed at or after `covers` is among them (older ones may be missing)."""
+
+    entries: tuple[Entry, ...]
+    covers: Entry
+    famous_since: str
+
+
+def _recent_id(target: str) -> str:
+    return f"recent#{target}"
+
+
+def _entry_value(entry: Entry) -> str:
+    return " ".join(entry)
+
+
+def _entry(value: str) -> Entry:
+    stamp, _, video_id = value.partition(" ")
+    return stamp, video_id
+
+
+def _recent(item: dict) -> Recent:
+    return Recent(entries=tuple(sorted((_entry(value) for value in item.get("videos", {}).get("SS", [])),
+                                       reverse=True)),
+                  covers=_entry(item["covers"]["S"]), famous_since=item["famous_since"]["S"])
+
+
+def recent(targets: list[str]) -> dict[str, Recent]:
+    """The recent videos of those of the famous `targets` that have them, by target: one eventually
+    consistent BatchGetItem (for up to 100)."""
+    found = dynamo.get_many([_recent_id(target) for target in targets], consistent=False)
+    return {target: _recent(found[_recent_id(target)]) for target in targets if _recent_id(target) in found}
+
+
+def add_recent(target: str, entry: Entry, *, famous_since: datetime) -> bool:
+    """Add a video to the famous account's recent ones (a set ADD: a video added at once by
+    another worker stays) and trim them to RECENT_SIZE. True when nothing older is known yet (the
+    item is new): then it wants seeding."""
+    answer = dynamo.update_item(
+        Key=dynamo.key(_recent_id(target)),
+        UpdateExpression="ADD videos :v SET covers = if_not_exists(covers, :e), "
+                         "famous_since = if_not_exists(famous_since, :since)",
+        ExpressionAttributeValues={":v": {"SS": [_entry_value(entry)]}, ":e": dynamo.s(_entry_value(entry)),
+                                   ":since": dynamo.s(dynamo.stamp(famous_since))},
+        ReturnValues="ALL_NEW",
+    )
+    recent = _recent(answer["Attributes"])
+    _trim(target, recent)
+    return recent.covers == entry
+
+
+def seed_recent(target: str, newest: list[Entry], *, complete: bool, famous_since: datetime) -> None:
+    """Put the famous account's `newest` videos (a Query's, newest first; `complete`: all it has)
+    among its recent ones, covering from the oldest of them on (unless what is there covers more)."""
+    covers = FROM_THE_START if complete or not newest else newest[-1]
+    values = {":c": dynamo.s(_entry_value(covers)), ":since": dynamo.s(dynamo.stamp(famous_since))}
+    update = "SET covers = :c, famous_since = :since"
+    if newest:
+        update, values[":v"] = f"{update} ADD videos :v", {"SS": [_entry_value(entry) for entry in newest]}
+    answer = dynamo.update_item(
+        Key=dynamo.key(_recent_id(target)), ConditionExpression="attribute_not_exists(covers) OR covers >= :c",
+        UpdateExpression=update, ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+    )
+    if answer is not None:
+        _trim(target, _recent(answer["Attributes"]))
+
+
+def _trim(target: str, recent: Recent) -> None:
+    """Take the videos past RECENT_SIZE out, and say the rest covers from its oldest on (only
+    raising `covers`: a trim that raced a larger one changes nothing)."""
+    if len(recent.entries) <= RECENT_SIZE:
+        return
+    kept, dropped = recent.entries[:RECENT_SIZE], recent.entries[RECENT_SIZE:]
+    dynamo.update_item(
+        Key=dynamo.key(_recent_id(target)), ConditionExpression="covers <= :c",
+        UpdateExpression="SET covers = :c DELETE videos :old",
+        ExpressionAttributeValues={":c": dynamo.s(_entry_value(kept[-1])),
+                                   ":old": {"SS": [_entry_value(entry) for entry in dropped]}},
+    )
 
 
 # --- the inbox ------------------------------------------------------------------------------

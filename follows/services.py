@@ -6,13 +6,16 @@ so however often it is repeated or raced the count equals the follows.
 The feed is hybrid (docs/FOLLOWING.md has the cost model): when a video is listed, the worker
 copies its id into the inbox of every follower of its owner and its pets (fan-out on write, in
 batches, never in a web request), except for famous accounts (PETTUBE_FOLLOW_FAMOUS_AT followers
-or more), whose videos each reader merges in at read time (fan-out on read). Every video a page
-would show is checked against the video as it is now, so a video made private, unlisted, hidden,
-deleted, untagged from the followed pet, or from an account no longer followed, never shows.
+or more): it adds their videos to one item per famous account, its recent videos, which each
+reader merges in at read time (fan-out on read: one BatchGetItem for all the famous accounts
+they follow). Every video a page would show is checked against the video as it is now, so a
+video made private, unlisted, hidden, deleted, untagged from the followed pet, or from an
+account no longer followed, never shows.
 """
 
 import logging
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -21,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 
 from follows import repository
-from follows.repository import Account
+from follows.repository import Account, Entry, Recent
 from notifications import services as notifications
 from pets import services as pets
 from pettube import dynamo, exceptions
@@ -38,6 +41,7 @@ FANOUT_LEASE = timedelta(minutes=5)
 FAMOUS_SETTLING = timedelta(seconds=2 * repository.FAMOUS_CACHE_SECONDS)
 FIRST_PAGE = "9999"  # sorts after every time stamp
 FAMOUS_PAGE_SECONDS = 10
+KEPT_AT_MOST = 10_000  # values a process keeps before it forgets those kept too long
 _CURSOR_SALT = "follows.feed.cursor"
 
 
@@ -86,8 +90,9 @@ def follow(*, kind: str, target_id: str, follower: str, now: datetime | None = N
     if len(repository.targets_of(follower)) >= MAX_FOLLOWS:
         raise CannotFollow(f"You can follow at most {MAX_FOLLOWS} pets and people.")
     famous = key in repository.famous()
-    if repository.add(follower, key, now=now, famous=famous) and not famous:
-        repository.make_famous(key, at_least=settings.PETTUBE_FOLLOW_FAMOUS_AT, now=now)
+    if (repository.add(follower, key, now=now, famous=famous) and not famous
+            and repository.make_famous(key, at_least=settings.PETTUBE_FOLLOW_FAMOUS_AT, now=now)):
+        _seed_recent(key, famous_since=now)
     return repository.account(key, follower)
 
 
@@ -148,54 +153,109 @@ def forget_person(*, user_id: str, **_) -> None:
 # --- the Following feed ---------------------------------------------------------------------
 
 
-def _sources(video: Video) -> list[str]:
+def sources(video: Video) -> list[str]:
     """The accounts whose followers see `video`: its owner and its pets."""
     return [target(USER, video.owner_id), *(target(PET, tag.id) for tag in video.pets)]
 
 
 def feed_page(*, user_id: str, cursor: str | None = None, limit: int = videos.PAGE_SIZE) -> Page:
     """A page of the public ready videos of what `user_id` follows, newest first, each once: the
-    inbox (one Query) merged with each followed famous account's videos (one Query each, at
-    most: their first pages are kept a few seconds), then
-    checked against the videos as they are (one BatchGetItem). Raises dynamo.InvalidCursor."""
+    inbox (one Query) merged with the recent videos of the famous accounts followed (one
+    BatchGetItem for all, kept a few seconds by each process; a Query for an account only on a
+    page older than they cover), then checked against the videos as they are (one BatchGetItem).
+    Raises dynamo.InvalidCursor."""
     after = _decode(cursor)
     follows = repository.targets_of(user_id)
     if not follows:
         return Page(items=[], next_cursor=None)
     entries = repository.inbox(user_id, before=after[0], limit=limit + 1)
     found, more = set(entries), len(entries) > limit
-    for famous in sorted(follows & repository.famous()):
-        listed = _famous_videos(famous, before=after[0], limit=limit + 1)
+    famous = sorted(follows & repository.famous())
+    recent = recent_of(famous)
+    for account in famous:
+        listed = _newest_of(account, recent.get(account), after=after, limit=limit + 1)
         found |= set(listed)
         more = more or len(listed) > limit
     candidates = sorted((entry for entry in found if entry < after), reverse=True)
     shown, more = candidates[:limit], more or len(candidates) > limit
     current = videos.videos_by_id(video_ids=[video_id for _, video_id in shown]) if shown else {}
     items = [current[video_id] for _, video_id in shown
-             if video_id in current and current[video_id].listed and follows & set(_sources(current[video_id]))]
+             if video_id in current and current[video_id].listed and follows & set(sources(current[video_id]))]
     return Page(items=items, next_cursor=_encode(shown[-1]) if more and shown else None)
 
 
-_newest: dict[tuple[str, int], tuple[float, list[tuple[str, str]]]] = {}
+class Kept:
+    """What this process read in the last FAMOUS_PAGE_SECONDS, by key: what every follower of a
+    famous account reads alike (its recent videos, their state), kept so that a million followers
+    reading at once make no hot key (safe: every video a page shows is checked as it is now)."""
+
+    def __init__(self) -> None:
+        self._values: dict[Hashable, tuple[float, object]] = {}
+
+    def read(self, keys: list, read: Callable[[list], dict]) -> dict:
+        """The values of those `keys` that have one, by key: the ones not kept (or kept too long)
+        read with one call of `read` (which answers those it finds, by key)."""
+        now = time.monotonic()
+        stale = [key for key in dict.fromkeys(keys) if not self._fresh(self._values.get(key), now)]
+        if stale:
+            if len(self._values) > KEPT_AT_MOST:
+                self._values = {key: kept for key, kept in self._values.items() if self._fresh(kept, now)}
+            found = read(stale)
+            self._values.update((key, (now, found.get(key))) for key in stale)
+        return {key: self._values[key][1] for key in keys if self._values[key][1] is not None}
+
+    @staticmethod
+    def _fresh(kept: tuple[float, object] | None, now: float) -> bool:
+        return kept is not None and now - kept[0] < FAMOUS_PAGE_SECONDS
+
+    def clear(self) -> None:
+        self._values.clear()
 
 
-def _famous_videos(famous: str, *, before: str, limit: int) -> list[tuple[str, str]]:
-    """`(published_at, video id)` of a famous account's newest videos (one Query). Its first page
-    is the same for each of its followers, so each process keeps it FAMOUS_PAGE_SECONDS: a million
-    followers reading at once make no hot key (a copy a few seconds old is safe, as every video
-    shown is checked as it is now)."""
-    first = before == FIRST_PAGE
-    if first and (kept := _newest.get((famous, limit))) and time.monotonic() - kept[0] < FAMOUS_PAGE_SECONDS:
-        return kept[1]
-    kind, famous_id = split(famous)
+_recent = Kept()
+_newest = Kept()
+
+
+def recent_of(accounts: list[str]) -> dict[str, Recent]:
+    """The recent videos of those famous `accounts` that have them (the worker writes them), by
+    account: one BatchGetItem for those this process has not read in FAMOUS_PAGE_SECONDS."""
+    return _recent.read(accounts, repository.recent)
+
+
+def _newest_of(account: str, recent: Recent | None, *, after: Entry, limit: int) -> list[Entry]:
+    """`(published_at, video id)` of the famous account's newest videos before `after`, at most
+    `limit`: its recent videos, where they cover that far; else one Query."""
+    if recent is not None:
+        known = [entry for entry in recent.entries if recent.covers <= entry < after]
+        if len(known) >= limit or recent.covers == repository.FROM_THE_START:
+            return known[:limit]
+    return famous_videos(account, before=after[0], limit=limit)
+
+
+def famous_videos(account: str, *, before: str, limit: int) -> list[Entry]:
+    """`(published_at, video id)` of an account's newest listed videos at or before the stamp
+    `before` (one Query). Its first page, read when its recent videos are not written yet, is the
+    same for each of its followers: each process keeps it FAMOUS_PAGE_SECONDS."""
+    if before != FIRST_PAGE:
+        return _query_newest(account, before=before, limit=limit)
+    key = (account, limit)
+    return _newest.read([key], lambda _: {key: _query_newest(account, before=before, limit=limit)})[key]
+
+
+def _query_newest(account: str, *, before: str, limit: int) -> list[Entry]:
+    kind, account_id = split(account)
     if kind == PET:
-        listed = pets.pet_videos_before(pet_id=famous_id, before=before, limit=limit)
+        listed = pets.pet_videos_before(pet_id=account_id, before=before, limit=limit)
     else:
-        listed = videos.public_videos_before(owner_id=famous_id, before=before, limit=limit)
-    found = [(dynamo.stamp(video.published_at), video.id) for video in listed]
-    if first:
-        _newest[(famous, limit)] = (time.monotonic(), found)
-    return found
+        listed = videos.public_videos_before(owner_id=account_id, before=before, limit=limit)
+    return [(dynamo.stamp(video.published_at), video.id) for video in listed]
+
+
+def _seed_recent(account: str, *, famous_since: datetime) -> None:
+    """Put a famous account's newest videos (one Query) among its recent ones, so that its
+    followers' feeds, which read them there from now on, miss none published before."""
+    newest = _query_newest(account, before=FIRST_PAGE, limit=repository.RECENT_SIZE)
+    repository.seed_recent(account, newest, complete=len(newest) < repository.RECENT_SIZE, famous_since=famous_since)
 
 
 def _encode(position: tuple[str, str]) -> str:
@@ -239,24 +299,29 @@ class FanOut:
 
 def fan_out(*, video_id: str, now: datetime | None = None) -> FanOut | None:
     """Copy a listed video into the inbox of every follower of its owner and pets that are not
-    famous (settled), in batches, and count it as new for them (their unseen count and digest:
-    notifications). None when the
-    fan-out is not due (done, cancelled, or another worker has it)."""
+    famous (settled), in batches, and count it as new for those who followed them while they were
+    not famous (their unseen count and digest: notifications); add it to the recent videos of
+    those that are famous (their followers find it there, and news.py tells them it is new).
+    None when the fan-out is not due (done, cancelled, or another worker has it)."""
     now = now or dynamo.now()
     if not repository.claim_job(video_id, lease=FANOUT_LEASE, now=now):
         return None
     video = videos.videos_by_id(video_ids=[video_id]).get(video_id)
     done = FanOut(followers=[], batches=0)
     if video is not None and video.listed:
-        sources = _sources(video)
-        accounts = repository.counters(sources)
-        ordinary = [source for source in sources
-                    if not (accounts[source].famous_since and accounts[source].famous_since < now - FAMOUS_SETTLING)]
-        followers = sorted({follower for source in ordinary for follower in repository.followers_of(source)}
-                           - {video.owner_id})
+        accounts = repository.counters(sources(video))
+        famous = {account: counter.famous_since for account, counter in accounts.items() if counter.famous_since}
+        reached = {account: repository.followers_of(account) for account in accounts
+                   if account not in famous or famous[account] >= now - FAMOUS_SETTLING}
+        followers = sorted(set().union(*reached.values()) - {video.owner_id})
         done = FanOut(followers=followers, batches=repository.put_entries(followers, video_id=video.id,
                                                                           published_at=video.published_at))
-        notifications.new_video(video=video, recipients=followers, now=now)
+        told = set().union(*(reached[account] for account in reached
+                             if account not in famous or famous[account] > video.published_at))
+        notifications.new_video(video=video, recipients=sorted(told - {video.owner_id}), now=now)
+        for account, since in famous.items():
+            if repository.add_recent(account, (dynamo.stamp(video.published_at), video.id), famous_since=since):
+                _seed_recent(account, famous_since=since)
     repository.finish_job(video_id)
     log.info("fanned out", extra={"video_id": video_id, "followers": len(done.followers)})
     return done

@@ -7,7 +7,9 @@
   (GSI `of-video`): it goes with the video. A new video from someone a person follows is
   activity too (`kind = "video"`, written by following's fan-out in batches, with `actor_name`
   its owner's name).
-- `inbox#<user id>`: `unseen`, how many such events the person has not looked at yet.
+- `inbox#<user id>`: `unseen`, how many such events the person has not looked at yet, and
+  `seen_at`, when they last opened My videos (new videos that were never counted in `unseen`,
+  those of famous accounts, are new when published after it).
 - `mail#<kind>#<event>`: one email to send, written once per event (a duplicate event finds it
   there). GSI `outbox` (`outbox`, `outbox_at`): sparse, only emails still to send carry
   `outbox = "pending"`, and `outbox_at` is when to try (again). A sender claims one with a
@@ -117,19 +119,24 @@ def activity_of_day(day: str) -> list[Activity]:
     ]
 
 
-def _unseen_in(item: dict | None) -> int:
-    """The unseen count an `inbox#` item holds (None: nothing happened yet)."""
-    return int(item["unseen"]["N"]) if item and "unseen" in item else 0
+@dataclass(frozen=True)
+class Inbox:
+    unseen: int  # events counted since the person last looked
+    seen_at: str  # when they last looked (a stamp; "" if never)
 
 
-def unseen_along(found: dict[str, dict], video_id: str, user_id: str) -> int:
-    """`user_id`'s unseen count, from items read along with a video's (by id)."""
-    return _unseen_in(found.get(inbox_id(user_id)))
+def inbox_in(found: dict[str, dict], user_id: str) -> Inbox:
+    """`user_id`'s inbox, from items read by id (their `inbox#` item, if among them: none until
+    something happens or they look)."""
+    item = found.get(inbox_id(user_id), {})
+    return Inbox(unseen=int(item.get("unseen", {}).get("N", 0)), seen_at=item.get("seen_at", {}).get("S", ""))
 
 
-def unseen(user_id: str) -> int:
-    """For the header of every page a signed-in person opens: an eventually consistent read."""
-    return _unseen_in(dynamo.get(inbox_id(user_id), consistent=False))
+def inbox_along(user_id: str, *, others: list[str]) -> tuple[Inbox, dict[str, dict]]:
+    """For the header of every page a signed-in person opens: their inbox and those of `others`
+    (other apps' items) that exist, by id, in one eventually consistent BatchGetItem."""
+    found = dynamo.get_many([inbox_id(user_id), *others], consistent=False)
+    return inbox_in(found, user_id), found
 
 
 def forget_video(video_id: str) -> None:
@@ -141,12 +148,11 @@ def forget_inbox(user_id: str) -> None:
     dynamo.delete_item(Key=dynamo.key(inbox_id(user_id)))
 
 
-def mark_seen(user_id: str) -> None:
+def mark_seen(user_id: str, *, now: datetime) -> None:
     dynamo.update_item(
         Key=dynamo.key(inbox_id(user_id)),
-        ConditionExpression="unseen > :zero",
-        UpdateExpression="SET unseen = :zero",
-        ExpressionAttributeValues={":zero": dynamo.n(0)},
+        UpdateExpression="SET unseen = :zero, seen_at = :now",
+        ExpressionAttributeValues={":zero": dynamo.n(0), ":now": dynamo.s(dynamo.stamp(now))},
     )
 
 

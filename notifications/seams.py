@@ -6,7 +6,6 @@ activity and a deleted account's unseen count."""
 from pettube import lazy
 from videos import along, signals
 
-repository = lazy.module("notifications.repository")
 services = lazy.module("notifications.services")
 
 
@@ -36,5 +35,5 @@ def register() -> None:
     signals.own_videos_seen.connect(_seen, dispatch_uid="notifications.seen")
     signals.video_deleted.connect(_forget_video, dispatch_uid="notifications.forget_video")
     signals.account_deleted.connect(_forget_person, dispatch_uid="notifications.forget_person")
-    along.register(along.Along(name="unseen_count", ids=lambda video_id, user_id: [repository.inbox_id(user_id)],
-                               read=lambda *args: repository.unseen_along(*args)))
+    along.register(along.Along(name="unseen_count", ids=lambda video_id, user_id: services.unseen_ids(user_id),
+                               read=lambda *args: services.unseen_along(*args)))

@@ -13,6 +13,7 @@ more after the lease; a second hand-over left without an answer gives it up. So 
 out at most twice, and twice only when a sender died within that window.
 """
 
+import itertools
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -26,10 +27,12 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from notifications import mailer, repository
+from notifications import mailer, news, repository
 from notifications.models import KINDS, Preferences
-from notifications.repository import Activity, Mail
+from notifications.repository import Activity, Inbox, Mail
 from pettube import dynamo
+from videos import services as videos
+from videos.domain import Video
 
 log = logging.getLogger("pettube.notifications")
 
@@ -45,6 +48,7 @@ SUBJECTS = {
 }
 # Which digest an activity goes in: likes and comments on my videos, or new videos I follow.
 DIGEST_OF = {"like": "digest", "comment": "digest", "video": "following"}
+PEOPLE_PER_READ = 100  # people whose new videos of the day a news source reads at once
 
 
 # --- activity and the unseen count ----------------------------------------------------------
@@ -62,23 +66,47 @@ def activity_actions(
     )
 
 
-def new_video(*, video, recipients: list[str], now: datetime | None = None) -> None:
+def new_video(*, video: Video, recipients: list[str], now: datetime | None = None) -> None:
     """`video` is new for `recipients` (they follow its owner or its pets): it raises their unseen
     counts and goes into their daily digest of new videos."""
     now = now or dynamo.now()
-    repository.record_many([
-        Activity(recipient=recipient, kind="video", actor_name=video.owner_name, video_id=video.id,
-                 video_title=video.title, excerpt="", at=now)
-        for recipient in recipients
-    ])
+    repository.record_many([_posted(video, recipient=recipient, at=now) for recipient in recipients])
+
+
+def _posted(video: Video, *, recipient: str, at: datetime) -> Activity:
+    return Activity(recipient=recipient, kind="video", actor_name=video.owner_name, video_id=video.id,
+                    video_title=video.title, excerpt="", at=at)
 
 
 def unseen_count(*, user_id: str) -> int:
-    return repository.unseen(user_id)
+    """What is new to the person since they last opened My videos: the events counted in their
+    inbox, and the new videos the registered news sources find (those of famous accounts they
+    follow). One BatchGetItem, and what a source reads for someone who follows a famous account."""
+    inbox, found = repository.inbox_along(user_id, others=_news_ids(user_id))
+    return _unseen(inbox, found, user_id)
+
+
+def unseen_ids(user_id: str) -> list[str]:
+    """The items `unseen_along` reads (for a page that reads them with others)."""
+    return [repository.inbox_id(user_id), *_news_ids(user_id)]
+
+
+def unseen_along(found: dict[str, dict], video_id: str, user_id: str) -> int:
+    """`user_id`'s unseen count, from the items `unseen_ids` named read along with a video's."""
+    return _unseen(repository.inbox_in(found, user_id), found, user_id)
+
+
+def _news_ids(user_id: str) -> list[str]:
+    return [item_id for source in news.registered() for item_id in source.ids(user_id)]
+
+
+def _unseen(inbox: Inbox, found: dict[str, dict], user_id: str) -> int:
+    return inbox.unseen + sum(len(source.since(found, user_id, inbox.seen_at)) for source in news.registered())
 
 
 def mark_seen(*, user_id: str) -> None:
-    repository.mark_seen(user_id)
+    """The person opened My videos: nothing is new to them any more."""
+    repository.mark_seen(user_id, now=dynamo.now())
 
 
 def forget_video(*, video, **_) -> None:
@@ -125,19 +153,81 @@ def _notify(mail: Mail) -> None:
 
 def send_digests(*, day: str) -> int:
     """Queue and send the digests of `day` (YYYY-MM-DD, UTC): one per person whose videos were
-    liked or commented on, one per person who got new videos from those they follow; a second
-    run for the same day sends nothing again. Returns how many digests were queued."""
+    liked or commented on, one per person who got new videos from those they follow (fanned out
+    to them, and those of the famous accounts they follow: `_followed_news`), each video once and
+    only while it is listed. A second run for the same day sends nothing again; one person whose
+    digest fails is left for another run and the others go on. Returns how many were queued."""
     by_recipient: dict[tuple[str, str], list[Activity]] = defaultdict(list)
     for activity in repository.activity_of_day(day):
         by_recipient[(activity.recipient, DIGEST_OF[activity.kind])].append(activity)
+    followed, left = _followed_news(day)
+    for recipient, new in followed.items():
+        by_recipient[(recipient, "following")] += [_posted(video, recipient=recipient, at=video.published_at)
+                                                   for video in new]
+    listed = _listed([activity.video_id for (_, kind), activities in by_recipient.items() if kind == "following"
+                      for activity in activities])
     queued = 0
     for (recipient, kind), activities in by_recipient.items():
-        mail = Mail(key=f"{kind}#{day}#{recipient}", kind=kind, user_id=recipient,
-                    data={"day": day, "summary": _summary(activities)})
-        if repository.enqueue(mail, now=dynamo.now()):
-            queued += 1
-            deliver(key=mail.key)
+        if kind == "following":
+            if recipient in left:
+                continue
+            activities = list({activity.video_id: activity for activity in activities
+                               if activity.video_id in listed}.values())
+        if activities:
+            queued += _queue_digest(Mail(key=f"{kind}#{day}#{recipient}", kind=kind, user_id=recipient,
+                                         data={"day": day, "summary": _summary(activities)}))
     return queued
+
+
+def _queue_digest(mail: Mail) -> bool:
+    """Queue the digest and send it; False when it was queued before, or could not be."""
+    try:
+        if not repository.enqueue(mail, now=dynamo.now()):
+            return False
+    except (ClientError, BotoCoreError):
+        log.exception("digest left for another run", extra={"mail": mail.key})
+        return False
+    _deliver_alone(mail.key, now=dynamo.now())
+    return True
+
+
+def _listed(video_ids: list[str]) -> set[str]:
+    """Those of the videos that are listed now (BatchGetItems of 100)."""
+    return {video.id for video in videos.videos_by_id(video_ids=video_ids).values() if video.listed}
+
+
+def _followed_news(day: str) -> tuple[dict[str, list[Video]], set[str]]:
+    """The new videos of `day` the news sources find for each person who wants the "following"
+    digest (Postgres, PEOPLE_PER_READ at a time, by id), and the people whose news could not be
+    read (their digest waits for another run)."""
+    people = (get_user_model().objects.filter(is_active=True).exclude(email="")
+              .exclude(email_preferences__following=False).order_by("pk").values_list("pk", flat=True))
+    found: dict[str, list[Video]] = defaultdict(list)
+    left: set[str] = set()
+    for chunk in itertools.batched((str(pk) for pk in people.iterator(chunk_size=PEOPLE_PER_READ)), PEOPLE_PER_READ):
+        for source in news.registered():
+            new, failed = _news_of_day(source, day, list(chunk))
+            for person, new_to_them in new.items():
+                found[person] += new_to_them
+            left |= failed
+    return found, left
+
+
+def _news_of_day(source: news.Source, day: str, people: list[str]) -> tuple[dict[str, list[Video]], set[str]]:
+    """What `source` finds for `people`; when that fails, person by person, so that one person's
+    failure leaves only them out."""
+    try:
+        return source.of_day(day, people), set()
+    except Exception:
+        if len(people) == 1:
+            log.exception("new videos left for another run", extra={"user_id": people[0], "day": day})
+            return {}, set(people)
+    found, failed = {}, set()
+    for person in people:
+        new, lost = _news_of_day(source, day, [person])
+        found |= new
+        failed |= lost
+    return found, failed
 
 
 def _summary(activities: list[Activity]) -> str:

@@ -99,6 +99,7 @@ def test_liking_and_unliking_twenty_times_tells_the_owner_once(aws, owner, as_vi
     """Outside finding 6.6: each like after an unlike raised the owner's unseen count and wrote
     a digest line again: 20 of each for one person's one like."""
     from notifications import repository as inbox
+    from notifications import services as notifications
 
     url = f"/api/videos/{video.id}/like/"
     for _ in range(20):
@@ -106,7 +107,7 @@ def test_liking_and_unliking_twenty_times_tells_the_owner_once(aws, owner, as_vi
         assert as_viewer.delete(url).json()["liked"] is False
     assert as_viewer.post(url).json() == {"liked": True, "likes": 1}
 
-    assert inbox.unseen(str(owner.pk)) == 1
+    assert notifications.unseen_count(user_id=str(owner.pk)) == 1
     lines = [line for line in inbox.activity_of_day(f"{dynamo.now():%Y-%m-%d}") if line.video_id == video.id]
     assert [(line.kind, line.actor_name) for line in lines] == [("like", "Vic")]
     assert videos.get(video.id).likes == 1 == like_ids_present(video.id, [as_viewer.session["_auth_user_id"]])

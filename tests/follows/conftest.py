@@ -3,7 +3,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from follows import services
+from follows import news, services
 
 
 def person(username: str):
@@ -30,3 +30,16 @@ def as_viewer(client, viewer):
 def fan_out() -> int:
     """Run the fan-outs that are due, as the schedule (or the worker, after publishing) does."""
     return services.fan_out_due()
+
+
+def forget_kept() -> None:
+    """Forget what this process keeps of famous accounts (their recent videos, the first pages
+    read without them, the state of their videos), as FAMOUS_PAGE_SECONDS later."""
+    for kept in (services._recent, services._newest, news._videos):
+        kept.clear()
+
+
+@pytest.fixture(autouse=True)
+def nothing_kept():
+    """Each test starts with nothing kept from another's table (ids such as a person's repeat)."""
+    forget_kept()

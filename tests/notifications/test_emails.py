@@ -116,7 +116,7 @@ def test_the_daily_digest_sums_up_likes_and_comments_once(aws, moto_endpoint, up
     assert "Ana liked" not in text
 
 
-def test_the_scheduled_digest_covers_yesterday(aws):
+def test_the_scheduled_digest_covers_yesterday(aws, db):  # the digest walks the people (Postgres)
     report = events.digest({"source": "aws.events"}, None)
 
     assert report == {"day": f"{dynamo.now() - timedelta(days=1):%Y-%m-%d}", "queued": 0}

@@ -222,4 +222,4 @@ def test_aws_calls_per_request(aws, client, aws_calls):
         "api": ["dynamodb.Query"],
         "api next page": ["dynamodb.Query"],
     }
-    assert signed_in == ["dynamodb.GetItem", "dynamodb.Query"]  # the header's unseen count
+    assert signed_in == ["dynamodb.BatchGetItem", "dynamodb.Query"]  # the header's unseen count
