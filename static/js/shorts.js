@@ -155,7 +155,7 @@ function attach(player, clip) {
   clip.player = player;
   const { video } = player;
   video.muted = !soundOn;
-  clip.article.querySelector(".stage").prepend(video);
+  clip.article.querySelector(".poster").after(video); // painted over it: the poster shows until the first frame
   // Its view counts as on the watch page (views.js): once this player has played the clip a while.
   if (clip.data.view_ticket && !clip.viewCounted) {
     player.stopViewing = reportView(video, { videoId: clip.data.id, ticket: clip.data.view_ticket, seconds: viewSeconds },

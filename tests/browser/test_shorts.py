@@ -78,6 +78,19 @@ def tab_to(page, name: str, *, clip: str) -> None:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
+def picture_moves(page, video_id: str) -> None:
+    """Waits until the top half of clip `video_id`'s screen (above its title and buttons) changes:
+    its video is seen playing, not a still."""
+    box = page.locator(f"[data-video-id='{video_id}'] .stage").bounding_box()
+    top_half = {"x": box["x"], "y": box["y"], "width": box["width"], "height": box["height"] / 2}
+    first = page.screenshot(clip=top_half)
+    for _ in range(40):
+        page.wait_for_timeout(250)
+        if page.screenshot(clip=top_half) != first:
+            return
+    raise AssertionError(f"the picture of {video_id} stayed still for 10 s")
+
+
 def playing(page, video_id: str):
     """Waits until `video_id` plays and every other clip's player is paused."""
     page.wait_for_function(
@@ -97,6 +110,7 @@ def test_on_a_phone_one_swipe_one_clip_sound_address_preloading_and_the_feed_kep
 
     page.goto(f"{site}/shorts/")
     playing(page, ids[0])
+    picture_moves(page, ids[0])  # the video is on top of its poster
     # The next clip's lead segment (and its playlists) came before any swipe.
     expect(page.locator(f"[data-video-id='{ids[1]}'] video")).to_have_count(1)
     page.wait_for_function(f"() => document.querySelector(\"[data-video-id='{ids[1]}'] video\").readyState >= 2")
