@@ -6,13 +6,15 @@ Per repeat (--repeats, default 3), each in a fresh browser context at 390×844 w
 1. open /shorts/ and swipe 20 times (a finger's swipe up: DevTools touch events), waiting 2 s on
    each clip; then swipe on to 50 (down to the last clip and back up), 1 s each. For each swipe,
    the time from the finger going down to the first new frame of the next clip being presented
-   (requestVideoFrameCallback's presentationTime); the time from navigation to the first clip's
-   first frame; the JS heap (after a forced garbage collection) and the number of <video>
-   elements after 5 and after 50 swipes;
+   with its picture on the screen (requestVideoFrameCallback's presentationTime; a landscape
+   clip's picture, letterboxed in the middle of its screen, comes into view some 250 px after its
+   top edge); the time from navigation to the first clip's first frame; the JS heap (after a
+   forced garbage collection) and the number of <video> elements after 5 and after 50 swipes;
 2. the same 20 swipes under network emulation (DevTools: 20 Mbit/s down, 40 ms latency).
 
     .venv/bin/python bench/shorts.py [--repeats 3]
-Last line (medians of the repeats; `videos` the most ever on the page):
+Each repeat's line also has the swipe medians of the portrait and of the landscape clips apart
+(half of the 20 each: the overall median falls between the two). Last line (medians of the repeats; `videos` the most ever on the page):
 swipe_p50_ms=… swipe_p95_ms=… swipe_p50_slow_ms=… first_frame_ms=… heap_growth=… videos=…
 """
 
@@ -48,17 +50,25 @@ CLIPS = 30
 SWIPES, HEAP_SWIPES = 20, 50
 SLOW = {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8, "uploadThroughput": 5e6 / 8}
 # Records, for every <video> the page adds, the presentation time of each clip's first frame,
-# and for a swipe (window.__swipe = {id, at}) the first frame of its clip presented after it.
+# and for a swipe (window.__swipe = {id, at}) the first frame of its clip presented after it with
+# its picture on the screen. Chromium also reports frames nobody sees: a video that plays 250 ms
+# without being drawn (off the screen) renders in the background, and a seek shows its frame.
 RECORD_FRAMES = """
 window.__firstFrames = {};
 window.__swipes = [];
 window.__mostVideos = 0;
+const pictureOnScreen = (video) => {
+  const box = video.getBoundingClientRect();  // the picture is contained in it (object-fit), centred
+  const scale = Math.min(box.width / video.videoWidth, box.height / video.videoHeight);
+  const top = box.top + (box.height - video.videoHeight * scale) / 2;
+  return top < innerHeight && top + video.videoHeight * scale > 0;
+};
 const watch = (video) => {
   const seen = (now, frame) => {
     const id = video.closest('[data-video-id]')?.dataset.videoId;
     if (id && !(id in window.__firstFrames)) window.__firstFrames[id] = frame.presentationTime;
     const swipe = window.__swipe;
-    if (swipe && swipe.id === id && frame.presentationTime > swipe.at) {
+    if (swipe && swipe.id === id && frame.presentationTime > swipe.at && pictureOnScreen(video)) {
       window.__swipes.push(frame.presentationTime - swipe.at);
       window.__swipe = null;
     }
@@ -75,6 +85,8 @@ new MutationObserver((changes) => {
 """
 
 
+LANDSCAPE = """id => { const video = document.querySelector(`[data-video-id='${id}'] video`);
+  return video.videoWidth > video.videoHeight; }"""
 DIAGNOSE = """() => { const feed = document.querySelector('[data-testid=shorts]');
   return {top: feed.scrollTop / feed.clientHeight, swipe: window.__swipe, players: [...document.querySelectorAll('video')].map(v =>
     ({id: v.closest('[data-video-id]')?.dataset.videoId, paused: v.paused, ready: v.readyState, t: v.currentTime}))}; }"""
@@ -136,8 +148,11 @@ def _publish_clips(count: int) -> None:
 def _repeat(browser, site: str, clips: int) -> dict:
     fast = _session(browser, site, clips, swipes=HEAP_SWIPES, network=None)
     slow = _session(browser, site, clips, swipes=SWIPES, network=SLOW)
+    swipes = list(zip(fast["swipes"][:SWIPES], fast["wide"]))
     return {
         "swipe_p50_ms": statistics.median(fast["swipes"][:SWIPES]),
+        "portrait_p50_ms": statistics.median(ms for ms, wide in swipes if not wide),
+        "landscape_p50_ms": statistics.median(ms for ms, wide in swipes if wide),
         "swipe_p95_ms": _percentile(fast["swipes"][:SWIPES], 95),
         "swipe_p50_slow_ms": statistics.median(slow["swipes"]),
         "first_frame_ms": fast["first_frame"],
@@ -159,7 +174,7 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
     page.wait_for_function("() => Object.keys(window.__firstFrames).length > 0", timeout=30_000)
     first_frame = page.evaluate("() => Math.min(...Object.values(window.__firstFrames))")
     page.wait_for_timeout(2000)
-    heap, at, step, measured = {}, 0, 1, []
+    heap, at, step, measured, wide = {}, 0, 1, [], []
     for swipe in range(1, swipes + 1):
         if not 0 <= at + step < clips:
             step = -step
@@ -172,6 +187,7 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
             print("swipe", swipe, "from", at, "step", step, page.evaluate(DIAGNOSE))
             raise
         measured.append(page.evaluate("() => window.__swipes.at(-1)"))
+        wide.append(page.evaluate(LANDSCAPE, target))
         at += step
         page.wait_for_timeout(2000 if swipe <= SWIPES else 1000)
         if swipe in (5, HEAP_SWIPES):
@@ -179,11 +195,13 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
             heap[swipe] = page.evaluate("() => performance.memory.usedJSHeapSize")
     videos = page.evaluate("() => window.__mostVideos")
     context.close()
-    return {"swipes": measured, "first_frame": first_frame, "heap": heap, "videos": videos}
+    return {"swipes": measured, "wide": wide, "first_frame": first_frame, "heap": heap, "videos": videos}
 
 
 def _swipe(devtools, *, up: bool, moves: int = 6) -> None:
-    """A finger's quick swipe of half the screen, a move per frame."""
+    """A finger's swipe of half the screen in `moves` moves. Each DevTools touch event returns
+    once the page has taken it, so the moves come some 35 ms apart (not the 16 ms slept): half a
+    screen in about 200 ms."""
     x, y = 195, 650 if up else 200
     step = (-1 if up else 1) * PHONE["height"] * 0.5 / moves
     devtools.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})

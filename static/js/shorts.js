@@ -1,8 +1,9 @@
 // The shorts page: one clip per screen in a vertical scroll-snap feed. A small fixed pool of
 // <video> elements (at most PLAYERS decoders alive) moves from clip to clip: the previous clip,
 // the visible one and the next keep a player (the next one loaded to its first segment, its first
-// frame decoded), and the clip after it is preloaded into memory (shorts-preload.js). A clip
-// starts playing as soon as it starts coming onto the screen, and pauses once it has left.
+// frame decoded), and the clip after it is preloaded into memory (shorts-preload.js). The clips
+// beside the visible one start, muted, as a finger goes down, so the one it reveals is moving as
+// it comes onto the screen; a clip pauses once it has left.
 import { api, backoffMs, explain, sleep, unavailable } from "./api.js";
 import { copyInto } from "./clipboard.js";
 import { commentItem } from "./comment-item.js";
@@ -265,9 +266,34 @@ function toggle(clip) {
   showPlaying(clip);
 }
 
-// A finger moving up reveals the next clip, down the previous: it starts playing then, a frame or
-// two before the feed's first scroll event.
+// A finger going down may be about to reveal the next clip or the previous one: both start
+// playing, muted, at once. A clip with sound shows its first frame some 60 ms after play() (its
+// audio output starts first, muted or not), so this way it is moving as it comes into view. The
+// finger's first move says which one it reveals (it plays on, with the session's sound); the
+// other, or both if the finger lifts without moving, go back to where they were.
 let fingerFrom = null;
+let warming = []; // [{player, clip, from}]: the neighbours started as the finger went down
+
+function onTouchStart(event) {
+  fingerFrom = event.touches.length === 1 ? event.touches[0].clientY : null;
+  if (fingerFrom === null || current < 0 || still.matches) return;
+  for (const clip of [clips[current - 1], clips[current + 1]]) {
+    const player = clip?.player;
+    if (!player || clip.held || !player.video.paused) continue;
+    warming.push({ player, clip, from: player.video.currentTime });
+    player.video.muted = true;
+    player.video.play().catch(() => {});
+  }
+}
+
+function stopWarming(except = null) {
+  for (const { player, clip, from } of warming) {
+    if (clip === except || player.clip !== clip) continue; // revealed, or its player moved on
+    player.video.pause();
+    player.video.currentTime = from;
+  }
+  warming = [];
+}
 
 function onTouchMove(event) {
   if (fingerFrom === null || event.touches.length !== 1 || current < 0) return;
@@ -275,7 +301,13 @@ function onTouchMove(event) {
   if (Math.abs(moved) < FINGER_SLOP_PX) return;
   fingerFrom = null;
   const revealed = clips[current + (moved < 0 ? 1 : -1)];
-  if (revealed?.player && !revealed.held && !still.matches && revealed.player.video.paused) start(revealed.player);
+  stopWarming(revealed);
+  if (revealed?.player && !revealed.held && !still.matches) start(revealed.player);
+}
+
+function onTouchEnd() {
+  stopWarming(); // a tap, or a finger that did not move far enough to reveal a clip
+  play();
 }
 
 function onScroll() {
@@ -459,9 +491,10 @@ feed.addEventListener("wheel", (event) => {
 showSound(soundOn);
 addPage(JSON.parse(document.getElementById("shorts-first-page").textContent));
 feed.addEventListener("scroll", onScroll, { passive: true });
-feed.addEventListener("touchstart", (event) => { fingerFrom = event.touches[0].clientY; }, { passive: true });
+feed.addEventListener("touchstart", onTouchStart, { passive: true });
 feed.addEventListener("touchmove", onTouchMove, { passive: true });
-feed.addEventListener("touchend", play, { passive: true }); // a finger that did not scroll after all
+feed.addEventListener("touchend", onTouchEnd, { passive: true });
+feed.addEventListener("touchcancel", onTouchEnd, { passive: true });
 still.addEventListener("change", play);
 window.addEventListener("resize", () => feed.scrollTo({ top: current * feed.clientHeight, behavior: "instant" }));
 document.addEventListener("visibilitychange", () => {

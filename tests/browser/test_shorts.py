@@ -1,5 +1,6 @@
 """The shorts feed in Debian's Chromium, on a phone (390×844, touch) and a desktop (1280×800):
-one clip per swipe, the visible clip plays and no other, sound stays on once turned on, the
+one clip per swipe, the visible clip plays (seen, over its poster) and no other, the clips beside
+start muted as a finger goes down and go back as it lifts, sound stays on once turned on, the
 address follows the clip, the next clip's lead segment is fetched before the swipe, at most three
 <video> elements, a private or deleted video leaves the feed, views counted once after the
 threshold, the keyboard alone, reduced motion, and axe-core. Clips are real: made with ffmpeg and
@@ -78,6 +79,19 @@ def tab_to(page, name: str, *, clip: str) -> None:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
+def finger_down(page):
+    """A finger going down on the middle of the screen (DevTools' touch events). Returns a function
+    that takes it away without a tap."""
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": 195, "y": 500}]})
+
+    def cancel() -> None:
+        devtools.send("Input.dispatchTouchEvent", {"type": "touchCancel", "touchPoints": []})
+        devtools.detach()
+
+    return cancel
+
+
 def picture_moves(page, video_id: str) -> None:
     """Waits until the top half of clip `video_id`'s screen (above its title and buttons) changes:
     its video is seen playing, not a still."""
@@ -152,6 +166,30 @@ def test_on_a_phone_one_swipe_one_clip_sound_address_preloading_and_the_feed_kep
     videos.delete_video(video_id=ids[3], user_id="7")
     page.goto(f"{site}/shorts/")
     assert page.get_by_test_id("short").evaluate_all("all => all.map(a => a.dataset.videoId)") == ids[1:3]
+    assert problems == []
+
+
+def test_a_finger_going_down_starts_both_neighbours_muted_and_lifting_it_puts_them_back(
+        site_without_worker, browser, problems, make_clip, monkeypatch):
+    ids = make_shorts(make_clip, monkeypatch, count=3)
+    page = open_phone(browser, problems)
+    page.goto(f"{site_without_worker}/shorts/")
+    playing(page, ids[0])
+    page.get_by_role("button", name="Unmute").tap()
+    swipe(page)
+    playing(page, ids[1])
+    page.wait_for_timeout(500)
+    where = "ids => ids.map(id => document.querySelector(`[data-video-id='${id}'] video`).currentTime)"
+    before = page.evaluate(where, [ids[0], ids[2]])
+
+    lift = finger_down(page)
+    page.wait_for_function(f"() => (({PLAYERS})()).every(p => !p.paused)")
+    players = {player["id"]: player for player in page.evaluate(PLAYERS)}
+    assert [players[ids[0]]["muted"], players[ids[1]]["muted"], players[ids[2]]["muted"]] == [True, False, True]
+
+    lift()
+    playing(page, ids[1])
+    assert page.evaluate(where, [ids[0], ids[2]]) == before
     assert problems == []
 
 
@@ -268,6 +306,10 @@ def test_reduced_motion_plays_nothing_until_asked(site_without_worker, monkeypat
     page.wait_for_function(f"() => ({CURRENT})() === 1")
     page.wait_for_timeout(300)
     assert all(player["paused"] for player in page.evaluate(PLAYERS))
+    lift = finger_down(page)  # nor does a finger going down start the clips beside
+    page.wait_for_timeout(300)
+    assert all(player["paused"] for player in page.evaluate(PLAYERS))
+    lift()
     expect(page.get_by_role("button", name="Play Clip 0")).to_be_visible()
     assert axe_violations(page, axe_source) == []
     assert problems == []
