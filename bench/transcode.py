@@ -204,7 +204,7 @@ def time_pipeline(clip: Path, user, browser: Client, *, delete_when_playable: bo
 def send_file(start: uploading.UploadStart, clip: Path, *, owner_id: str) -> None:
     """The browser's upload: one presigned POST for a small file; parts to S3, 4 at once, and
     the server's completion for a large one."""
-    if not isinstance(start.upload, storage.MultipartUpload):
+    if not isinstance(start.upload, uploading.MultipartUpload):
         over_http.post_to_storage({"url": start.upload.url, "fields": start.upload.fields}, clip).raise_for_status()
         return
     data = clip.read_bytes()

@@ -106,7 +106,9 @@ def stamp(moment: datetime) -> str:
 
 
 def parse_stamp(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+    """The moment a `stamp` names, in UTC. fromisoformat reads a stamp as strptime with its format
+    would; strptime's first call compiles its locale's patterns, ~5 M instructions of a cold start."""
+    return datetime.fromisoformat(value)
 
 
 # --- attribute values ---------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from django.http import HttpResponse, JsonResponse
 
 from pettube.api import endpoint, form_data, json_body, signed_in, text_field, user_id, valid
 from videos import captions as video_captions
-from videos import feeds, services, storage
+from videos import feeds, services, uploading
 from videos.forms import UploadStartForm, VideoEditForm
 from videos.presenters import caption_json, video_json
 
@@ -29,7 +29,7 @@ def _start_upload(request):
 
 def upload_json(upload) -> dict:
     """How the browser sends the file: one presigned POST, or S3 parts (`/parts/`, `/complete/`)."""
-    if isinstance(upload, storage.MultipartUpload):
+    if isinstance(upload, uploading.MultipartUpload):
         return {"kind": "multipart", "part_size": upload.part_size, "part_count": upload.part_count}
     return {"kind": "post", "url": upload.url, "fields": upload.fields}
 

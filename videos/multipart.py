@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 
 from pettube import exceptions
-from videos import repository, storage
+from videos import repository, storage, uploading
 from videos.domain import UPLOADING, Video
 from videos.services import NotFound
 
@@ -43,7 +43,7 @@ class PartsMissing(exceptions.Conflict):
 class UploadState:
     video: Video
     part_count: int
-    stored: list[storage.StoredPart]
+    stored: list[uploading.StoredPart]
 
 
 def upload_state(*, video_id: str, user_id: str) -> UploadState:
@@ -113,7 +113,7 @@ def _open_upload(video_id: str, user_id: str) -> Video:
     return video
 
 
-def _stored(video: Video) -> list[storage.StoredPart]:
+def _stored(video: Video) -> list[uploading.StoredPart]:
     stored = storage.stored_parts(key=storage.upload_key(video.owner_id, video.id), upload_id=video.upload_id)
     if stored is None:
         raise NotOpen()

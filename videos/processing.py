@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
-from videos import repository, signals, storage, streaming, transcode
+from videos import repository, signals, storage, streaming, transcode, uploading
 from videos.domain import FAILED, PROCESSING, READY, UPLOADING, Video
 
 log = logging.getLogger("pettube.videos")
@@ -75,7 +75,7 @@ def ingest_upload(*, key: str, time_left: Callable[[], float] | None = None, siz
     return _process(video, key, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)), size)
 
 
-def _skip_unclaimed(parsed: storage.UploadKey, key: str) -> None:
+def _skip_unclaimed(parsed: uploading.UploadKey, key: str) -> None:
     current = repository.get(parsed.video_id)
     if current is None:
         log.info("removed orphan upload", extra={"video_id": parsed.video_id, "key": key})

@@ -16,7 +16,6 @@ import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -30,6 +29,8 @@ from pettube.csp import media_origin
 
 hls = lazy.module("videos.hls")  # its MIME type, for the playlists this stores (not a page's start-up)
 webvtt = lazy.module("videos.webvtt")  # the same for the caption files
+# What an upload hands back (its POST form, its parts, its key's names), made by uploads only.
+uploading = lazy.module("videos.uploading")
 
 UPLOAD_PREFIX = "uploads/"
 MEDIA_PREFIX = "media/"
@@ -61,18 +62,6 @@ SINGLE_PUT_LIMIT = 8 * 1024 * 1024
 _UPLOAD_KEY = re.compile(r"^uploads/(?P<owner_id>[^/]+)/(?P<video_id>[A-Za-z0-9_-]+)$")
 
 
-@dataclass(frozen=True)
-class PresignedPost:
-    url: str
-    fields: dict[str, str]
-
-
-@dataclass(frozen=True)
-class UploadKey:
-    owner_id: str
-    video_id: str
-
-
 def _s3():
     return aws.client("s3")
 
@@ -81,16 +70,16 @@ def upload_key(owner_id: str, video_id: str) -> str:
     return f"{UPLOAD_PREFIX}{owner_id}/{video_id}"
 
 
-def parse_upload_key(key: str) -> UploadKey | None:
+def parse_upload_key(key: str) -> "uploading.UploadKey | None":
     match = _UPLOAD_KEY.match(key)
-    return UploadKey(**match.groupdict()) if match else None
+    return uploading.UploadKey(**match.groupdict()) if match else None
 
 
 def media_key(video_id: str, name: str) -> str:
     return f"{MEDIA_PREFIX}{video_id}/{name}"
 
 
-def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> PresignedPost:
+def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> "uploading.PresignedPost":
     """A browser form POST that can only create `key`, with a video content type, of at
     most `max_bytes`, within UPLOAD_EXPIRY_SECONDS."""
     post = _s3().generate_presigned_post(
@@ -103,7 +92,7 @@ def presigned_upload(*, key: str, content_type: str, max_bytes: int) -> Presigne
         ],
         ExpiresIn=UPLOAD_EXPIRY_SECONDS,
     )
-    return PresignedPost(url=post["url"], fields=post["fields"])
+    return uploading.PresignedPost(url=post["url"], fields=post["fields"])
 
 
 def presigned_get(key: str, *, expires_in: int = PLAYBACK_EXPIRY_SECONDS) -> str:
@@ -258,20 +247,6 @@ def keys_under(prefix: str) -> list[str]:
 # --- multipart uploads (large files, resumable) ----------------------------------------------
 
 
-@dataclass(frozen=True)
-class MultipartUpload:
-    upload_id: str
-    part_size: int
-    part_count: int
-
-
-@dataclass(frozen=True)
-class StoredPart:
-    number: int
-    size: int
-    etag: str
-
-
 def uses_multipart(size: int) -> bool:
     return size >= MULTIPART_THRESHOLD
 
@@ -280,12 +255,12 @@ def part_count(size: int, part_size: int) -> int:
     return max(1, -(-size // part_size))
 
 
-def begin_multipart(*, key: str, content_type: str, size: int) -> MultipartUpload:
+def begin_multipart(*, key: str, content_type: str, size: int) -> "uploading.MultipartUpload":
     """Start a multipart upload of `key` for a file of `size` bytes, cut in PART_SIZE parts."""
     upload_id = _s3().create_multipart_upload(Bucket=settings.PETTUBE_BUCKET, Key=key, ContentType=content_type)[
         "UploadId"
     ]
-    return MultipartUpload(upload_id=upload_id, part_size=PART_SIZE, part_count=part_count(size, PART_SIZE))
+    return uploading.MultipartUpload(upload_id=upload_id, part_size=PART_SIZE, part_count=part_count(size, PART_SIZE))
 
 
 def presigned_part(*, key: str, upload_id: str, number: int, size: int) -> str:
@@ -300,7 +275,7 @@ def presigned_part(*, key: str, upload_id: str, number: int, size: int) -> str:
     )
 
 
-def stored_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
+def stored_parts(*, key: str, upload_id: str) -> "list[uploading.StoredPart] | None":
     """Every part stored so far, in order (ListParts, page by page); None when the upload is
     no longer open (completed or aborted)."""
     parts, marker = [], 0
@@ -313,7 +288,8 @@ def stored_parts(*, key: str, upload_id: str) -> list[StoredPart] | None:
             if _code(error) == "NoSuchUpload":
                 return None
             raise
-        parts.extend(StoredPart(number=p["PartNumber"], size=p["Size"], etag=p["ETag"]) for p in page.get("Parts", []))
+        parts.extend(uploading.StoredPart(number=p["PartNumber"], size=p["Size"], etag=p["ETag"])
+                     for p in page.get("Parts", []))
         if not page.get("IsTruncated"):
             return parts
         marker = page["NextPartNumberMarker"]
@@ -324,7 +300,7 @@ class PartsChanged(Exception):
     refused to assemble them; listing again gives the parts as they are now."""
 
 
-def complete_multipart(*, key: str, upload_id: str, parts: list[StoredPart]) -> bool:
+def complete_multipart(*, key: str, upload_id: str, parts: "list[uploading.StoredPart]") -> bool:
     """Have S3 assemble `parts` into `key`; False when the upload was aborted meanwhile.
     Raises PartsChanged."""
     try:
