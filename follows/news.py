@@ -7,7 +7,7 @@ who follows the account when it is listed, not theirs, and every account of it t
 famous when it was published and followed by then (a video that reached them through an
 ordinary account, or before the account was famous, was fanned out and counted at the time).
 The recent videos and the videos' state are the same for every follower: each process keeps them
-a few seconds (services.Kept), so the count of a video made private may lag that long, while the
+a few seconds (repository.Kept), so the count of a video made private may lag that long, while the
 feed never shows it.
 """
 
@@ -19,7 +19,7 @@ from pettube import dynamo
 from videos import services as videos
 from videos.domain import Video
 
-_videos = services.Kept()
+_videos = repository.Kept(services.FAMOUS_PAGE_SECONDS)
 
 
 def ids(user_id: str) -> list[str]:

@@ -35,6 +35,7 @@ written `pet:<pet id>` or `user:<user id>`:
 
 import threading
 import time
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,6 +46,7 @@ FAMOUS_CACHE_SECONDS = 60
 INBOX_DAYS = 90
 FANOUT = "fanout"
 FAMOUS_ITEM = "famous-accounts"
+KEPT_AT_MOST = 10_000  # values a Kept holds before it forgets those kept too long
 RECENT_SIZE = 50
 FROM_THE_START = ("0", "")  # sorts before every (published_at, video id)
 
@@ -215,40 +217,65 @@ def make_famous(target: str, *, at_least: int, now: datetime) -> bool:
         return False
     dynamo.update_item(Key=dynamo.key(FAMOUS_ITEM), UpdateExpression="ADD targets :t",
                        ExpressionAttributeValues={":t": {"SS": [target]}})
-    _famous_cache.add(target)
+    _famous.put(FAMOUS_ITEM, famous() | {target})
     return dynamo.update_item(
         Key=dynamo.key(_counter_id(target)), ConditionExpression="attribute_not_exists(famous_since)",
         UpdateExpression="SET famous_since = :now", ExpressionAttributeValues={":now": dynamo.s(dynamo.stamp(now))},
     ) is not None
 
 
-class _FamousCache:
-    """The famous set as this process last read it, for FAMOUS_CACHE_SECONDS: every Following page
-    needs it, and one item read by every page would be a hot key."""
+class Kept:
+    """What this process read in the last `seconds`, by key: what every reader reads alike (the
+    famous set, a famous account's recent videos, their videos' state), kept so that a million
+    followers reading at once make no hot key. Threads may share it (two may read the same stale
+    key at once)."""
 
-    def __init__(self) -> None:
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
         self._lock = threading.Lock()
-        self._targets: frozenset[str] = frozenset()
-        self._read_at = float("-inf")
+        self._values: dict[Hashable, tuple[float, object]] = {}
 
-    def get(self) -> frozenset[str]:
+    def read(self, keys: list, read: Callable[[list], dict]) -> dict:
+        """The values of those `keys` that have one, by key: the ones not kept (or kept too long)
+        read with one call of `read` (which answers those it finds, by key)."""
+        now = time.monotonic()
         with self._lock:
-            if time.monotonic() - self._read_at > FAMOUS_CACHE_SECONDS:
-                item = dynamo.get(FAMOUS_ITEM, consistent=False) or {}
-                self._targets = frozenset(item.get("targets", {}).get("SS", []))
-                self._read_at = time.monotonic()
-            return self._targets
+            values = {key: self._values.get(key) for key in dict.fromkeys(keys)}
+        stale = [key for key, kept in values.items() if not self._fresh(kept, now)]
+        if stale:
+            found = read(stale)
+            self._put({key: found.get(key) for key in stale}, now)
+            values.update((key, (now, found.get(key))) for key in stale)
+        return {key: kept[1] for key, kept in values.items() if kept[1] is not None}
 
-    def add(self, target: str) -> None:
+    def put(self, key: Hashable, value: object) -> None:
+        self._put({key: value}, time.monotonic())
+
+    def _put(self, values: dict, now: float) -> None:
         with self._lock:
-            self._targets |= {target}
+            if len(self._values) > KEPT_AT_MOST:
+                self._values = {key: kept for key, kept in self._values.items() if self._fresh(kept, now)}
+            self._values.update((key, (now, value)) for key, value in values.items())
+
+    def _fresh(self, kept: tuple[float, object] | None, now: float) -> bool:
+        return kept is not None and now - kept[0] < self.seconds
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
 
 
-_famous_cache = _FamousCache()
+# The famous set: every Following page needs it, and one item read by every page would be a hot key.
+_famous = Kept(FAMOUS_CACHE_SECONDS)
 
 
 def famous() -> frozenset[str]:
-    return _famous_cache.get()
+    return _famous.read([FAMOUS_ITEM], _read_famous)[FAMOUS_ITEM]
+
+
+def _read_famous(_ids: list[str]) -> dict[str, frozenset[str]]:
+    item = dynamo.get(FAMOUS_ITEM, consistent=False) or {}
+    return {FAMOUS_ITEM: frozenset(item.get("targets", {}).get("SS", []))}
 
 
 # --- a famous account's recent videos -------------------------------------------------------

@@ -14,8 +14,6 @@ account no longer followed, never shows.
 """
 
 import logging
-import time
-from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -41,7 +39,6 @@ FANOUT_LEASE = timedelta(minutes=5)
 FAMOUS_SETTLING = timedelta(seconds=2 * repository.FAMOUS_CACHE_SECONDS)
 FIRST_PAGE = "9999"  # sorts after every time stamp
 FAMOUS_PAGE_SECONDS = 10
-KEPT_AT_MOST = 10_000  # values a process keeps before it forgets those kept too long
 _CURSOR_SALT = "follows.feed.cursor"
 
 
@@ -184,36 +181,8 @@ def feed_page(*, user_id: str, cursor: str | None = None, limit: int = videos.PA
     return Page(items=items, next_cursor=_encode(shown[-1]) if more and shown else None)
 
 
-class Kept:
-    """What this process read in the last FAMOUS_PAGE_SECONDS, by key: what every follower of a
-    famous account reads alike (its recent videos, their state), kept so that a million followers
-    reading at once make no hot key (safe: every video a page shows is checked as it is now)."""
-
-    def __init__(self) -> None:
-        self._values: dict[Hashable, tuple[float, object]] = {}
-
-    def read(self, keys: list, read: Callable[[list], dict]) -> dict:
-        """The values of those `keys` that have one, by key: the ones not kept (or kept too long)
-        read with one call of `read` (which answers those it finds, by key)."""
-        now = time.monotonic()
-        stale = [key for key in dict.fromkeys(keys) if not self._fresh(self._values.get(key), now)]
-        if stale:
-            if len(self._values) > KEPT_AT_MOST:
-                self._values = {key: kept for key, kept in self._values.items() if self._fresh(kept, now)}
-            found = read(stale)
-            self._values.update((key, (now, found.get(key))) for key in stale)
-        return {key: self._values[key][1] for key in keys if self._values[key][1] is not None}
-
-    @staticmethod
-    def _fresh(kept: tuple[float, object] | None, now: float) -> bool:
-        return kept is not None and now - kept[0] < FAMOUS_PAGE_SECONDS
-
-    def clear(self) -> None:
-        self._values.clear()
-
-
-_recent = Kept()
-_newest = Kept()
+_recent = repository.Kept(FAMOUS_PAGE_SECONDS)
+_newest = repository.Kept(FAMOUS_PAGE_SECONDS)
 
 
 def recent_of(accounts: list[str]) -> dict[str, Recent]:

@@ -15,7 +15,10 @@ from tests import factories
 from tests.strategies import hostile_values, mutated, nested, texts
 
 pytestmark = pytest.mark.django_db
-FUZZ = settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# Derandomized: the same examples every run, so the share of valid bodies taken (below) cannot
+# fall short by the luck of one draw (it once drew only 7 valid bodies of 50).
+FUZZ = settings(max_examples=50, deadline=None, derandomize=True,
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
 playlists = mutated(st.fixed_dictionaries({"title": texts(min_size=1, max_size=100),
                                            "description": texts(max_size=2000),
                                            "visibility": st.sampled_from(["public", "unlisted", "private"])}),
