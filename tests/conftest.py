@@ -94,6 +94,23 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
         database["TEST"] = {**database.get("TEST", {}), "NAME": str(tmp_path_factory.mktemp("db") / "test.sqlite3")}
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """People made by the tests get ids from 1,000,001 on. Tests name strangers with small
+    literal ids ("7", "99"); a worker that had made 99 people once gave a stranger's video to
+    the test's own person (CI, session 10)."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    table = get_user_model()._meta.db_table
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), 1000000)", [table])
+        elif connection.vendor == "sqlite":
+            cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
+            cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, 1000000)", [table])
+
+
 @pytest.fixture
 def aws_calls(aws) -> list[str]:
     """Every AWS call the app makes from here on, as "<service>.<Operation>" (botocore's
