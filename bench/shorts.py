@@ -3,14 +3,22 @@ embedded AWS and PetTube's WSGI app in this process, with 30 short clips of both
 made with ffmpeg and processed by the worker.
 
 Per repeat (--repeats, default 3), each in a fresh browser context at 390×844 with touch:
-1. open /shorts/ and swipe 20 times (a finger's swipe up: DevTools touch events), waiting 2 s on
-   each clip; then swipe on to 50 (down to the last clip and back up), 1 s each. For each swipe,
+1. open /shorts/ and swipe 20 times (a finger's swipe of half the screen, up the feed or back),
+   waiting 2 s on each clip; then swipe on to 50 (down to the last clip and back up), 1 s each. For each swipe,
    the time from the finger going down to the first new frame of the next clip being presented
    with its picture on the screen (requestVideoFrameCallback's presentationTime; a landscape
    clip's picture, letterboxed in the middle of its screen, comes into view some 250 px after its
    top edge); the time from navigation to the first clip's first frame; the JS heap (after a
    forced garbage collection) and the number of <video> elements after 5 and after 50 swipes;
 2. the same 20 swipes under network emulation (DevTools: 20 Mbit/s down, 40 ms latency).
+
+The finger (tests/browser/finger.py) moves as a phone reports one: half the screen in 9 moves, one
+every display frame (16.7 ms, 150 ms in all), lifted a frame after the last. Its touch events go
+out on that clock over a DevTools connection of its own, without waiting for Chromium's answers:
+each `Input.dispatchTouchEvent` is answered only once the page has handled the event (some 35 ms
+here), so a finger awaiting each one, as Playwright's sync API does, moved at the page's pace
+(half a screen in about 200 ms), and a landscape clip's picture came into view that much later.
+The browser tests flick it too (0.85 of a screen in 3 moves).
 
     .venv/bin/python bench/shorts.py [--repeats 3]
 Each repeat's line also has the swipe medians of the portrait and of the landscape clips apart
@@ -38,6 +46,7 @@ from django.core.management import call_command  # noqa: E402
 from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from playwright.sync_api import sync_playwright  # noqa: E402
+from tests.browser.finger import Finger, launch, line  # noqa: E402
 
 from pettube import local_aws  # noqa: E402
 from tests import factories  # noqa: E402
@@ -112,7 +121,7 @@ def main() -> None:
     results = []
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
+            browser = launch(playwright.chromium, executable_path=CHROMIUM, args=["--headless", "--no-sandbox"])
             for repeat in range(repeats):
                 results.append(_repeat(browser, site, clips))
                 print(f"repeat {repeat + 1}: " + " ".join(f"{name}={value:.4g}" for name, value in results[-1].items()))
@@ -174,13 +183,14 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
     page.wait_for_function("() => Object.keys(window.__firstFrames).length > 0", timeout=30_000)
     first_frame = page.evaluate("() => Math.min(...Object.values(window.__firstFrames))")
     page.wait_for_timeout(2000)
+    finger = Finger(page)
     heap, at, step, measured, wide = {}, 0, 1, [], []
     for swipe in range(1, swipes + 1):
         if not 0 <= at + step < clips:
             step = -step
         target = page.evaluate("n => document.querySelectorAll('[data-testid=short]')[n].dataset.videoId", at + step)
         page.evaluate("id => { window.__swipe = {id, at: performance.now()}; }", target)
-        _swipe(devtools, up=step > 0)
+        _swipe(finger, up=step > 0)
         try:
             page.wait_for_function("() => window.__swipe === null", timeout=15_000)
         except Exception:
@@ -194,22 +204,16 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
             devtools.send("HeapProfiler.collectGarbage")
             heap[swipe] = page.evaluate("() => performance.memory.usedJSHeapSize")
     videos = page.evaluate("() => window.__mostVideos")
+    finger.close()
     context.close()
     return {"swipes": measured, "wide": wide, "first_frame": first_frame, "heap": heap, "videos": videos}
 
 
-def _swipe(devtools, *, up: bool, moves: int = 6) -> None:
-    """A finger's swipe of half the screen in `moves` moves. Each DevTools touch event returns
-    once the page has taken it, so the moves come some 35 ms apart (not the 16 ms slept): half a
-    screen in about 200 ms."""
-    x, y = 195, 650 if up else 200
-    step = (-1 if up else 1) * PHONE["height"] * 0.5 / moves
-    devtools.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-    for _ in range(moves):
-        y += step
-        devtools.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        time.sleep(0.016)
-    devtools.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+def _swipe(finger: Finger, *, up: bool, moves: int = 9) -> None:
+    """A finger's swipe of half the screen in `moves` moves, one every display frame: up the feed
+    (to the next clip) or back down."""
+    start = (195, 650 if up else 200)
+    finger.swipe(line(start, (start[0], start[1] + (-1 if up else 1) * PHONE["height"] * 0.5), moves))
 
 
 def _percentile(values: list[float], percent: int) -> float:

@@ -109,6 +109,7 @@ function addPage(page) {
     last.append("That is every short for now. ", link("Back to the videos", "/"));
     feed.append(last);
   }
+  if (nearAt !== null) markNear();
 }
 
 async function fetchMore() {
@@ -272,9 +273,12 @@ function toggle(clip) {
 // finger's first move says which one it reveals (it plays on, with the session's sound); the
 // other, or both if the finger lifts without moving, go back to where they were.
 let fingerFrom = null;
+let fingerDown = false;
 let warming = []; // [{player, clip, from}]: the neighbours started as the finger went down
 
 function onTouchStart(event) {
+  fingerDown = true;
+  keepNear(Math.round(position())); // already so, unless the feed is still moving from a swipe before
   fingerFrom = event.touches.length === 1 ? event.touches[0].clientY : null;
   if (fingerFrom === null || current < 0 || still.matches) return;
   for (const clip of [clips[current - 1], clips[current + 1]]) {
@@ -305,12 +309,53 @@ function onTouchMove(event) {
   if (revealed?.player && !revealed.held && !still.matches) start(revealed.player);
 }
 
-function onTouchEnd() {
+function onTouchEnd(event) {
+  fingerDown = event.touches.length > 0;
+  restLater();
   stopWarming(); // a tap, or a finger that did not move far enough to reveal a clip
   play();
 }
 
+// One swipe moves one clip. Chromium lets a fast flick fly past a `scroll-snap-stop: always` clip
+// on to the one after, so only the clip the feed rests on and the two beside it are snap positions,
+// and the clips below them are not laid out (site.css): a flick down the feed stops where the feed
+// ends, on the next clip; a flick back up comes to rest on the clip above (a very fast one may
+// carry on a little and come back to it), with the browser's own physics. They change once the feed
+// has come to rest, not during a swipe.
+let nearAt = null;
+
+function keepNear(number) {
+  if (number === nearAt) return;
+  nearAt = number;
+  markNear();
+}
+
+function markNear() {
+  for (const [at, element] of snapAreas().entries()) element.classList.toggle("near", Math.abs(at - nearAt) <= 1);
+}
+
+function snapAreas() {
+  const end = feed.querySelector(".short-end");
+  return [...clips.map((clip) => clip.article), ...(end ? [end] : [])];
+}
+
+function onScrollEnd() {
+  if (!fingerDown) keepNear(Math.round(position()));
+}
+
+// Where the browser has no scrollend event, the feed has come to rest once it has not moved for
+// SCROLL_QUIET_MS with no finger on it.
+const SCROLL_QUIET_MS = 150;
+let quiet = 0;
+
+function restLater() {
+  if ("onscrollend" in feed) return;
+  clearTimeout(quiet);
+  quiet = setTimeout(onScrollEnd, SCROLL_QUIET_MS);
+}
+
 function onScroll() {
+  restLater();
   const nearest = Math.round(position());
   const end = feed.querySelector(".short-end");
   if (end) end.inert = nearest < clips.length;
@@ -348,6 +393,7 @@ async function refresh(clip) {
 
 function move(step) {
   const target = Math.max(0, Math.min(current + step, clips.length - 1));
+  keepNear(target);
   feed.scrollTo({ top: target * feed.clientHeight, behavior: still.matches ? "instant" : "smooth" });
 }
 
@@ -491,6 +537,7 @@ feed.addEventListener("wheel", (event) => {
 showSound(soundOn);
 addPage(JSON.parse(document.getElementById("shorts-first-page").textContent));
 feed.addEventListener("scroll", onScroll, { passive: true });
+feed.addEventListener("scrollend", onScrollEnd, { passive: true });
 feed.addEventListener("touchstart", onTouchStart, { passive: true });
 feed.addEventListener("touchmove", onTouchMove, { passive: true });
 feed.addEventListener("touchend", onTouchEnd, { passive: true });
@@ -502,4 +549,7 @@ document.addEventListener("visibilitychange", () => {
   else play();
 });
 window.addEventListener("pagehide", () => preloading.abort());
-if (clips.length) become(0);
+if (clips.length) {
+  keepNear(0);
+  become(0);
+}

@@ -12,6 +12,7 @@ from playwright.sync_api import sync_playwright
 
 from pettube import bootstrap
 from pettube.local_aws import EventPump
+from tests.browser import finger
 from tests.browser.helpers import DESKTOP
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def site(site_without_worker, aws):
 @pytest.fixture
 def browser():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = finger.launch(playwright.chromium, executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
 

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from pettube import dynamo
 from tests import factories
+from tests.browser.finger import Finger, line
 from tests.browser.helpers import DESKTOP, PHONE, axe_violations, sign_in
 from videos import processing, repository
 from videos import services as videos
@@ -55,18 +56,12 @@ def open_phone(browser, problems):
     return page
 
 
-def swipe(page, distance: float = 0.5, moves: int = 10) -> None:
-    """A finger's swipe up by `distance` screen heights, in `moves` moves a frame apart (DevTools'
-    touch events: Chromium scrolls and flings as for a real finger)."""
-    devtools = page.context.new_cdp_session(page)
-    x, y = 195, 800
-    devtools.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-    for _ in range(moves):
-        y -= 844 * distance / moves
-        devtools.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-        page.wait_for_timeout(16)
-    devtools.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    devtools.detach()
+def swipe(page, distance: float = 0.5, moves: int = 9) -> None:
+    """A finger's swipe up by `distance` screen heights in `moves` moves, one every display frame
+    (16.7 ms) as a phone reports them (tests/browser/finger.py)."""
+    hand = Finger(page)
+    hand.swipe(line((195, 800), (195, 800 - 844 * distance), moves))
+    hand.close()
 
 
 def tab_to(page, name: str, *, clip: str) -> None:
