@@ -34,10 +34,11 @@ from videos.ladder import Rung
 log = logging.getLogger("pettube.videos")
 
 PREFIX = hls.AV1_PREFIX
-# SVT-AV1's CRF for about x264's VMAF at the same size: x264's + CRF_OFFSET (at + 11, AV1 scored
-# 3.5 points above x264 on bench/ladder_quality.py's flat clip, for more bytes); caps a share of
-# H.264's.
-CRF_OFFSET = 15
+# SVT-AV1's CRF for about x264's VMAF at the same size: x264's + CRF_OFFSET. Measured on
+# bench/ladder_quality.py's clips against x264 with trellis: at + 15 AV1 scored 0.3-5 points above
+# x264 for more bytes than it needed; at + 17 from 0.4 below to above, for 31-48 % fewer bytes; at
+# + 19 it fell under x264 on the larger rungs of the flat and grain clips. Caps: a share of H.264's.
+CRF_OFFSET = 17
 CAP_SHARE = 0.7
 FINISHING_SECONDS = 30
 MIME_TYPES = {".m4s": "video/iso.segment", ".mp4": "video/mp4"}

@@ -25,17 +25,20 @@ from dataclasses import replace
 from videos.ladder import CRF, Rung
 from videos.transcode import SAMPLE_CRF, Sample
 
-# The sample's SSIM (dB) at which the fixed ladder's CRF lands in the target band; each dB more
-# (an easier picture) moves the CRF up by CRF_PER_DB, each dB less down.
-SSIM_AT_FIXED_CRF = 18.0
+# A sample scoring SSIM_AT_TARGET_CRF (dB) lands in the target band at TARGET_CRF; each dB more (an
+# easier picture) moves the CRF up by CRF_PER_DB, each dB less down. TARGET_CRF is one step above
+# the fixed ladder's CRF: the ladder's trellis quantization (transcode.X264_PARAMS) gives at one
+# step higher the VMAF that CRF 23 gave without it (bench/ladder_quality.py, docs/STREAMING.md).
+TARGET_CRF = CRF + 1
+SSIM_AT_TARGET_CRF = 18.0
 CRF_PER_DB = 0.3
-LOWEST_CRF, HIGHEST_CRF = 20, 26
+LOWEST_CRF, HIGHEST_CRF = 21, 27
 # A title whose smallest sample's SSIM is at least NOISE_DB above its largest's is noisy (measured
 # on bench/ladder_quality.py's 1080p clips: the still noisy scene +7.9 dB, grain +7.8; the clean
 # ones from -3.0 to -1.1). At NOISY_CRF its rungs scored VMAF 92-95 for a third to a quarter of the
 # fixed ladder's bytes at 720p and 1080p.
 NOISE_DB = 4.0
-NOISY_CRF = 26
+NOISY_CRF = 27
 # x264 `veryfast` with its look-ahead spends this share of what the `ultrafast` sample spent at
 # the same CRF (measured on bench/ladder_quality.py's clips); a cap leaves HEADROOM over it for
 # the scenes harder than the first half second.
@@ -64,8 +67,8 @@ def fit(rungs: list[Rung], samples: list[Sample]) -> list[Rung]:
         if below is not None and (sample.upscaled_ssim_db or 0) >= ADDS_NOTHING_DB:
             continue
         crf = NOISY_CRF if noisy else _crf(sample)
-        if crf < CRF and _expected(sample, CRF) >= CAPS[_side(rung)][1]:
-            crf = CRF  # the ceiling binds already at the fixed CRF: a lower one buys nothing under it
+        if crf < TARGET_CRF and _expected(sample, TARGET_CRF) >= CAPS[_side(rung)][1]:
+            crf = TARGET_CRF  # the ceiling binds already at the usual CRF: a lower one buys nothing under it
         fitted.append(replace(rung, crf=crf, maxrate=_cap(rung, sample, crf)))
         below = sample
     return fitted
@@ -77,7 +80,7 @@ def noise_db(samples: list[Sample]) -> float:
 
 
 def _crf(sample: Sample) -> int:
-    return max(LOWEST_CRF, min(HIGHEST_CRF, round(CRF + (sample.ssim_db - SSIM_AT_FIXED_CRF) * CRF_PER_DB)))
+    return max(LOWEST_CRF, min(HIGHEST_CRF, round(TARGET_CRF + (sample.ssim_db - SSIM_AT_TARGET_CRF) * CRF_PER_DB)))
 
 
 def _cap(rung: Rung, sample: Sample, crf: int) -> int:

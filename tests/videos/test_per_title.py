@@ -33,7 +33,7 @@ def test_a_hard_title_gets_a_lower_crf_and_caps_that_do_not_starve_the_lower_run
     rungs = per_title.fit(FIXED, HARD)
 
     assert all(rung.crf < ladder.CRF for rung in rungs[:2])
-    assert rungs[2].crf == ladder.CRF  # its ceiling binds at the fixed CRF already: a lower one buys nothing
+    assert rungs[2].crf == per_title.TARGET_CRF  # its ceiling binds at the usual CRF already: a lower one buys nothing
     assert [rung.maxrate for rung in rungs[:2]] > [fixed.maxrate for fixed in FIXED[:2]]
     assert all(rung.maxrate <= per_title.CAPS[side][1] for rung, side in zip(rungs, (360, 720, 1080), strict=True))
 
