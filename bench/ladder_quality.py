@@ -18,12 +18,12 @@ Last line: bytes_saved=… vmaf_min=… av1_saved=… av1_extra_cpu=…
   before the last splits it into the x264 options' share and the per-title choice's;
 - vmaf_min: the lowest per-title rung's VMAF;
 - av1_saved: 1 - AV1 bytes / H.264 bytes (per-title) over the rungs where AV1 scores at least
-  the H.264 rung's VMAF (less AV1_TOLERANCE); the rungs where it does not are listed;
+  the H.264 rung's VMAF (less AV1_TOLERANCE); the rungs where it does not are listed, and each
+  clip's line says whether the worker's check on the lead segment would offer its AV1 rungs;
 - av1_extra_cpu: CPU seconds of the AV1 encodes / CPU seconds of the per-title H.264 encodes.
 """
 
 import argparse
-import re
 import resource
 import shutil
 import subprocess
@@ -88,6 +88,7 @@ def main() -> None:
                                            workdir / f"{name}-per-title", probe)
             encoded, av1_cpu = encode_av1(source, [scored.rung for scored in fitted], workdir / f"{name}-av1", probe)
             report(name, fixed, fixed_now, fitted, encoded)
+            print(f"{name}: AV1 {offered(source, fitted, encoded, workdir / f'{name}-per-title', workdir / f'{name}-av1', probe)}")
             totals["fixed"] += sum(scored.bytes for scored in fixed)
             totals["fixed_now"] += sum(scored.bytes for scored in fixed_now)
             totals["per_title"] += sum(scored.bytes for scored in fitted)
@@ -154,6 +155,18 @@ def encode_av1(source: Path, rungs: list[ladder.Rung], outdir: Path, probe: tran
     return [score(source, rung, outdir / rung.name) for rung in av1_rungs], cpu
 
 
+def offered(source: Path, h264: list[Scored], encoded: list[Scored], h264_dir: Path, av1_dir: Path,
+            probe: transcode.Probe) -> str:
+    """Whether the worker would offer these AV1 rungs: its check (videos/av1.py) on the lead segment."""
+    for ours, other in zip(h264, encoded, strict=True):
+        scores = [transcode.vmaf(folder / scored.rung.name / "index.m3u8", source, width=scored.rung.width,
+                                 height=scored.rung.height, seconds=ladder.LEAD_SECONDS, fps=probe.fps)
+                  for folder, scored in ((av1_dir, other), (h264_dir, ours))]
+        if scores[0] < scores[1] - av1.QUALITY_MARGIN:
+            return f"not offered: {other.rung.name} {scores[0]:.1f} against H.264's {scores[1]:.1f} on the lead segment"
+    return "offered"
+
+
 def run(command: list[str]) -> float:
     """Run an encode; the CPU seconds it took (user and system, every thread)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -166,15 +179,8 @@ def score(source: Path, rung: ladder.Rung, folder: Path) -> Scored:
     """The rung's bytes (its segments, and its initialisation segment if it has one) and its
     VMAF against the source scaled to its size."""
     size = sum(path.stat().st_size for path in folder.iterdir() if path.suffix in {".ts", ".m4s", ".mp4"})
-    result = subprocess.run(
-        [transcode.ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(folder / "index.m3u8"), "-i", str(source),
-         "-lavfi", f"[0:v]setpts=PTS-STARTPTS[encoded];"
-                   f"[1:v]scale={rung.width}:{rung.height}:flags=bicubic,setpts=PTS-STARTPTS[reference];"
-                   "[encoded][reference]libvmaf=n_threads=2:n_subsample=3",
-         "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )
-    return Scored(rung=rung, bytes=size, vmaf=float(re.search(r"VMAF score: ([0-9.]+)", result.stderr)[1]))
+    return Scored(rung=rung, bytes=size, vmaf=transcode.vmaf(folder / "index.m3u8", source, width=rung.width,
+                                                            height=rung.height, fps=30, timeout=1800))
 
 
 def report(name: str, fixed: list[Scored], fixed_now: list[Scored], fitted: list[Scored], encoded: list[Scored]) -> None:

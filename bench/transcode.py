@@ -235,17 +235,7 @@ def vmaf(video: domain.Video, rung_name: str, source: Path) -> float:
     rung = next(rung for rung in ladder.rungs_from_json(video.rungs) if rung.name == rung_name)
     playlist = WORKDIR / f"{video.id}-{rung.name}.m3u8"
     playlist.write_text(services.playlist(video, rung.name))
-    result = subprocess.run(
-        [transcode.ffmpeg_binary(), "-hide_banner", "-nostdin",
-         "-protocol_whitelist", "file,http,https,tcp,tls", "-i", str(playlist), "-i", str(source),
-         "-lavfi", f"[0:v]setpts=PTS-STARTPTS[encoded];"
-                   f"[1:v]scale={rung.width}:{rung.height}:flags=bicubic,setpts=PTS-STARTPTS[reference];"
-                   "[encoded][reference]libvmaf=n_threads=2:n_subsample=3",
-         "-f", "null", "-"],
-        capture_output=True, text=True, check=True,
-    )
-    return float(re.search(r"VMAF score: ([0-9.]+)", result.stderr)[1])
-
+    return transcode.vmaf(playlist, source, width=rung.width, height=rung.height, fps=30, timeout=1800)
 
 if __name__ == "__main__":
     main()

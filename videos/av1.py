@@ -12,7 +12,9 @@ The work is cut in the H.264 attempt's chunks, each a job run beside the others
 each job stores its segments (videos/encoding_jobs.py, `av1-<chunk>`) and counts itself done on
 the video's item; the last one writes the VOD playlists and offers the rungs in the video's item
 (`av1_rungs`, `av1_codecs`, read from the segments), from which the master playlist lists them.
-A failure in any job is logged and ends the AV1 renditions of the video, removing what they had
+Before anything is offered, the first chunk's job scores each AV1 rung's lead segment against
+its H.264 twin's (VMAF against the source): a rung that looks worse leaves the title in H.264 only.
+That, or a failure in any job, is logged and ends the AV1 renditions of the video, removing what they had
 stored: the H.264 ladder, its playlists and the item's ready state are never written here. The
 source upload, which publishing the H.264 ladder leaves for this step, is deleted when it ends,
 either way (the bucket's lifecycle rule removes it should a worker die first).
@@ -40,6 +42,13 @@ PREFIX = hls.AV1_PREFIX
 # + 19 it fell under x264 on the larger rungs of the flat and grain clips. Caps: a share of H.264's.
 CRF_OFFSET = 17
 CAP_SHARE = 0.7
+# Before the rungs are offered, each AV1 rung's lead segment is scored with VMAF against the
+# source, as its H.264 twin's is. Under a binding cap SVT-AV1 loses far more than x264 (the fine
+# texture moving fast of bench/ladder_quality.py: 55 against 84 at 1080p, 82.6 against 85.9 at
+# 720p), and a browser that decodes AV1 would pick the worse picture. A rung more than
+# QUALITY_MARGIN points under its twin leaves the title in H.264 only: a ladder that offered AV1
+# at some sizes and not others would switch codec with the viewer's bandwidth.
+QUALITY_MARGIN = 2.0
 FINISHING_SECONDS = 30
 MIME_TYPES = {".m4s": "video/iso.segment", ".mp4": "video/mp4"}
 
@@ -77,6 +86,10 @@ def encode_chunk(*, video_id: str, attempt: int, index: int, time_left: Callable
         done = _encode(video, index, time_left or (lambda: float(settings.PETTUBE_PROCESSING_TIMEOUT_SECONDS)))
         if done is not None and done.av1_jobs_done == _chunk_count(video):
             _publish(done)
+    except NoBetter as reason:
+        log.info("AV1 renditions left out; the video stays ready in H.264",
+                 extra={"video_id": video_id, "reason": str(reason)})
+        _give_up(video)
     except Exception:
         log.exception("AV1 renditions abandoned; the video stays ready in H.264",
                       extra={"video_id": video_id, "chunk": index})
@@ -105,10 +118,27 @@ def _encode(video: Video, index: int, time_left: Callable[[], float]) -> Video |
         command = transcode.av1_ladder_command(source, outdir, rungs, start=start, length=length,
                                                fps=video.source_fps or None)
         transcode.Encoder(command, timeout=budget, background=True).wait()
+        if index == 0:
+            _check_quality(video, outdir, rungs, source=source)
         segments = _store(video.id, outdir, rungs, chunk=index)
     encoding_jobs.record(video.id, attempt=video.attempts, job=f"{PREFIX}{index}",
                          segments=[(segment.number, segment.duration) for segment in segments])
     return repository.count_av1_job_done(video.id, attempt=video.attempts)
+
+
+class NoBetter(Exception):
+    """An AV1 rung would show a worse picture than its H.264 twin."""
+
+
+def _check_quality(video: Video, outdir: Path, rungs: list[Rung], *, source: str) -> None:
+    """Raise NoBetter if an AV1 rung's lead segment (in `outdir`) scores more than
+    QUALITY_MARGIN VMAF points under the published H.264 rung's of the same size."""
+    for h264, other in zip(ladder.rungs_from_json(video.rungs), rungs, strict=True):
+        published = storage.presigned_get(storage.hls_key(video.id, hls.segment_uri(h264.name, 0)))
+        scores = [transcode.vmaf(encoded, source, width=other.width, height=other.height, seconds=ladder.LEAD_SECONDS,
+                                 fps=video.source_fps or None) for encoded in (outdir / other.name / "index.m3u8", published)]
+        if scores[0] < scores[1] - QUALITY_MARGIN:
+            raise NoBetter(f"{other.name} scores VMAF {scores[0]:.1f} against H.264's {scores[1]:.1f} on the lead segment")
 
 
 def _store(video_id: str, outdir: Path, rungs: list[Rung], *, chunk: int) -> list[hls.Segment]:

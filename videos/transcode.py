@@ -450,6 +450,26 @@ def codecs_of(source: Path | str, *, timeout: float = 60) -> str:
     raise EncoderInterrupted(f"could not read the codec of {source}: {_last_line(result.stderr)}")
 
 
+def vmaf(encoded: Path | str, source: Path | str, *, width: int, height: int, fps: float | None,
+         seconds: float | None = None, timeout: float = 120) -> float:
+    """VMAF (libvmaf's built-in model, every third frame) of `encoded` (a segment, or a media
+    playlist), or of its first `seconds`, against the source's scaled to its size as the ladder
+    scales them (frame rate capped at MAX_FPS)."""
+    reference = f"scale={width}:{height}:flags=bicubic,setsar=1,setpts=PTS-STARTPTS"
+    if fps is None or fps > MAX_FPS:
+        reference = f"fps={MAX_FPS},{reference}"
+    first = ["-t", f"{seconds:.3f}"] if seconds else []
+    result = _run([ffmpeg_binary(), "-hide_banner", "-nostdin", "-protocol_whitelist", "file,http,https,tcp,tls,crypto",
+                   *first, *_input(encoded), *first, *_input(source),
+                   "-lavfi", f"[0:v]setpts=PTS-STARTPTS[encoded];[1:v]{reference}[reference];"
+                             "[encoded][reference]libvmaf=n_threads=2:n_subsample=3",
+                   "-f", "null", "-"], timeout=timeout)
+    found = re.search(r"VMAF score: ([0-9.]+)", result.stderr)
+    if found is None:
+        raise EncoderInterrupted(f"could not score {encoded}: {_last_line(result.stderr)}")
+    return float(found[1])
+
+
 def join_tiles(folder: Path, output: Path, *, count: int, columns: int, timeout: float = 60) -> None:
     """Join the `count` JPEGs `<folder>/0000.jpg`… into one WebP image, `columns` across, row by row."""
     result = _run(

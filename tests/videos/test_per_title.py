@@ -1,7 +1,6 @@
 """Per-title ladders (videos/per_title.py): the probe's sample decides each rung's CRF and cap,
 and drops a rung that adds nothing."""
 
-import re
 import subprocess
 
 import pytest
@@ -130,13 +129,7 @@ def encode_and_score(name: str, tmp_path, *, fitted: bool) -> dict[str, tuple[in
     scored = {}
     for rung in rungs:
         folder = outdir / rung.name
-        result = subprocess.run(
-            [transcode.ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(folder / "index.m3u8"), "-i", str(source),
-             "-lavfi", f"[0:v]setpts=PTS-STARTPTS[e];[1:v]scale={rung.width}:{rung.height}:flags=bicubic,"
-                       "setpts=PTS-STARTPTS[r];[e][r]libvmaf=n_threads=2", "-f", "null", "-"],
-            capture_output=True, text=True, check=True,
-        )
-        vmaf = float(re.search(r"VMAF score: ([0-9.]+)", result.stderr)[1])
+        vmaf = transcode.vmaf(folder / "index.m3u8", source, width=rung.width, height=rung.height, fps=probe.fps)
         scored[rung.name] = (sum(path.stat().st_size for path in folder.glob("*.ts")), vmaf)
     return scored
 
