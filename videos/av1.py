@@ -44,7 +44,7 @@ CRF_OFFSET = 17
 CAP_SHARE = 0.7
 # Before the rungs are offered, each AV1 rung's lead segment is scored with VMAF against the
 # source, as its H.264 twin's is. Under a binding cap SVT-AV1 loses far more than x264 (the fine
-# texture moving fast of bench/ladder_quality.py: 55 against 84 at 1080p, 82.6 against 85.9 at
+# texture moving fast of bench/ladder_quality.py: 54.9 against 84.5 at 1080p, 83.7 against 85.7 at
 # 720p), and a browser that decodes AV1 would pick the worse picture. A rung more than
 # QUALITY_MARGIN points under its twin leaves the title in H.264 only: a ladder that offered AV1
 # at some sizes and not others would switch codec with the viewer's bandwidth.
