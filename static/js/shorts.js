@@ -1,7 +1,8 @@
 // The shorts page: one clip per screen in a vertical scroll-snap feed. A small fixed pool of
 // <video> elements (at most PLAYERS decoders alive) moves from clip to clip: the previous clip,
 // the visible one and the next keep a player (the next one loaded to its first segment, its first
-// frame decoded), and the clip after it is preloaded into memory (shorts-preload.js). The clips
+// frame decoded), and the clip after it is preloaded into memory (shorts-preload.js); after a
+// swipe, the players move on once the feed has come to rest, not in the middle of it. The clips
 // beside the visible one start, muted, as a finger goes down, so the one it reveals is moving as
 // it comes onto the screen; a clip pauses once it has left.
 import { api, backoffMs, explain, sleep, unavailable } from "./api.js";
@@ -126,7 +127,7 @@ async function fetchMore() {
   })();
   await fetching;
   fetching = null;
-  place();
+  if (!unsettled) place(); // otherwise once the feed has come to rest
 }
 
 // --- players --------------------------------------------------------------------------------
@@ -278,6 +279,7 @@ let warming = []; // [{player, clip, from}]: the neighbours started as the finge
 
 function onTouchStart(event) {
   fingerDown = true;
+  settle(); // a swipe begun before the feed came to rest from the one before: its players first
   keepNear(Math.round(position())); // already so, unless the feed is still moving from a swipe before
   fingerFrom = event.touches.length === 1 ? event.touches[0].clientY : null;
   if (fingerFrom === null || current < 0 || still.matches) return;
@@ -341,17 +343,33 @@ function snapAreas() {
 
 function onScrollEnd() {
   if (!fingerDown) keepNear(Math.round(position()));
+  settle();
 }
 
 // Where the browser has no scrollend event, the feed has come to rest once it has not moved for
-// SCROLL_QUIET_MS with no finger on it.
+// SCROLL_QUIET_MS with no finger on it (where it has one, that also settles a clip should a
+// scrollend not come).
 const SCROLL_QUIET_MS = 150;
 let quiet = 0;
 
 function restLater() {
-  if ("onscrollend" in feed) return;
   clearTimeout(quiet);
-  quiet = setTimeout(onScrollEnd, SCROLL_QUIET_MS);
+  quiet = setTimeout(() => {
+    if (!("onscrollend" in feed)) onScrollEnd();
+    else if (!fingerDown) settle();
+  }, SCROLL_QUIET_MS);
+}
+
+// What a new visible clip needs beyond playing and the address (the players moved to its
+// neighbours, the clip after them preloaded, the next page asked for) waits until the feed has
+// come to rest: done as the feed passed halfway, it took the page's main thread 4-18 ms in the
+// middle of the swipe (hls.js torn down and set up again).
+let unsettled = false;
+
+function settle() {
+  if (!unsettled) return;
+  unsettled = false;
+  place();
 }
 
 function onScroll() {
@@ -363,7 +381,7 @@ function onScroll() {
   else play();
 }
 
-function become(number) {
+function become(number, atRest = false) {
   const before = clips[current];
   const focusWasIn = Boolean(before?.article.contains(document.activeElement));
   if (before) {
@@ -377,7 +395,9 @@ function become(number) {
   history.replaceState(history.state, "", `${clip.data.url}${species}`);
   document.title = `${clip.data.title} · Shorts · PetTube`;
   if (focusWasIn) clip.article.focus({ preventScroll: true });
-  place();
+  unsettled = true;
+  play(); // the clips that already have a player play or pause now; the rest once the feed rests
+  if (atRest) settle();
   setTimeout(() => refresh(clip), REFRESH_AFTER_MS);
 }
 
@@ -551,5 +571,5 @@ document.addEventListener("visibilitychange", () => {
 window.addEventListener("pagehide", () => preloading.abort());
 if (clips.length) {
   keepNear(0);
-  become(0);
+  become(0, true);
 }
