@@ -143,6 +143,10 @@ async function setUp(video) {
   seekOnChapters(player);
   const start = Number(video.dataset.start);
   if (start && !hls) video.addEventListener("loadedmetadata", () => { video.currentTime = start; }, { once: true });
+  // Deleting the video removes its files: stop asking for them (a segment asked for meanwhile
+  // would come back 404), and take up again if the delete failed (videos.js sends both).
+  document.addEventListener("pettube:deleting", () => { player.pause(); hls?.stopLoad(); });
+  document.addEventListener("pettube:delete-failed", () => hls?.startLoad());
   video.player = player;
   return player;
 }
