@@ -159,11 +159,10 @@ def offered(source: Path, h264: list[Scored], encoded: list[Scored], h264_dir: P
             probe: transcode.Probe) -> str:
     """Whether the worker would offer these AV1 rungs: its check (videos/av1.py) on the lead segment."""
     for ours, other in zip(h264, encoded, strict=True):
-        scores = [transcode.vmaf(folder / scored.rung.name / "index.m3u8", source, width=scored.rung.width,
-                                 height=scored.rung.height, seconds=ladder.LEAD_SECONDS, fps=probe.fps)
-                  for folder, scored in ((av1_dir, other), (h264_dir, ours))]
-        if scores[0] < scores[1] - av1.QUALITY_MARGIN:
-            return f"not offered: {other.rung.name} {scores[0]:.1f} against H.264's {scores[1]:.1f} on the lead segment"
+        reason = av1.shortfall(av1_dir / other.rung.name / "index.m3u8", h264_dir / ours.rung.name / "index.m3u8",
+                               source=source, rung=other.rung, fps=probe.fps)
+        if reason:
+            return f"not offered: {reason}"
     return "offered"
 
 

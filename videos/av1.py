@@ -131,14 +131,25 @@ class NoBetter(Exception):
 
 
 def _check_quality(video: Video, outdir: Path, rungs: list[Rung], *, source: str) -> None:
-    """Raise NoBetter if an AV1 rung's lead segment (in `outdir`) scores more than
-    QUALITY_MARGIN VMAF points under the published H.264 rung's of the same size."""
+    """Raise NoBetter if an AV1 rung's lead segment (in `outdir`) looks worse than the published
+    H.264 rung's of the same size."""
     for h264, other in zip(ladder.rungs_from_json(video.rungs), rungs, strict=True):
         published = storage.presigned_get(storage.hls_key(video.id, hls.segment_uri(h264.name, 0)))
-        scores = [transcode.vmaf(encoded, source, width=other.width, height=other.height, seconds=ladder.LEAD_SECONDS,
-                                 fps=video.source_fps or None) for encoded in (outdir / other.name / "index.m3u8", published)]
-        if scores[0] < scores[1] - QUALITY_MARGIN:
-            raise NoBetter(f"{other.name} scores VMAF {scores[0]:.1f} against H.264's {scores[1]:.1f} on the lead segment")
+        reason = shortfall(outdir / other.name / "index.m3u8", published, source=source, rung=other,
+                           fps=video.source_fps or None)
+        if reason:
+            raise NoBetter(reason)
+
+
+def shortfall(av1_rendition: Path | str, h264_rendition: Path | str, *, source: Path | str, rung: Rung,
+              fps: float | None) -> str | None:
+    """Why the AV1 rendition looks worse than the H.264 one (their lead segments' VMAF against the
+    source, more than QUALITY_MARGIN apart), or None."""
+    scores = [transcode.vmaf(rendition, source, width=rung.width, height=rung.height, seconds=ladder.LEAD_SECONDS,
+                             fps=fps) for rendition in (av1_rendition, h264_rendition)]
+    if scores[0] < scores[1] - QUALITY_MARGIN:
+        return f"{rung.name} scores VMAF {scores[0]:.1f} against H.264's {scores[1]:.1f} on the lead segment"
+    return None
 
 
 def _store(video_id: str, outdir: Path, rungs: list[Rung], *, chunk: int) -> list[hls.Segment]:
