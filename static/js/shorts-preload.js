@@ -7,11 +7,32 @@ const cache = new Map(); // clip id -> Map(absolute URL -> text or ArrayBuffer)
 // The variant of a master playlist that fits a `box` of CSS pixels on this screen: the smallest
 // whose picture, shown contained in the box, has at least a device pixel per screen pixel (the
 // largest when none does). `variants`: [{width, height}], any order; returns one of them.
-export function fitting(variants, box) {
+function fitting(variants, box) {
   const ratio = Math.min(window.devicePixelRatio || 1, 2);
   const covers = (variant) => Math.min((box.width * ratio) / variant.width, (box.height * ratio) / variant.height) <= 1;
   const bySize = [...variants].sort((a, b) => a.width * a.height - b.width * b.height);
   return bySize.find(covers) || bySize.at(-1);
+}
+
+// A clip's AV1 rungs play only where this device decodes AV1 in hardware (MediaCapabilities says
+// power efficient): a phone decoding it in software spends its battery on the bytes it saves.
+// Elsewhere the H.264 rungs. Decided once a page; until then, H.264.
+let av1Preferred = false;
+const AV1_QUERY = {
+  type: "media-source",
+  video: { contentType: 'video/mp4; codecs="av01.0.05M.08"', width: 1080, height: 1920, bitrate: 2_000_000, framerate: 30 },
+};
+export const codecChosen = Promise.resolve(navigator.mediaCapabilities?.decodingInfo(AV1_QUERY))
+  .then((info) => { av1Preferred = Boolean(info?.supported && info.powerEfficient); }, () => {});
+
+const isAv1 = (variant) => /^av01/.test(variant.codecs || "");
+
+// The variant a clip plays, of `variants` ([{width, height, codecs}]): of the preferred codec's
+// (the other's when it has none), the one fitting `box`. The preloader and the player both ask
+// this, so the player starts from what was preloaded.
+export function chosen(variants, box) {
+  const preferred = variants.filter((variant) => isAv1(variant) === av1Preferred);
+  return fitting(preferred.length ? preferred : variants, box);
 }
 
 function variantsOf(master, base) {
@@ -19,7 +40,9 @@ function variantsOf(master, base) {
   const lines = master.split("\n").map((line) => line.trim());
   lines.forEach((line, number) => {
     const size = line.startsWith("#EXT-X-STREAM-INF:") && /RESOLUTION=(\d+)x(\d+)/.exec(line);
-    if (size) variants.push({ width: Number(size[1]), height: Number(size[2]), url: new URL(lines[number + 1], base).href });
+    if (!size) return;
+    const codecs = /CODECS="([^"]*)"/.exec(line)?.[1] ?? "";
+    variants.push({ width: Number(size[1]), height: Number(size[2]), codecs, url: new URL(lines[number + 1], base).href });
   });
   const audio = lines.map((line) => /^#EXT-X-MEDIA:TYPE=AUDIO.*URI="([^"]+)"/.exec(line)).find(Boolean);
   return { variants, audio: audio ? new URL(audio[1], base).href : null };
@@ -43,11 +66,12 @@ export async function preload(id, masterUrl, box, signal) {
   const files = new Map();
   cache.set(id, files);
   try {
+    await codecChosen;
     const master = new URL(masterUrl, location.href).href;
     files.set(master, await fetched(master, "text", signal));
     const { variants, audio } = variantsOf(files.get(master), master);
     if (!variants.length) return;
-    const playlists = [fitting(variants, box).url, audio].filter(Boolean);
+    const playlists = [chosen(variants, box).url, audio].filter(Boolean);
     const texts = await Promise.all(playlists.map((url) => fetched(url, "text", signal)));
     playlists.forEach((url, number) => files.set(url, texts[number]));
     const segments = playlists.flatMap((url, number) => leadSegments(texts[number], url));

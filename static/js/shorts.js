@@ -10,7 +10,7 @@ import { copyInto } from "./clipboard.js";
 import { commentItem } from "./comment-item.js";
 import { sendFrom } from "./forms.js";
 import { notify } from "./site.js";
-import { fitting, forgetAllBut, preload, preloadingLoader } from "./shorts-preload.js";
+import { chosen, codecChosen, forgetAllBut, preload, preloadingLoader } from "./shorts-preload.js";
 import { reportView } from "./views.js";
 
 const PLAYERS = 3;
@@ -140,6 +140,7 @@ function newPlayer() {
   video.muted = true;
   video.disablePictureInPicture = true;
   video.setAttribute("aria-hidden", "true"); // the clip's button and title say what it is
+  video.addEventListener("loadeddata", () => standAtFirstFrame(video));
   return { video, hls: null, clip: null, stopViewing: null };
 }
 
@@ -171,18 +172,28 @@ function attach(player, clip) {
   }
   const hls = new Hls(hlsConfig);
   player.hls = hls;
-  hls.on(Hls.Events.MANIFEST_PARSED, () => {
-    const wanted = fittingLevel(hls.levels);
-    hls.startLevel = wanted;
+  hls.on(Hls.Events.MANIFEST_PARSED, async () => {
+    await codecChosen;
+    if (player.hls !== hls) return; // given to another clip meanwhile
+    hls.startLevel = chosenLevel(hls.levels);
     hls.startLoad(0);
   });
   hls.loadSource(source);
   hls.attachMedia(video);
 }
 
-// The hls.js level of the rung that fits the screen (as shorts-preload.js chose what to preload).
-function fittingLevel(levels) {
-  return levels.indexOf(fitting(levels, stageBox()));
+// The hls.js level of the variant shorts-preload.js chose to preload (the same codec and rung).
+function chosenLevel(levels) {
+  const variants = levels.map((level) => ({ width: level.width, height: level.height, codecs: level.videoCodec }));
+  return variants.indexOf(chosen(variants, stageBox()));
+}
+
+// hls.js starts an H.264 rendition's timeline at its first decoding time, and x264's B-frames
+// show the first picture two frames later (67 ms at 30 fps). Played from 0, a clip would hold
+// its first frame that long before it moved; it waits where its picture starts instead.
+function standAtFirstFrame(video) {
+  const start = video.buffered.length ? video.buffered.start(0) : 0;
+  if (video.currentTime < start && start < 1) video.currentTime = start;
 }
 
 function stageBox() {

@@ -47,6 +47,13 @@ def make_shorts(make_clip, monkeypatch, count: int = 4) -> list[str]:
     return made[::-1]
 
 
+def lead_segments(requests: list[str], video_id: str) -> list[str]:
+    """The paths of the lead segments (any rung, and the audio's) of video `video_id` among
+    `requests`, as often as they were asked for."""
+    paths = [url.split("?")[0] for url in requests]
+    return [path for path in paths if f"/media/{video_id}/hls/" in path and path.endswith("00000.ts")]
+
+
 def open_phone(browser, problems):
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, device_scale_factor=1)
     context.set_default_timeout(10_000)
@@ -124,7 +131,12 @@ def test_on_a_phone_one_swipe_one_clip_sound_address_preloading_and_the_feed_kep
     expect(page.locator(f"[data-video-id='{ids[1]}'] video")).to_have_count(1)
     page.wait_for_function(f"() => document.querySelector(\"[data-video-id='{ids[1]}'] video\").readyState >= 2")
     assert any(f"/v/{ids[1]}/hls/master.m3u8" in url for url in requests)
-    assert any(f"/media/{ids[1]}/hls/" in url and url.split("?")[0].endswith("00000.ts") for url in requests)
+    assert lead_segments(requests, ids[1])
+    # It waits at its first picture: an H.264 rendition's starts after 0 (x264's B-frames), and a
+    # clip played from 0 would hold its first frame that long before moving.
+    start, at = page.evaluate(f"""() => {{ const video = document.querySelector("[data-video-id='{ids[1]}'] video");
+                                         return [video.buffered.start(0), video.currentTime]; }}""")
+    assert 0 < start < 0.2 and at == start
     assert page.evaluate(VIDEOS) <= 3
     assert axe_violations(page, axe_source) == []
     page.screenshot(path=SCREENSHOTS / "shorts-phone.png")
@@ -145,6 +157,10 @@ def test_on_a_phone_one_swipe_one_clip_sound_address_preloading_and_the_feed_kep
         playing(page, ids[number])
         assert page.evaluate(VIDEOS) <= 3
     assert page.url == f"{site}/shorts/{ids[3]}/"
+    # The third clip was preloaded (nobody had reached it) and played from what was preloaded:
+    # its lead segments came once each, the audio's and one rung's, the rung its player chose.
+    preloaded = lead_segments(requests, ids[2])
+    assert len(preloaded) == len(set(preloaded)) == 2 and sum("/audio/" in path for path in preloaded) == 1
 
     # A shared link starts at its clip. The session still asks for sound: the clip has it, or
     # (the browser's autoplay rules wanting a tap on this page first) says it is muted.
@@ -185,6 +201,35 @@ def test_a_finger_going_down_starts_both_neighbours_muted_and_lifting_it_puts_th
     lift()
     playing(page, ids[1])
     assert page.evaluate(where, [ids[0], ids[2]]) == before
+    assert problems == []
+
+
+# What MediaCapabilities answers for AV1 on a device that decodes it in hardware or in software.
+AV1_DECODED_IN = """hardware => {
+  const capabilities = navigator.mediaCapabilities, asked = capabilities.decodingInfo.bind(capabilities);
+  capabilities.decodingInfo = async (query) => /av01/.test(query.video?.contentType)
+    ? {supported: true, smooth: true, powerEfficient: hardware} : asked(query);
+}"""
+# The rung a clip of both codecs plays on this phone's screen (390 by 738 CSS pixels under the bar).
+CHOSEN = """async () => {
+  const page = document.querySelector("script[src*='/js/shorts']").src;
+  const preloading = await import(new URL("shorts-preload.js", page));
+  await preloading.codecChosen;
+  const variants = ["avc1.64001e", "avc1.64001f", "av01.0.04M.08", "av01.0.05M.08"].map((codecs, number) =>
+    ({codecs: `${codecs},mp4a.40.2`, width: number % 2 ? 720 : 360, height: number % 2 ? 1280 : 640}));
+  const chosen = preloading.chosen(variants, {width: 390, height: 738});
+  return `${chosen.codecs.slice(0, 4)} ${chosen.width}x${chosen.height}`;
+}"""
+
+
+@pytest.mark.parametrize(("hardware", "plays"), [(True, "av01 720x1280"), (False, "avc1 720x1280")],
+                         ids=["av1-in-hardware", "av1-in-software"])
+def test_av1_rungs_play_where_av1_is_decoded_in_hardware_and_h264_elsewhere(site_without_worker, browser, problems,
+                                                                           hardware, plays):
+    page = open_phone(browser, problems)
+    page.add_init_script(f"({AV1_DECODED_IN})({str(hardware).lower()})")
+    page.goto(f"{site_without_worker}/shorts/")
+    assert page.evaluate(CHOSEN) == plays
     assert problems == []
 
 
