@@ -22,8 +22,14 @@ const AV1_QUERY = {
   type: "media-source",
   video: { contentType: 'video/mp4; codecs="av01.0.05M.08"', width: 1080, height: 1920, bitrate: 2_000_000, framerate: 30 },
 };
-export const codecChosen = Promise.resolve(navigator.mediaCapabilities?.decodingInfo(AV1_QUERY))
-  .then((info) => { av1Preferred = Boolean(info?.supported && info.powerEfficient); }, () => {});
+export const codecChosen = (async () => {
+  try {
+    const info = await navigator.mediaCapabilities?.decodingInfo(AV1_QUERY);
+    av1Preferred = Boolean(info?.supported && info.powerEfficient);
+  } catch {
+    // no answer (an old browser, a query it refuses): H.264
+  }
+})();
 
 const isAv1 = (variant) => /^av01/.test(variant.codecs || "");
 
