@@ -26,6 +26,7 @@ likeButton?.addEventListener("click", async () => {
   count.textContent = String(data.likes);
   count.nextSibling.textContent = ` ${plural(data.likes, "like")} · `;
 });
+if (likeButton) likeButton.disabled = false; // rendered disabled until this script has wired it
 
 async function report(button, path) {
   const reason = window.prompt("What is wrong with it?");
@@ -36,9 +37,9 @@ async function report(button, path) {
   if (ok) notify("Thank you: the report reached the moderators.");
 }
 
-reactions?.querySelector("[data-report]")?.addEventListener("click", (event) =>
-  report(event.currentTarget, event.currentTarget.dataset.report),
-);
+const reportButton = reactions?.querySelector("[data-report]");
+reportButton?.addEventListener("click", () => report(reportButton, reportButton.dataset.report));
+if (reportButton) reportButton.disabled = false;
 
 if (player && reactions?.dataset.viewTicket) {
   const { viewTicket: ticket, viewSeconds } = reactions.dataset;

@@ -32,12 +32,20 @@ def test_like_play_comment_and_unsubscribe(site, page, moto_endpoint, make_clip,
     # The site's event pump processes the upload, as on the dev server.
     eventually(lambda: repository.get(video.id).status == READY, timeout=30, interval=0.2)
 
+    # Until the page's script has run, Like cannot be tapped for nothing: it is disabled.
+    held = []  # the script's request, held back (unrouting lets it through)
+    page.route("**/js/community*.js", lambda route: held.append(route))
     page.goto(f"{site}/login/?next=/v/{video.id}/")
     page.get_by_label("Username").fill("vic")
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Mittens naps")).to_be_visible()
+    like = page.get_by_role("button", name="Like", exact=True)
+    expect(like).to_be_disabled()
+    assert held
+    page.unroute("**/js/community*.js")
+    expect(like).to_be_enabled()
 
-    page.get_by_role("button", name="Like", exact=True).click()
+    like.click()
     expect(page.get_by_role("button", name="Liked", exact=True)).to_have_attribute("aria-pressed", "true")
     expect(page.get_by_test_id("likes")).to_have_text("1")
 
