@@ -27,4 +27,5 @@ for (const box of document.querySelectorAll("[data-follow]")) {
     const { ok, data } = await sendFrom(button, () => api(following ? "DELETE" : "POST", box.dataset.follow));
     if (ok) show(box, data);
   });
+  if (button) button.disabled = false; // rendered disabled until wired here
 }

@@ -29,8 +29,15 @@ def test_follow_a_pet_and_see_its_new_video_in_following(ana_and_pet, site_witho
     page.goto(f"{site}/following/")
     expect(page.get_by_test_id("following-empty")).to_be_visible()
 
-    page.goto(f"{site}/p/{mimi.id}/")
+    # Until follow.js has run, Follow cannot be tapped for nothing: it is disabled.
+    held = []  # the script's request, held back (unrouting lets it through)
+    page.route("**/js/follow*.js", lambda route: held.append(route))
+    page.goto(f"{site}/p/{mimi.id}/", wait_until="commit")  # its load waits for the script
     follow = page.get_by_role("button", name="Follow Mimí")
+    expect(follow).to_be_disabled()
+    assert held
+    page.unroute("**/js/follow*.js")
+    expect(follow).to_be_enabled()
     expect(page.get_by_test_id("followers")).to_have_text("0")
     follow.click()
     expect(page.get_by_role("button", name="Following Mimí")).to_have_attribute("aria-pressed", "true")
