@@ -2,7 +2,7 @@
 // (loaded after the player, rendered as text: nothing in a comment becomes markup or a link).
 import { api, explain } from "./api.js";
 import { commentItem } from "./comment-item.js";
-import { sendFrom } from "./forms.js";
+import { onClick, sendFrom } from "./forms.js";
 import { notify } from "./site.js";
 import { reportView } from "./views.js";
 
@@ -16,7 +16,7 @@ function plural(count, word) {
 }
 
 const likeButton = document.querySelector("button[data-like]");
-likeButton?.addEventListener("click", async () => {
+onClick(likeButton, async () => {
   const liked = likeButton.getAttribute("aria-pressed") === "true";
   const { ok, data } = await sendFrom(likeButton, () => api(liked ? "DELETE" : "POST", `/api/videos/${videoId}/like/`));
   if (!ok) return;
@@ -26,7 +26,6 @@ likeButton?.addEventListener("click", async () => {
   count.textContent = String(data.likes);
   count.nextSibling.textContent = ` ${plural(data.likes, "like")} · `;
 });
-if (likeButton) likeButton.disabled = false; // rendered disabled until this script has wired it
 
 async function report(button, path) {
   const reason = window.prompt("What is wrong with it?");
@@ -38,8 +37,7 @@ async function report(button, path) {
 }
 
 const reportButton = reactions?.querySelector("[data-report]");
-reportButton?.addEventListener("click", () => report(reportButton, reportButton.dataset.report));
-if (reportButton) reportButton.disabled = false;
+onClick(reportButton, () => report(reportButton, reportButton.dataset.report));
 
 if (player && reactions?.dataset.viewTicket) {
   const { viewTicket: ticket, viewSeconds } = reactions.dataset;

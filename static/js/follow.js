@@ -1,7 +1,7 @@
 // The Follow buttons of pet pages, profiles and the watch page: follow or unfollow, and the
 // follower count as the server answers it (the watch page asks for both when it loads).
 import { api } from "./api.js";
-import { sendFrom } from "./forms.js";
+import { onClick, sendFrom } from "./forms.js";
 
 function show(box, data) {
   const button = box.querySelector("[data-follow-button]");
@@ -22,10 +22,9 @@ for (const box of document.querySelectorAll("[data-follow]")) {
     api("GET", box.dataset.follow).then(({ ok, data }) => ok && show(box, data));
   }
   const button = box.querySelector("[data-follow-button]");
-  button?.addEventListener("click", async () => {
+  onClick(button, async () => {
     const following = button.getAttribute("aria-pressed") === "true";
     const { ok, data } = await sendFrom(button, () => api(following ? "DELETE" : "POST", box.dataset.follow));
     if (ok) show(box, data);
   });
-  if (button) button.disabled = false; // rendered disabled until wired here
 }

@@ -1,10 +1,19 @@
-// What the page scripts share about forms and controls: the pets ticked in a form; a control's
-// request (the control disabled while it runs and enabled again whatever the outcome, what went
-// wrong said next to it); and the notes, live regions, that say so.
+// What the page scripts share about forms and controls: the pets ticked in a form; a control
+// enabled once its script listens; a control's request (the control disabled while it runs and
+// enabled again whatever the outcome, what went wrong said next to it); and the notes, live
+// regions, that say so.
 import { explain } from "./api.js";
 
 export function tickedPets(form) {
   return [...form.querySelectorAll("input[name=pets]:checked")].map((input) => input.value);
+}
+
+// Listens for clicks on `control` (if there is one) and enables it. Its template renders it
+// disabled: a tap before the page's script had run would be lost without a word.
+export function onClick(control, handler) {
+  if (!control) return;
+  control.addEventListener("click", handler);
+  control.disabled = false;
 }
 
 // Says `text` in `box` (a live region), shown while it has something to say.

@@ -190,7 +190,8 @@ function chosenLevel(levels) {
 
 // hls.js starts an H.264 rendition's timeline at its first decoding time, and x264's B-frames
 // show the first picture two frames later (67 ms at 30 fps). Played from 0, a clip would hold
-// its first frame that long before it moved; it waits where its picture starts instead.
+// its first frame that long before it moved; it waits where its picture starts instead (a start
+// a second or more in is no B-frame delay, and is left to hls.js).
 function standAtFirstFrame(video) {
   const start = video.buffered.length ? video.buffered.start(0) : 0;
   if (video.currentTime < start && start < 1) video.currentTime = start;
