@@ -42,7 +42,8 @@ export class PartUpload {
     this.done = new Map(); // part number → its size, once stored
     this.loading = new Map(); // part number → bytes of it sent so far
     this.urls = new Map(); // part number → {url, at}
-    this.requests = new Set();
+    this.requests = new Set(); // part uploads on their way
+    this.asking = new AbortController(); // API requests on their way: abandoned on cancel
     this.wakers = new Set();
     this.paused = false;
     this.cancelled = false;
@@ -107,8 +108,11 @@ export class PartUpload {
     this.#stop();
   }
 
+  // Abandons the API requests too: a cancelled upload is deleted, and an answer that came after
+  // that would be a 404 about an upload nobody is waiting for.
   #stop() {
     this.cancelled = true;
+    this.asking.abort();
     this.#abortRequests();
     this.#wake();
   }
@@ -201,7 +205,13 @@ export class PartUpload {
   async #request(method, path, body) {
     for (let attempt = 1; ; attempt++) {
       await this.#whileRunning();
-      const answer = await api(method, `/api/videos/${this.videoId}/${path}`, body);
+      let answer;
+      try {
+        answer = await api(method, `/api/videos/${this.videoId}/${path}`, body, { signal: this.asking.signal });
+      } catch (failure) {
+        if (this.cancelled) throw new Cancelled(); // abandoned by cancel()
+        throw failure;
+      }
       if (!unavailable(answer)) {
         this.#recovered();
         return answer;

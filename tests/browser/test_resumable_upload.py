@@ -4,11 +4,13 @@ again continues where it stopped, S3 ends up with exactly the file, and there is
 video. Cancelling leaves nothing behind. Uploads are slowed down (DevTools throttling) so they
 can be cut mid-way."""
 
+import contextlib
 import os
 import re
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
@@ -201,6 +203,36 @@ def test_pause_stops_sending_resume_goes_on_cancel_leaves_nothing(site_without_w
     assert repository.by_owner(owner_id, limit=10).items == []
     listing = aws_clients.client("s3").list_objects_v2(Bucket=settings.PETTUBE_BUCKET, Prefix="uploads/")
     assert listing.get("KeyCount") == 0
+    assert problems == []
+
+
+def test_cancel_while_part_addresses_are_being_signed_ends_quietly(site_without_worker, page, problems, big_file):
+    """CI once saw the journey above log a 404: Cancel deleted the video while the page was still
+    asking for part addresses, whose answer then came back 404. Cancel now abandons those requests."""
+    site = site_without_worker
+    sign_in(page, site, "kit")
+    Uplink(page, PHONE_UPLINK)
+    start(page, site, big_file, "Changed my mind")
+    wait_for_bar(page, 10)
+    page.get_by_role("button", name="Pause").click()  # the parts on their way lose their addresses
+    expect(page.get_by_test_id("phase")).to_have_text("Paused")
+    signing = []
+    page.route("**/api/videos/*/parts/", lambda route: signing.append(route) if route.request.method == "POST"
+               else route.continue_())
+    page.get_by_role("button", name="Resume").click()
+    wait_until(page, lambda: signing, after="request", what="the page asking for part addresses")
+
+    page.get_by_role("button", name="Cancel upload").click()
+    expect(page.get_by_test_id("flash")).to_have_text("Upload cancelled: nothing was kept.")
+    page.unroute("**/api/videos/*/parts/")
+    answers = []
+    page.on("response", lambda response: "/parts/" in response.url and answers.append(response.status))
+    for route in signing:  # the server answers them now: the video is gone
+        with contextlib.suppress(PlaywrightError):  # the page abandoned it
+            route.continue_()
+    page.wait_for_timeout(500)
+    assert answers == []  # nothing reached the page
+    assert open_multipart_uploads() == []
     assert problems == []
 
 
