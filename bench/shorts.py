@@ -7,8 +7,8 @@ Per repeat (--repeats, default 3), each in a fresh browser context at 390×844 w
    waiting 2 s on each clip; then swipe on to 50 (down to the last clip and back up), 1 s each. For each swipe,
    the time from the finger going down to the first new frame of the next clip being presented
    with its picture on the screen (requestVideoFrameCallback's presentationTime; a landscape
-   clip's picture, letterboxed in the middle of its screen, comes into view some 250 px after its
-   top edge); the time from navigation to the first clip's first frame; the JS heap (after a
+   clip's picture, letterboxed in the middle of its screen, keeps to the screen's edge while its
+   screen comes in, site.css); the time from navigation to the first clip's first frame; the JS heap (after a
    forced garbage collection) and the number of <video> elements after 5 and after 50 swipes;
 2. the same 20 swipes under network emulation (DevTools: 20 Mbit/s down, 40 ms latency).
 

@@ -75,6 +75,8 @@ function addClip(data) {
   article.dataset.testid = "short";
   article.setAttribute("aria-label", data.title);
   article.inert = true;
+  // The height of its picture across the stage's width (site.css: where it keeps to the edge).
+  if (data.width && data.height) article.style.setProperty("--picture-height", `${(100 * data.height) / data.width}cqw`);
   const poster = article.querySelector(".poster");
   if (data.thumbnail_url) poster.src = data.thumbnail_url;
   poster.loading = number < 2 ? "eager" : "lazy";

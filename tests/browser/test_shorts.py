@@ -6,6 +6,7 @@ address follows the clip, the next clip's lead segment is fetched before the swi
 threshold, the keyboard alone, reduced motion, and axe-core. Clips are real: made with ffmpeg and
 processed by the worker, portrait and landscape."""
 
+import base64
 import re
 from pathlib import Path
 
@@ -92,6 +93,50 @@ def finger_down(page):
         devtools.detach()
 
     return cancel
+
+
+class HeldFinger:
+    """A finger put down on the screen at height `y` that stays down while it moves (DevTools'
+    touch events, each awaited: a slow finger) until `lift()`."""
+
+    def __init__(self, page, y: float):
+        self.devtools = page.context.new_cdp_session(page)
+        self._touch("touchStart", y)
+
+    def move_to(self, y: float) -> None:
+        self._touch("touchMove", y)
+
+    def lift(self) -> None:
+        self.devtools.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        self.devtools.detach()
+
+    def _touch(self, kind: str, y: float) -> None:
+        self.devtools.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": 195, "y": y}]})
+
+
+# The share of the pixels of a PNG screenshot (base64) that are not black (nor nearly).
+LIT = """async (png) => {
+  const bytes = Uint8Array.from(atob(png), (c) => c.charCodeAt(0));
+  const image = await createImageBitmap(new Blob([bytes], {type: "image/png"}));
+  const canvas = new OffscreenCanvas(image.width, image.height), context = canvas.getContext("2d");
+  context.drawImage(image, 0, 0);
+  const {data} = context.getImageData(0, 0, image.width, image.height);
+  let lit = 0;
+  for (let at = 0; at < data.length; at += 4) if (Math.max(data[at], data[at + 1], data[at + 2]) > 40) lit++;
+  return lit / (data.length / 4);
+}"""
+
+
+def uncovered(page, video_id: str) -> float:
+    """The share of the part of clip `video_id`'s screen that is on the screen showing its
+    picture (not black)."""
+    strip = page.evaluate("""id => { const feed = document.querySelector('[data-testid=shorts]').getBoundingClientRect();
+        const clip = document.querySelector(`[data-video-id='${id}']`).getBoundingClientRect();
+        const top = Math.max(feed.top, clip.top), bottom = Math.min(feed.bottom, clip.bottom);
+        return {x: clip.left, y: top, width: clip.width, height: bottom - top}; }""", video_id)
+    assert 20 < strip["height"] < 200, strip  # a strip of it came in, no more
+    png = page.screenshot(clip=strip)
+    return page.evaluate(LIT, base64.b64encode(png).decode())
 
 
 def picture_moves(page, video_id: str) -> None:
@@ -201,6 +246,37 @@ def test_a_finger_going_down_starts_both_neighbours_muted_and_lifting_it_puts_th
     lift()
     playing(page, ids[1])
     assert page.evaluate(where, [ids[0], ids[2]]) == before
+    assert problems == []
+
+
+def test_a_landscape_clip_shows_its_picture_from_the_first_pixels_a_swipe_brings_in(
+        site_without_worker, browser, problems, make_clip, monkeypatch):
+    """A landscape clip is letterboxed in the middle of its screen, some 250 px from its edges: its
+    picture keeps to the edge a swipe brings it in by, so the strip a finger uncovers shows the clip
+    rather than its black bars, up the feed and back."""
+    ids = make_shorts(make_clip, monkeypatch, count=3)  # portrait, landscape, portrait
+    page = open_phone(browser, problems)
+    page.goto(f"{site_without_worker}/shorts/")
+    playing(page, ids[0])
+    page.wait_for_function(f"() => document.querySelector(\"[data-video-id='{ids[1]}'] video\").readyState >= 2")
+
+    finger = HeldFinger(page, 700)
+    finger.move_to(600)  # 100 px up the feed
+    page.wait_for_timeout(300)
+    assert uncovered(page, ids[1]) > 0.9
+    finger.lift()
+    page.wait_for_function(f"() => ({CURRENT})() === 0")  # not far enough: back where it was
+
+    for number in (1, 2):
+        swipe(page)
+        page.wait_for_function(f"() => ({CURRENT})() === {number}")
+    playing(page, ids[2])
+    finger = HeldFinger(page, 200)
+    finger.move_to(300)  # 100 px back down the feed: the bottom of the landscape clip's screen
+    page.wait_for_timeout(300)
+    assert uncovered(page, ids[1]) > 0.5  # its title and buttons are over it there
+    finger.lift()
+    page.wait_for_function(f"() => ({CURRENT})() === 2")
     assert problems == []
 
 
