@@ -22,7 +22,8 @@ The browser tests flick it too (0.85 of a screen in 3 moves).
 
     .venv/bin/python bench/shorts.py [--repeats 3]
 Each repeat's line also has the swipe medians of the portrait and of the landscape clips apart
-(half of the 20 each: the overall median falls between the two). Last line (medians of the repeats; `videos` the most ever on the page):
+(half of the 20 each), and the median of the swipes back down the feed (those of the 50 that go
+back: the 20 measured all go up). Last line (medians of the repeats; `videos` the most ever on the page):
 swipe_p50_ms=… swipe_p95_ms=… swipe_p50_slow_ms=… first_frame_ms=… heap_growth=… videos=…
 """
 
@@ -68,9 +69,10 @@ window.__swipes = [];
 window.__mostVideos = 0;
 const pictureOnScreen = (video) => {
   const box = video.getBoundingClientRect();  // the picture is contained in it (object-fit), centred
+  const feed = video.closest('[data-testid=shorts]').getBoundingClientRect();  // the bar is above it
   const scale = Math.min(box.width / video.videoWidth, box.height / video.videoHeight);
   const top = box.top + (box.height - video.videoHeight * scale) / 2;
-  return top < innerHeight && top + video.videoHeight * scale > 0;
+  return top < feed.bottom && top + video.videoHeight * scale > feed.top;
 };
 const watch = (video) => {
   const seen = (now, frame) => {
@@ -158,10 +160,12 @@ def _repeat(browser, site: str, clips: int) -> dict:
     fast = _session(browser, site, clips, swipes=HEAP_SWIPES, network=None)
     slow = _session(browser, site, clips, swipes=SWIPES, network=SLOW)
     swipes = list(zip(fast["swipes"][:SWIPES], fast["wide"]))
+    back = [ms for ms, up in zip(fast["swipes"], fast["up"]) if not up]
     return {
         "swipe_p50_ms": statistics.median(fast["swipes"][:SWIPES]),
         "portrait_p50_ms": statistics.median(ms for ms, wide in swipes if not wide),
         "landscape_p50_ms": statistics.median(ms for ms, wide in swipes if wide),
+        "back_p50_ms": statistics.median(back),
         "swipe_p95_ms": _percentile(fast["swipes"][:SWIPES], 95),
         "swipe_p50_slow_ms": statistics.median(slow["swipes"]),
         "first_frame_ms": fast["first_frame"],
@@ -184,7 +188,7 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
     first_frame = page.evaluate("() => Math.min(...Object.values(window.__firstFrames))")
     page.wait_for_timeout(2000)
     finger = Finger(page)
-    heap, at, step, measured, wide = {}, 0, 1, [], []
+    heap, at, step, measured, wide, up = {}, 0, 1, [], [], []
     for swipe in range(1, swipes + 1):
         if not 0 <= at + step < clips:
             step = -step
@@ -198,6 +202,7 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
             raise
         measured.append(page.evaluate("() => window.__swipes.at(-1)"))
         wide.append(page.evaluate(LANDSCAPE, target))
+        up.append(step > 0)
         at += step
         page.wait_for_timeout(2000 if swipe <= SWIPES else 1000)
         if swipe in (5, HEAP_SWIPES):
@@ -206,7 +211,7 @@ def _session(browser, site: str, clips: int, *, swipes: int, network: dict | Non
     videos = page.evaluate("() => window.__mostVideos")
     finger.close()
     context.close()
-    return {"swipes": measured, "wide": wide, "first_frame": first_frame, "heap": heap, "videos": videos}
+    return {"swipes": measured, "wide": wide, "up": up, "first_frame": first_frame, "heap": heap, "videos": videos}
 
 
 def _swipe(finger: Finger, *, up: bool, moves: int = 9) -> None:
