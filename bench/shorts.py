@@ -4,12 +4,13 @@ made with ffmpeg and processed by the worker.
 
 Per repeat (--repeats, default 3), each in a fresh browser context at 390×844 with touch:
 1. open /shorts/ and swipe 20 times (a finger's swipe of half the screen, up the feed or back),
-   waiting 2 s on each clip; then swipe on to 50 (down to the last clip and back up), 1 s each. For each swipe,
-   the time from the finger going down to the first new frame of the next clip being presented
-   with its picture on the screen (requestVideoFrameCallback's presentationTime; a landscape
-   clip's picture, letterboxed in the middle of its screen, keeps to the screen's edge while its
-   screen comes in, site.css); the time from navigation to the first clip's first frame; the JS heap (after a
-   forced garbage collection) and the number of <video> elements after 5 and after 50 swipes;
+   waiting 2 s on each clip; then swipe on to 50 (down to the last clip and back up), 1 s each.
+   For each swipe, the time from the finger going down to the first new frame of the next clip
+   being presented with its picture on the screen (requestVideoFrameCallback's presentationTime;
+   a landscape clip's picture, letterboxed in the middle of its screen, keeps to the feed's edge
+   while its screen comes in, site.css); the time from navigation to the first clip's first
+   frame; the JS heap (after a forced garbage collection) and the number of <video> elements after
+   5 and after 50 swipes;
 2. the same 20 swipes under network emulation (DevTools: 20 Mbit/s down, 40 ms latency).
 
 The finger (tests/browser/finger.py) moves as a phone reports one: half the screen in 9 moves, one
@@ -23,7 +24,8 @@ The browser tests flick it too (0.85 of a screen in 3 moves).
     .venv/bin/python bench/shorts.py [--repeats 3]
 Each repeat's line also has the swipe medians of the portrait and of the landscape clips apart
 (half of the 20 each), and the median of the swipes back down the feed (those of the 50 that go
-back: the 20 measured all go up). Last line (medians of the repeats; `videos` the most ever on the page):
+back: the 20 measured all go up). Last line (medians of the repeats; `videos` the most ever on
+the page):
 swipe_p50_ms=… swipe_p95_ms=… swipe_p50_slow_ms=… first_frame_ms=… heap_growth=… videos=…
 """
 

@@ -108,8 +108,8 @@ export class PartUpload {
     this.#stop();
   }
 
-  // Abandons the API requests too: a cancelled upload is deleted, and an answer that came after
-  // that would be a 404 about an upload nobody is waiting for.
+  // Abandons the API requests on their way too: a cancelled upload is deleted at once, and an
+  // answer that came after that would be a 404 about an upload nobody is waiting for.
   #stop() {
     this.cancelled = true;
     this.asking.abort();
