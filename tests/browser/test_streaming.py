@@ -11,6 +11,8 @@ from tests.waiting import eventually
 from videos import repository
 
 RENDITION = "() => document.getElementById('player').dataset.rendition"
+# Whether hls.js has read the master playlist (its levels are empty until then).
+LEVELS_READ = "() => document.getElementById('player').hls?.levels?.length > 0"
 
 
 @pytest.mark.browser
@@ -28,7 +30,7 @@ def test_hls_plays_adapts_to_the_player_and_the_network_and_seeks(site, page, ma
     player = page.locator("video#player")
     expect(player).to_have_attribute("aria-label", "Rex catches a frisbee")
     # hls.js has started reading the master playlist at once; its levels come when it has read it.
-    page.wait_for_function("() => document.getElementById('player').hls?.levels?.length > 0")
+    page.wait_for_function(LEVELS_READ)
     assert player.evaluate("video => video.hls.levels.map(level => level.height)") == [360, 720, 1080]
     player.evaluate("video => { video.muted = true; video.loop = true; return video.play(); }")
     page.wait_for_function("() => document.getElementById('player').currentTime > 1")
@@ -90,6 +92,7 @@ def test_hls_js_plays_the_av1_rung_where_it_decodes_and_h264_where_it_does_not(s
 
     page.goto(f"{site}/v/{video.id}/")
     player = page.locator("video#player")
+    page.wait_for_function(LEVELS_READ)  # make test once read them before hls.js had the playlist: []
     codecs = player.evaluate("video => video.hls.levels.map(level => level.videoCodec)")
     if av1_decodes:
         assert [codec[:4] for codec in codecs] == ["avc1", "av01"]
