@@ -205,13 +205,9 @@ export class PartUpload {
   async #request(method, path, body) {
     for (let attempt = 1; ; attempt++) {
       await this.#whileRunning();
-      let answer;
-      try {
-        answer = await api(method, `/api/videos/${this.videoId}/${path}`, body, { signal: this.asking.signal });
-      } catch (failure) {
-        if (this.cancelled) throw new Cancelled(); // abandoned by cancel()
-        throw failure;
-      }
+      // api() rejects only when its signal aborts it: #stop() did.
+      const answer = await api(method, `/api/videos/${this.videoId}/${path}`, body, { signal: this.asking.signal })
+        .catch(() => { throw new Cancelled(); });
       if (!unavailable(answer)) {
         this.#recovered();
         return answer;

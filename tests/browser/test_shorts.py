@@ -82,36 +82,28 @@ def tab_to(page, name: str, *, clip: str) -> None:
     raise AssertionError(f"Tab never reached {name!r}")
 
 
-def finger_down(page):
-    """A finger going down on the middle of the screen (DevTools' touch events). Returns a function
-    that takes it away without a tap."""
-    devtools = page.context.new_cdp_session(page)
-    devtools.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": 195, "y": 500}]})
-
-    def cancel() -> None:
-        devtools.send("Input.dispatchTouchEvent", {"type": "touchCancel", "touchPoints": []})
-        devtools.detach()
-
-    return cancel
-
-
 class HeldFinger:
-    """A finger put down on the screen at height `y` that stays down while it moves (DevTools'
-    touch events, each awaited: a slow finger) until `lift()`."""
+    """A finger put down on the screen at height `y` that stays there while it moves (DevTools'
+    touch events, each awaited: a slow finger), until it lifts or is taken away without a tap."""
 
-    def __init__(self, page, y: float):
+    def __init__(self, page, y: float = 500):
         self.devtools = page.context.new_cdp_session(page)
-        self._touch("touchStart", y)
+        self._touch("touchStart", [y])
 
     def move_to(self, y: float) -> None:
-        self._touch("touchMove", y)
+        self._touch("touchMove", [y])
 
     def lift(self) -> None:
-        self.devtools.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+        self._touch("touchEnd", [])
         self.devtools.detach()
 
-    def _touch(self, kind: str, y: float) -> None:
-        self.devtools.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": [{"x": 195, "y": y}]})
+    def take_away(self) -> None:
+        self._touch("touchCancel", [])
+        self.devtools.detach()
+
+    def _touch(self, kind: str, heights: list[float]) -> None:
+        points = [{"x": 195, "y": y} for y in heights]
+        self.devtools.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
 
 # The share of the pixels of a PNG screenshot (base64) that are not black (nor nearly).
@@ -238,12 +230,12 @@ def test_a_finger_going_down_starts_both_neighbours_muted_and_lifting_it_puts_th
     where = "ids => ids.map(id => document.querySelector(`[data-video-id='${id}'] video`).currentTime)"
     before = page.evaluate(where, [ids[0], ids[2]])
 
-    lift = finger_down(page)
+    finger = HeldFinger(page)
     page.wait_for_function(f"() => (({PLAYERS})()).every(p => !p.paused)")
     players = {player["id"]: player for player in page.evaluate(PLAYERS)}
     assert [players[ids[0]]["muted"], players[ids[1]]["muted"], players[ids[2]]["muted"]] == [True, False, True]
 
-    lift()
+    finger.take_away()
     playing(page, ids[1])
     assert page.evaluate(where, [ids[0], ids[2]]) == before
     assert problems == []
@@ -422,10 +414,10 @@ def test_reduced_motion_plays_nothing_until_asked(site_without_worker, monkeypat
     page.wait_for_function(f"() => ({CURRENT})() === 1")
     page.wait_for_timeout(300)
     assert all(player["paused"] for player in page.evaluate(PLAYERS))
-    lift = finger_down(page)  # nor does a finger going down start the clips beside
+    finger = HeldFinger(page)  # nor does a finger going down start the clips beside
     page.wait_for_timeout(300)
     assert all(player["paused"] for player in page.evaluate(PLAYERS))
-    lift()
+    finger.take_away()
     expect(page.get_by_role("button", name="Play Clip 0")).to_be_visible()
     assert axe_violations(page, axe_source) == []
     assert problems == []
