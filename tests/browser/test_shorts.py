@@ -32,6 +32,9 @@ PLAYERS = """() => [...document.querySelectorAll('[data-testid=short]')].flatMap
 VIDEOS = "() => document.querySelectorAll('video').length"
 CURRENT = """() => { const feed = document.querySelector('[data-testid=shorts]');
   return Math.round(feed.scrollTop / feed.clientHeight); }"""
+# Whether the feed has come to rest on clip `number` (CURRENT is that clip from half way there).
+RESTING_ON = """number => { const feed = document.querySelector('[data-testid=shorts]');
+  return Math.abs(feed.scrollTop - number * feed.clientHeight) < 1; }"""
 
 
 def make_shorts(make_clip, monkeypatch, count: int = 4) -> list[str]:
@@ -144,6 +147,12 @@ def picture_moves(page, video_id: str) -> None:
     raise AssertionError(f"the picture of {video_id} stayed still for 10 s")
 
 
+def rests_on(page, number: int) -> None:
+    """Waits until the feed has stopped on clip `number` (counted from 0), its snap over: a
+    finger going down sooner stops the snap where it is, and its swipe starts from there."""
+    page.wait_for_function(RESTING_ON, arg=number)
+
+
 def playing(page, video_id: str):
     """Waits until `video_id` plays and every other clip's player is paused."""
     page.wait_for_function(
@@ -190,7 +199,7 @@ def test_on_a_phone_one_swipe_one_clip_sound_address_preloading_and_the_feed_kep
 
     for number in (2, 3):
         swipe(page)
-        page.wait_for_function(f"() => ({CURRENT})() === {number}")
+        rests_on(page, number)
         playing(page, ids[number])
         assert page.evaluate(VIDEOS) <= 3
     assert page.url == f"{site}/shorts/{ids[3]}/"
@@ -257,18 +266,18 @@ def test_a_landscape_clip_shows_its_picture_from_the_first_pixels_a_swipe_brings
     page.wait_for_timeout(300)
     assert uncovered(page, ids[1]) > 0.9
     finger.lift()
-    page.wait_for_function(f"() => ({CURRENT})() === 0")  # not far enough: back where it was
+    rests_on(page, 0)  # not far enough: back where it was
 
     for number in (1, 2):
         swipe(page)
-        page.wait_for_function(f"() => ({CURRENT})() === {number}")
+        rests_on(page, number)
     playing(page, ids[2])
     finger = HeldFinger(page, 200)
     finger.move_to(300)  # 100 px back down the feed: the bottom of the landscape clip's screen
     page.wait_for_timeout(300)
     assert uncovered(page, ids[1]) > 0.5  # its title and buttons are over it there
     finger.lift()
-    page.wait_for_function(f"() => ({CURRENT})() === 2")
+    rests_on(page, 2)
     assert problems == []
 
 
