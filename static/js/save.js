@@ -31,18 +31,23 @@ function show(playlist) {
   return button;
 }
 
-menu?.addEventListener("toggle", async () => {
+async function load() {
   if (!menu.open || loaded) return;
+  loaded = true;
   const answer = await api("GET", "/api/playlists/");
   if (!answer.ok) {
+    loaded = false;  // the next opening asks again
     say(note, explain(answer, "Your playlists could not be loaded."));
     return;
   }
-  loaded = true;
   for (const playlist of answer.data.items) show(playlist);
-});
+}
 
-menu?.querySelector("[data-new-playlist]").addEventListener("submit", async (event) => {
+menu?.addEventListener("toggle", load);
+if (menu) load();  // opened before this script ran (its toggle event went unheard)
+
+const making = menu?.querySelector("[data-new-playlist]");
+making?.addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const title = form.elements.title.value;
@@ -54,3 +59,4 @@ menu?.querySelector("[data-new-playlist]").addEventListener("submit", async (eve
   form.reset();
   await saveTo(made.data, show(made.data));
 });
+if (making) making.querySelector("button").disabled = false;  // disabled until this listens

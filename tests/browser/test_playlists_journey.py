@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.helpers import DESKTOP, PHONE, axe_violations, sign_in
+from tests.browser.helpers import DESKTOP, PHONE, axe_violations, sign_in, wait_until
 from videos import processing
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -68,6 +68,28 @@ def test_make_a_playlist_reorder_it_by_keyboard_and_play_it_through(two_clips, s
     expect(page.get_by_test_id("now-playing")).to_have_text("First stop")
     page.wait_for_function("() => { const p = document.getElementById('player'); return !p.paused && p.currentTime > 0; }",
                            timeout=20_000)
+    assert problems == []
+
+
+def test_the_save_menu_opened_before_its_script_ran_lists_the_playlists_once_it_runs(
+        two_clips, site_without_worker, page, problems):
+    """On a slow line the menu can be opened before save.js has run: its toggle event went unheard,
+    and its form would have sent the title to the address bar. The form waits disabled, and the
+    script, once it runs, fills the menu already open."""
+    site = site_without_worker
+    sign_in(page, site, "ana")
+    held = []
+    page.route("**/js/save.js", lambda route: held.append(route))
+    page.goto(f"{site}/v/{two_clips[0].id}/", wait_until="commit")
+    menu = save_menu(page)
+    make = menu.get_by_role("button", name="Make and save")
+    expect(make).to_be_disabled()
+    wait_until(page, lambda: held, after="request", what="the page asking for save.js")
+    page.wait_for_timeout(300)
+    expect(menu.get_by_role("button", name="Watch later")).to_have_count(0)  # nothing has filled it
+    held[0].continue_()
+    expect(menu.get_by_role("button", name="Watch later")).to_be_visible()
+    expect(make).to_be_enabled()
     assert problems == []
 
 
