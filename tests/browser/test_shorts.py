@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from pettube import dynamo
 from tests import factories
 from tests.browser.finger import Finger, line
-from tests.browser.helpers import DESKTOP, PHONE, axe_violations, sign_in
+from tests.browser.helpers import DESKTOP, PHONE, axe_violations, sign_in, wait_until
 from videos import processing, repository
 from videos import services as videos
 
@@ -234,6 +234,7 @@ def test_a_finger_going_down_starts_both_neighbours_muted_and_lifting_it_puts_th
     playing(page, ids[0])
     page.get_by_role("button", name="Unmute").tap()
     swipe(page)
+    rests_on(page, 1)
     playing(page, ids[1])
     page.wait_for_timeout(500)
     where = "ids => ids.map(id => document.querySelector(`[data-video-id='${id}'] video`).currentTime)"
@@ -315,16 +316,22 @@ def test_a_view_is_counted_once_after_the_threshold(site_without_worker, monkeyp
     [video_id] = make_shorts(make_clip, monkeypatch, count=1)
     site = site_without_worker
     page = open_phone(browser, problems)
-    views = []
+    views, answers = [], []
     page.on("request", lambda request: "/views/" in request.url and views.append(dynamo.now()))
+    page.on("response", lambda response: "/views/" in response.url and answers.append(response.status))
 
     page.goto(f"{site}/shorts/")
     playing(page, video_id)
     page.wait_for_timeout(1200)
     assert views == [] and repository.get(video_id).views == 0
-    page.wait_for_timeout(4000)  # the 3 s clip loops: playback goes on, the view is sent once
+    wait_until(page, lambda: answers, after="response", what="the view sent")
+    # The 3 s clip plays on and loops (its time goes back): the view is not sent again.
+    played = page.evaluate("() => [...document.querySelectorAll('video')].find(v => !v.paused).currentTime")
+    page.wait_for_function("played => [...document.querySelectorAll('video')].some(v => !v.paused && v.currentTime < played)",
+                           arg=played, timeout=15_000)
+    page.wait_for_timeout(500)
 
-    assert len(views) == 1
+    assert len(views) == 1 and answers == [200]
     assert repository.get(video_id).views == 1
     assert problems == []
 
