@@ -2,7 +2,7 @@
 // (loaded after the player, rendered as text: nothing in a comment becomes markup or a link).
 import { api, explain } from "./api.js";
 import { commentItem } from "./comment-item.js";
-import { onClick, sendFrom } from "./forms.js";
+import { onClick, onSubmit, sendFrom } from "./forms.js";
 import { notify } from "./site.js";
 import { reportView } from "./views.js";
 
@@ -124,7 +124,7 @@ if (section) {
     }
   });
 
-  form?.addEventListener("submit", async (event) => {
+  onSubmit(form, async (event) => {
     event.preventDefault();
     const text = form.elements.text.value;
     const post = () => api("POST", `/api/videos/${videoId}/comments/`, { text });

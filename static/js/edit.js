@@ -1,7 +1,7 @@
 // Watch page, for the owner: save the edit form (title, description, pets, visibility,
 // thumbnail) with PATCH /api/videos/<id>/, then show the saved video.
 import { api, explain } from "./api.js";
-import { say, sendFrom, tickedPets } from "./forms.js";
+import { onClick, onSubmit, say, sendFrom, tickedPets } from "./forms.js";
 
 function whyNotSaved(answer) {
   const fields = Object.entries(answer.data?.errors || {}).map(([field, list]) => `${field}: ${list.join(" ")}`);
@@ -10,7 +10,7 @@ function whyNotSaved(answer) {
 
 const form = document.getElementById("edit-form");
 if (form) {
-  form.addEventListener("submit", async (event) => {
+  onSubmit(form, async (event) => {
     event.preventDefault();
     const changes = {
       title: form.elements.title.value,
@@ -45,7 +45,7 @@ function showCaptions() {
 
 if (captions) {
   const box = captions.querySelector(".errors");
-  captions.addEventListener("submit", async (event) => {
+  onSubmit(captions, async (event) => {
     event.preventDefault();
     const [file] = captions.elements.file.files;
     if (!file) return say(box, "Choose a caption file.");
@@ -56,7 +56,7 @@ if (captions) {
     if (ok) showCaptions();
   });
   for (const button of document.querySelectorAll("button[data-remove-caption]")) {
-    button.addEventListener("click", async () => {
+    onClick(button, async () => {
       const lang = encodeURIComponent(button.dataset.removeCaption);
       const { ok } = await sendFrom(button, () => api("DELETE", `/api/videos/${captions.dataset.videoId}/captions/${lang}/`));
       if (ok) showCaptions();

@@ -16,6 +16,16 @@ export function onClick(control, handler) {
   control.disabled = false;
 }
 
+// Listens for the submitting of `form` (if there is one) and enables its submit button. Its
+// template renders that button disabled: the form has no address of its own, and sent before the
+// page's script had run it would put its fields in the address bar and lose them (a disabled
+// button also stops Enter sending it).
+export function onSubmit(form, handler) {
+  if (!form) return;
+  form.addEventListener("submit", handler);
+  form.querySelector("button:not([type=button])").disabled = false;
+}
+
 // Says `text` in `box` (a live region), shown while it has something to say.
 export function say(box, text) {
   box.textContent = text;

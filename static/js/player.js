@@ -20,6 +20,7 @@ function playsHlsItself(video) {
 // Where `video` gets its source: null when the browser plays it itself (Apple's HLS, or the MP4),
 // else hls.js, which has started reading the master playlist (attached to the video later, once
 // Plyr has wrapped it: Plyr keeps a copy of the element, which must not hold hls.js's blob URL).
+// It loads nothing more until told to (setUp), so that a video deleted meanwhile is left alone.
 function sourceOf(video) {
   if (playsHlsItself(video)) {
     // The master playlist carries the captions as SUBTITLES: the <track>s would show them twice.
@@ -35,7 +36,7 @@ function sourceOf(video) {
   // With data-media-credentials (the owner of a private video behind CloudFront) segments are
   // fetched with the signed cookies the page set.
   const withCookies = "mediaCredentials" in video.dataset;
-  const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true, enableWebVTT: false,
+  const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true, enableWebVTT: false, autoStartLoad: false,
     startPosition: Number(video.dataset.start) || -1, xhrSetup: (xhr) => { xhr.withCredentials = withCookies; } });
   hls.loadSource(video.dataset.hls);
   hls.on(window.Hls.Events.LEVEL_SWITCHED, (_, { level }) => {
@@ -114,6 +115,21 @@ function seekOnChapters(player) {
 
 async function setUp(video) {
   const hls = sourceOf(video);
+  // Deleting the video removes its files: stop asking for them (a file asked for meanwhile would
+  // come back 404), and take up again if the delete failed (videos.js sends both). The delete can
+  // come before the player is built, while hls.js reads the master playlist (asked for already,
+  // and needed if the delete fails): the player is then built without asking for anything more.
+  let deleting = false;
+  document.addEventListener("pettube:deleting", () => {
+    deleting = true;
+    if (!video.player) return;
+    video.player.pause();
+    hls?.stopLoad();
+  });
+  document.addEventListener("pettube:delete-failed", () => {
+    deleting = false;
+    if (video.player) hls?.startLoad();
+  });
   const marks = JSON.parse(document.getElementById("chapter-marks")?.textContent || "[]");
   const options = {
     controls: CONTROLS,
@@ -129,8 +145,11 @@ async function setUp(video) {
     markers: { enabled: marks.length > 0, points: marks },
     i18n: { qualityLabel: { [AUTO]: "Auto" }, pip: "Picture-in-picture" },
   };
-  if (video.dataset.storyboard) options.previewThumbnails = { enabled: true, src: video.dataset.storyboard };
-  if (hls) options.quality = qualityOptions(hls, await levelsOf(hls));
+  if (hls) {
+    options.quality = qualityOptions(hls, await levelsOf(hls));
+    if (!deleting) hls.startLoad(hls.config.startPosition); // as soon as hls.js would have by itself
+  }
+  if (video.dataset.storyboard && !deleting) options.previewThumbnails = { enabled: true, src: video.dataset.storyboard };
   const player = new Plyr(video, options);
   hls?.attachMedia(video);
   const { container } = player.elements;
@@ -143,10 +162,6 @@ async function setUp(video) {
   seekOnChapters(player);
   const start = Number(video.dataset.start);
   if (start && !hls) video.addEventListener("loadedmetadata", () => { video.currentTime = start; }, { once: true });
-  // Deleting the video removes its files: stop asking for them (a segment asked for meanwhile
-  // would come back 404), and take up again if the delete failed (videos.js sends both).
-  document.addEventListener("pettube:deleting", () => { player.pause(); hls?.stopLoad(); });
-  document.addEventListener("pettube:delete-failed", () => hls?.startLoad());
   video.player = player;
   return player;
 }

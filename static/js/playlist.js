@@ -19,8 +19,12 @@ function play(item) {
   history.replaceState(null, "", `?v=${item.dataset.video}`);
   if (item.dataset.poster) player.poster = item.dataset.poster;
   if (player.hls) {
-    player.hls.once(window.Hls.Events.MANIFEST_PARSED, () => player.play().catch(() => {}));
-    player.hls.loadSource(item.dataset.hls);
+    const hls = player.hls; // started by hand (player.js): from the new video's start
+    hls.once(window.Hls.Events.MANIFEST_PARSED, () => {
+      hls.startLoad(0);
+      player.play().catch(() => {});
+    });
+    hls.loadSource(item.dataset.hls);
   } else {
     player.src = player.src.includes(".m3u8") ? item.dataset.hls : item.dataset.mp4 || item.dataset.hls;
     player.play().catch(() => {});

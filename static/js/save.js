@@ -1,7 +1,7 @@
 // The watch page's Save menu: my playlists (Watch later first), each a button that saves the
 // video there, and a new playlist made and saved to at once.
 import { api, explain } from "./api.js";
-import { say, sendFrom } from "./forms.js";
+import { onSubmit, say, sendFrom } from "./forms.js";
 
 const menu = document.querySelector("[data-save]");
 const list = menu?.querySelector("[data-testid=save-list]");
@@ -46,8 +46,7 @@ async function load() {
 menu?.addEventListener("toggle", load);
 if (menu) load();  // opened before this script ran (its toggle event went unheard)
 
-const making = menu?.querySelector("[data-new-playlist]");
-making?.addEventListener("submit", async (event) => {
+onSubmit(menu?.querySelector("[data-new-playlist]"), async (event) => {
   event.preventDefault();
   const form = event.currentTarget;
   const title = form.elements.title.value;
@@ -59,4 +58,3 @@ making?.addEventListener("submit", async (event) => {
   form.reset();
   await saveTo(made.data, show(made.data));
 });
-if (making) making.querySelector("button").disabled = false;  // disabled until this listens

@@ -2,7 +2,7 @@
 // straight to S3 (one presigned POST, or parts for a large file: resumable, with pause and
 // cancel), then follow the processing and open the watch page when the video is ready.
 import { api, explain, unavailable } from "./api.js";
-import { say, tickedPets, troubleNote } from "./forms.js";
+import { onSubmit, say, tickedPets, troubleNote } from "./forms.js";
 import { Cancelled, PartUpload, timeOutWhenStalled } from "./multipart.js";
 import { Meter, describeRate, describeRetry, describeSize, formatBytes, formatDuration } from "./progress.js";
 import { flash, notify, readyMessage, sayWhenReady } from "./site.js";
@@ -300,7 +300,7 @@ form.elements.file.addEventListener("change", async () => {
   submit.textContent = "Resume upload";
 });
 
-form.addEventListener("submit", async (event) => {
+onSubmit(form, async (event) => {
   event.preventDefault();
   clearErrors();
   const file = form.elements.file.files[0];

@@ -189,6 +189,45 @@ def test_delete_asks_in_a_dialog_and_confirms(lola, lolas_videos, live_server, p
     assert problems == []
 
 
+def test_a_video_deleted_while_its_player_starts_is_asked_for_no_more(lola, lolas_videos, live_server, page, problems):
+    """On a slow line (CI, under load) the owner can delete a video while its player is still
+    reading the master playlist. The player is then built without asking for the video's other
+    files: deleted, each came back 404 (and Plyr threw on the missing storyboard)."""
+    site = live_server.url
+    video_id = lolas_videos["ready"].id
+    sign_in(page, site, "lola")
+    late = {}  # the answers of the master playlist and of the delete, held back
+    page.route(f"**/v/{video_id}/hls/master.m3u8", lambda route: late.setdefault("master", (route, route.fetch())))
+    page.route(f"**/api/videos/{video_id}/", lambda route: late.setdefault("delete", (route, route.fetch()))
+               if route.request.method == "DELETE" else route.continue_())
+    page.goto(f"{site}/v/{video_id}/")
+    until_held(page, late, "master")
+    page.get_by_role("button", name="Delete").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete").click()
+    until_held(page, late, "delete")  # the video is gone on the server
+
+    asked = []
+    page.on("request", lambda request: f"/v/{video_id}/" in request.url and asked.append(request.url))
+    route, answer = late["master"]
+    route.fulfill(response=answer)
+    page.wait_for_function("() => document.getElementById('player').player")  # built
+    page.wait_for_timeout(500)
+    route, answer = late["delete"]
+    route.fulfill(response=answer)
+    page.wait_for_url(f"{site}/me/")
+    assert asked == []
+    assert problems == []
+
+
+def until_held(page, late: dict, name: str) -> None:
+    """Waits until the request `name` of `late` has been held (its answer fetched, not delivered)."""
+    for _ in range(200):
+        if name in late:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"the {name} request never came")
+
+
 def test_small_things(lola, lolas_videos, live_server, page, problems):
     site = live_server.url
     page.goto(f"{site}/login/")
@@ -233,4 +272,34 @@ def test_the_keyboard_goes_through_the_upload_page_in_reading_order(lola, live_s
 
     assert order == ["PetTube", "Search", "Shorts", "Upload", "Following", "My videos", "My pets", "Playlists", "Sign out",
                      "Title", "Description (optional)", "Pet", "Who can watch", "Add your pets", "Video file", "Upload"]
+    assert problems == []
+
+
+def test_a_form_sent_before_the_page_script_has_run_waits_and_keeps_what_was_typed(
+        lola, lolas_videos, live_server, page, problems):
+    """The forms sent by the page's script (no method or address of their own): on a slow line the
+    form can be there before its script, and sent then it would have put its fields in the address
+    bar, losing them. Its button waits disabled (so does Enter), and comes alive with the script."""
+    site = live_server.url
+    sign_in(page, site, "lola")
+    watch = f"{site}/v/{lolas_videos['ready'].id}/?edit=1"
+    for address, forms in ((watch, ["", "edit-form", "captions-form", ""]), (f"{site}/upload/", ["upload-form"])):
+        held = []
+        page.route("**/static/js/**", lambda route: held.append(route))
+        page.goto(address, wait_until="commit")
+        senders = page.locator("form:not([method]) button:not([type=button])")
+        expect(senders).to_have_count(len(forms))
+        assert page.locator("form:not([method])").evaluate_all("forms => forms.map(form => form.id)") == forms
+        for number in range(len(forms)):
+            expect(senders.nth(number)).to_be_disabled()
+        title = page.get_by_label("Title")
+        title.fill("Lola naps again")
+        title.press("Enter")
+        page.wait_for_timeout(300)
+        assert page.url == address and title.input_value() == "Lola naps again"
+        assert held
+
+        page.unroute("**/static/js/**")  # lets the held scripts through
+        for number in range(len(forms)):
+            expect(senders.nth(number)).to_be_enabled()
     assert problems == []
