@@ -36,8 +36,9 @@ function sourceOf(video) {
   // With data-media-credentials (the owner of a private video behind CloudFront) segments are
   // fetched with the signed cookies the page set.
   const withCookies = "mediaCredentials" in video.dataset;
-  const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true, enableWebVTT: false, autoStartLoad: false,
-    startPosition: Number(video.dataset.start) || -1, xhrSetup: (xhr) => { xhr.withCredentials = withCookies; } });
+  const hls = new window.Hls({ enableWorker: false, capLevelToPlayerSize: true, enableWebVTT: false,
+    autoStartLoad: false, startPosition: Number(video.dataset.start) || -1,
+    xhrSetup: (xhr) => { xhr.withCredentials = withCookies; } });
   hls.loadSource(video.dataset.hls);
   hls.on(window.Hls.Events.LEVEL_SWITCHED, (_, { level }) => {
     const { width, height } = hls.levels[level];

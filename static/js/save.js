@@ -36,7 +36,7 @@ async function load() {
   loaded = true;
   const answer = await api("GET", "/api/playlists/");
   if (!answer.ok) {
-    loaded = false;  // the next opening asks again
+    loaded = false; // the next opening asks again
     say(note, explain(answer, "Your playlists could not be loaded."));
     return;
   }
@@ -44,7 +44,7 @@ async function load() {
 }
 
 menu?.addEventListener("toggle", load);
-if (menu) load();  // opened before this script ran (its toggle event went unheard)
+if (menu) load(); // opened before this script ran (its toggle event went unheard)
 
 onSubmit(menu?.querySelector("[data-new-playlist]"), async (event) => {
   event.preventDefault();

@@ -100,7 +100,7 @@ function followWatchPage(element) {
   }).then((video) => {
     if (!video) return showGone(element);
     if (video.status !== "ready") return;
-    takeReadyNotice(element.dataset.videoId);  // said here, below
+    takeReadyNotice(element.dataset.videoId); // said here, below
     if (hasPlayer) return notify(readyMessage(video.title));
     flash(readyMessage(video.title));
     window.location.reload();
@@ -129,7 +129,7 @@ function followRow(row) {
 
 for (const element of document.querySelectorAll("[data-video-id][data-status]")) {
   if (element.matches(".watch") && element.dataset.status === "ready") {
-    const notice = takeReadyNotice(element.dataset.videoId);  // it became ready on the way here
+    const notice = takeReadyNotice(element.dataset.videoId); // it became ready on the way here
     if (notice) notify(notice);
   }
   if (!["uploading", "processing"].includes(element.dataset.status)) continue;
