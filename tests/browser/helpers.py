@@ -19,13 +19,21 @@ def sign_in(page, site: str, username: str) -> None:
     expect(page.get_by_test_id("signed-in-as")).to_have_text(username)
 
 
-def wait_until(page, condition, *, after: str, what: str, timeout_ms: float = 30_000) -> None:
+def wait_until(page, condition, *, after: str | None, what: str, timeout_ms: float = 30_000) -> None:
     """Waits until `condition()` holds, checking it again after each `after` event of the page (by
-    then the test's own handlers of that event have recorded it); fails after `timeout_ms`."""
+    then the test's own handlers of that event have recorded it), or with `after=None` every 50 ms
+    (for what a route handler records: it runs after its request's event, and may itself wait on
+    the server); fails after `timeout_ms`."""
     deadline = time.monotonic() + timeout_ms / 1000
     while not condition():
+        left_ms = (deadline - time.monotonic()) * 1000
+        if left_ms <= 0:
+            raise AssertionError(f"not within {timeout_ms / 1000:g} s: {what}")
+        if after is None:
+            page.wait_for_timeout(min(50, left_ms))  # the page's events and handlers run meanwhile
+            continue
         try:
-            page.wait_for_event(after, timeout=max(1, (deadline - time.monotonic()) * 1000))
+            page.wait_for_event(after, timeout=max(1, left_ms))
         except PlaywrightTimeoutError:
             raise AssertionError(f"not within {timeout_ms / 1000:g} s: {what}") from None
 

@@ -110,6 +110,9 @@ def quality_speed_and_the_keyboard(site, video, page):
 
     # Volume and muted are remembered.
     player.evaluate("video => { video.player.volume = 0.3; video.player.muted = true; }")
+    # Plyr stores them on the video's volumechange event, a task after the change: a reload
+    # sooner (make test did one, under load) comes before it.
+    page.wait_for_function("() => localStorage.getItem('pettube-player')?.includes('\"volume\":0.3')")
     page.reload()
     page.wait_for_function("() => document.getElementById('player').player?.ready")
     assert player.evaluate("video => [video.volume, video.muted]") == [0.3, True]
